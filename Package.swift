@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sanbao",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sanbao", targets: ["sanbao"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+    ],
+    targets: [
+        .target(name: "SanbaoDomain"),
+        .target(name: "SanbaoApp", dependencies: [
+            "SanbaoDomain",
+            .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            .product(name: "Leaf", package: "leaf"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "sanbao", dependencies: ["SanbaoApp"]),
+        .testTarget(name: "SanbaoDomainTests", dependencies: ["SanbaoDomain"]),
+        .testTarget(name: "SanbaoAppTests", dependencies: [
+            "SanbaoApp",
+            .product(name: "XCTVapor", package: "vapor"),
+        ]),
+    ]
+)

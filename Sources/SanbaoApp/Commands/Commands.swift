@@ -1,0 +1,91 @@
+import SanbaoDomain
+import Vapor
+
+enum Commands {
+    static func register(in app: Application) {
+        if let vaporServe = app.asyncCommands.commands["serve"], !(vaporServe is ServeCommand) {
+            app.asyncCommands.use(ServeCommand(inner: vaporServe), as: "serve", isDefault: true)
+        }
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+        var imports = AsyncCommands()
+        imports.use(ImportCommand(kind: .orgUnits), as: "org-units")
+        imports.use(ImportCommand(kind: .cadres), as: "cadres")
+        app.asyncCommands.use(imports.group(help: "Import org units or cadres from CSV."), as: "import")
+        var exports = AsyncCommands()
+        exports.use(ExportCommand(kind: .orgUnits), as: "org-units")
+        exports.use(ExportCommand(kind: .cadres), as: "cadres")
+        app.asyncCommands.use(exports.group(help: "Export org units or cadres as CSV."), as: "export")
+        var users = AsyncCommands()
+        users.use(UserCreateCommand(), as: "create")
+        users.use(UserResetPasswordCommand(), as: "reset-password")
+        app.asyncCommands.use(users.group(help: "Create users and reset passwords."), as: "user")
+        var tokens = AsyncCommands()
+        tokens.use(TokenCreateCommand(), as: "create")
+        app.asyncCommands.use(tokens.group(help: "Create API tokens."), as: "token")
+    }
+
+    /// How the command line appears in the audit log.
+    static var principal: Principal {
+        Principal.system("cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
+    }
+}
+
+/// `sanbao serve [--demo] [--hostname H] [--port P]`: Vapor's server, after loading the demo
+/// city into an empty database when asked, and with the address and sign-ins printed.
+struct ServeCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "demo", help: "Load the demo city if the database is empty.")
+        var demo: Bool
+        @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1).")
+        var hostname: String?
+        @Option(name: "port", short: "p", help: "Port to listen on (default 8080).")
+        var port: Int?
+    }
+
+    let inner: any AnyAsyncCommand
+    var help: String { "Serve Sanbao over HTTP (with --demo: load the demo city into an empty database)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if signature.demo {
+            if try await DemoLoader.isEmpty(app) {
+                context.console.print("Loading the demo city…")
+                let loaded = try await DemoLoader.load(app)
+                context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres.")
+            }
+            context.console.print(DemoLoader.describe(DemoCity().signIns))
+        }
+        let hostname = signature.hostname ?? "127.0.0.1"
+        let port = signature.port ?? 8080
+        context.console.print("Sanbao: http://\(hostname):\(port)/")
+        var inner = context
+        inner.input = CommandInput(arguments: ["sanbao", "--hostname", hostname, "--port", "\(port)"])
+        try await self.inner.run(using: &inner)
+    }
+}
+
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "seed", help: "Seed for the demo city (default \(DemoCity.defaultSeed)).")
+        var seed: UInt64?
+    }
+
+    var help: String { "Load the demo city (units, cadres, one sign-in per role) into an empty database." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard try await DemoLoader.isEmpty(app) else {
+            context.console.error("The database already holds org units; the demo loads only into an empty one.")
+            throw ExitCode(1)
+        }
+        let loaded = try await DemoLoader.load(app, seed: signature.seed ?? DemoCity.defaultSeed)
+        context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres.")
+        context.console.print(DemoLoader.describe(loaded.signIns))
+    }
+}
+
+public struct ExitCode: Error, CustomStringConvertible {
+    public var code: Int32
+    init(_ code: Int32) { self.code = code }
+    public var description: String { "exit \(code)" }
+}

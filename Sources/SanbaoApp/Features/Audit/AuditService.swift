@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import Vapor
+
+struct AuditEventDTO: Content {
+    var at: Date
+    var actor: String
+    var action: String
+    var subjectType: String
+    var subjectID: String
+    var summary: String
+    var ip: String
+
+    init(_ e: AuditEvent) {
+        at = e.at
+        actor = e.actorName
+        action = e.action
+        subjectType = e.subjectType
+        subjectID = e.subjectID
+        summary = e.summary
+        ip = e.ip
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case at, actor, action, subjectType = "subject_type", subjectID = "subject_id", summary, ip
+    }
+}
+
+/// The office's view of the audit trail, newest first, filtered by what was done, by whom,
+/// to what and when.
+struct AuditService {
+    let db: any Database
+    let principal: Principal
+
+    struct Filter: Sendable {
+        var action: String?
+        var actor: String?
+        var subject: String?
+        var from: Date?
+        var to: Date?
+
+        init(action: String? = nil, actor: String? = nil, subject: String? = nil, from: Date? = nil, to: Date? = nil) {
+            self.action = action
+            self.actor = actor
+            self.subject = subject
+            self.from = from
+            self.to = to
+        }
+
+        /// `action` matches a prefix ("org_unit." for all unit changes); dates are
+        /// YYYY-MM-DD in Asia/Shanghai, `to` inclusive.
+        init(_ req: Request) {
+            func text(_ key: String) -> String? {
+                req.query[String.self, at: key].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            action = text("action")
+            actor = text("actor")
+            subject = text("subject")
+            from = text("from").flatMap(ShanghaiDate.startOfDay)
+            to = text("to").flatMap(ShanghaiDate.startOfDay).map { $0.addingTimeInterval(86_400) }
+        }
+    }
+
+    func list(_ page: PageRequest, filter: Filter) async throws -> Page<AuditEventDTO> {
+        try principal.require(.readAudit)
+        let query = principal.scope.query(AuditEvent.self, on: db)
+        if let action = filter.action { query.filter(\.$action =~ action) }
+        if let actor = filter.actor { query.filter(\.$actorName == actor) }
+        if let subject = filter.subject { query.filter(\.$subjectID == subject) }
+        if let from = filter.from { query.filter(\.$at >= from) }
+        if let to = filter.to { query.filter(\.$at < to) }
+        let total = try await query.count()
+        let events = try await query.sort(\.$at, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Page(items: events.map(AuditEventDTO.init), page: page.page, per: page.per, total: total)
+    }
+}
+
+/// Users read and type dates in Shanghai time; the database keeps UTC instants.
+enum ShanghaiDate {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    static func startOfDay(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    static func format(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.timeZone = zone
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: date)
+    }
+}
+
+struct AuditAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("audit-events", use: list)
+    }
+
+    func list(req: Request) async throws -> Page<AuditEventDTO> {
+        try await AuditService(db: req.db, principal: try req.requirePrincipal()).list(PageRequest(req), filter: .init(req))
+    }
+}

@@ -1,0 +1,200 @@
+@preconcurrency import Crypto
+import Fluent
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// Sign-in, sessions and API tokens.
+struct AuthService {
+    let app: Application
+    let db: any Database
+
+    static let sessionCookie = "sanbao_session"
+    static let tokenPrefix = "sb_"
+    static let minPasswordLength = 8
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func randomToken() -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    enum SignInResult {
+        case signedIn(token: String, user: User)
+        case wrongCredentials
+        case locked(minutes: Int)
+    }
+
+    /// Checks the password, counts failures, locks after `lockoutThreshold` of them, and on
+    /// success opens a session. Unknown usernames cost the same bcrypt time as known ones.
+    func signIn(username: String, password: String, ip: String) async throws -> SignInResult {
+        let config = app.config
+        let user = try await User.query(on: db).filter(\.$username == username).filter(\.$retiredAt == nil)
+            .with(\.$unit).first()
+        guard let user, let hash = user.passwordHash, !user.unit.isRetired else {
+            _ = try? await verify(password, against: Self.timingDummy)
+            try await AuditLog.record(db, by: anonymous(ip, username), action: "auth.sign_in_failed",
+                                      subjectType: "user", subjectID: username)
+            return .wrongCredentials
+        }
+        let now = Date()
+        if let until = user.lockedUntil, until > now {
+            return .locked(minutes: Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        }
+        guard try await verify(password, against: hash) else {
+            user.failedAttempts += 1
+            var action = "auth.sign_in_failed"
+            if user.failedAttempts >= config.lockoutThreshold {
+                user.lockedUntil = now.addingTimeInterval(config.lockoutDuration)
+                user.failedAttempts = 0
+                action = "auth.locked"
+            }
+            try await user.save(on: db)
+            try await AuditLog.record(db, by: principal(for: user, ip: ip), action: action, subjectType: "user",
+                                      subjectID: user.username)
+            if action == "auth.locked" { return .locked(minutes: Int(config.lockoutDuration / 60)) }
+            return .wrongCredentials
+        }
+        user.failedAttempts = 0
+        user.lockedUntil = nil
+        try await user.save(on: db)
+        let token = Self.randomToken()
+        let session = UserSession()
+        session.tokenHash = Self.hash(token)
+        session.$user.id = try user.requireID()
+        session.createdAt = now
+        session.lastSeenAt = now
+        session.ip = ip
+        try await session.create(on: db)
+        try await AuditLog.record(db, by: principal(for: user, ip: ip), action: "auth.sign_in", subjectType: "user",
+                                  subjectID: user.username)
+        return .signedIn(token: token, user: user)
+    }
+
+    func signOut(tokenHash: String, principal: Principal) async throws {
+        try await UserSession.query(on: db).filter(\.$tokenHash == tokenHash).delete()
+        try await AuditLog.record(db, by: principal, action: "auth.sign_out", subjectType: "user", subjectID: principal.username)
+    }
+
+    /// The principal behind a session cookie, or nil when the session is unknown, idle too
+    /// long, too old, or its user or unit retired.
+    func principal(sessionToken: String, ip: String) async throws -> Principal? {
+        let hash = Self.hash(sessionToken)
+        guard let session = try await UserSession.query(on: db).filter(\.$tokenHash == hash)
+            .join(User.self, on: \UserSession.$user.$id == \User.$id)
+            .join(OrgUnit.self, on: \User.$unit.$id == \OrgUnit.$id)
+            .first() else { return nil }
+        let user = try session.joined(User.self)
+        let unit = try session.joined(OrgUnit.self)
+        let now = Date()
+        let config = app.config
+        if user.retiredAt != nil || unit.isRetired
+            || now.timeIntervalSince(session.lastSeenAt) > config.sessionIdleTimeout
+            || now.timeIntervalSince(session.createdAt) > config.sessionMaxAge {
+            try await session.delete(on: db)
+            return nil
+        }
+        // Writing on every request would serialise reads behind writes; a minute's
+        // precision is plenty for an idle timeout of hours.
+        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            session.lastSeenAt = now
+            try await session.update(on: db)
+        }
+        var p = Self.principal(user: user, unit: unit, ip: ip)
+        p.sessionTokenHash = hash
+        return p
+    }
+
+    func principal(bearer token: String, ip: String) async throws -> Principal? {
+        guard token.hasPrefix(Self.tokenPrefix) else { return nil }
+        guard let row = try await ApiToken.query(on: db).filter(\.$tokenHash == Self.hash(token)).filter(\.$revokedAt == nil)
+            .join(User.self, on: \ApiToken.$user.$id == \User.$id)
+            .join(OrgUnit.self, on: \User.$unit.$id == \OrgUnit.$id)
+            .first() else { return nil }
+        let user = try row.joined(User.self)
+        let unit = try row.joined(OrgUnit.self)
+        guard user.retiredAt == nil, !unit.isRetired else { return nil }
+        let now = Date()
+        if row.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            row.lastUsedAt = now
+            try await row.update(on: db)
+        }
+        return Self.principal(user: user, unit: unit, ip: ip)
+    }
+
+    /// Creates a token for the principal's own user; the clear token is returned once.
+    func createToken(for principal: Principal, name: String) async throws -> (clear: String, token: ApiToken) {
+        guard let userID = principal.userID else { throw AppError(.badRequest, "error.invalid") }
+        return try await createToken(userID: userID, name: name, by: principal)
+    }
+
+    func createToken(userID: UUID, name: String, by principal: Principal) async throws -> (clear: String, token: ApiToken) {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if let reason = FieldRules.nameIssue(trimmed) {
+            throw AppError.invalid([AppError.field("name", "import.reason.\(reason.rawValue)")])
+        }
+        let clear = Self.tokenPrefix + Self.randomToken()
+        let token = ApiToken()
+        token.$user.id = userID
+        token.name = trimmed
+        token.tokenHash = Self.hash(clear)
+        token.prefix = String(clear.prefix(10))
+        token.createdAt = Date()
+        try await db.transaction { db in
+            try await token.create(on: db)
+            try await AuditLog.record(db, by: principal, action: "token.create", subjectType: "api_token",
+                                      subjectID: token.id!.uuidString, after: ["name": trimmed, "prefix": token.prefix])
+        }
+        return (clear, token)
+    }
+
+    /// Only the token's owner revokes it (the office may revoke anyone's).
+    func revokeToken(id: UUID, by principal: Principal) async throws {
+        guard let token = try await ApiToken.find(id, on: db),
+              token.$user.id == principal.userID || principal.roles.contains(.office) else {
+            throw AppError(.notFound, "error.not_found")
+        }
+        guard token.revokedAt == nil else { return }
+        token.revokedAt = Date()
+        try await db.transaction { db in
+            try await token.update(on: db)
+            try await AuditLog.record(db, by: principal, action: "token.revoke", subjectType: "api_token",
+                                      subjectID: id.uuidString, before: ["name": token.name])
+        }
+    }
+
+    func hashPassword(_ password: String) async throws -> String {
+        let cost = app.config.bcryptCost
+        return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verify(_ password: String, against hash: String) async throws -> Bool {
+        try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
+    }
+
+    /// A valid bcrypt hash of nothing anyone types, so unknown users take as long as known ones.
+    private static let timingDummy = "$2b$12$LjWVOfJO4mbb6bsnUWs8JOdT23HkXEEA5eCGm78PaXKUm3SZVjxPi"
+
+    static func principal(user: User, unit: OrgUnit, ip: String) -> Principal {
+        Principal(userID: user.id, username: user.username, displayName: user.displayName, unitID: unit.id,
+                  unitCode: unit.code, unitName: unit.name, unitPath: unit.path, roles: user.roles, ip: ip,
+                  sessionTokenHash: nil)
+    }
+
+    private func principal(for user: User, ip: String) -> Principal {
+        Self.principal(user: user, unit: user.unit, ip: ip)
+    }
+
+    private func anonymous(_ ip: String, _ username: String) -> Principal {
+        Principal(userID: nil, username: "anonymous:" + String(username.prefix(64)), displayName: "", unitID: nil,
+                  unitCode: "", unitName: "", unitPath: "/", roles: [], ip: ip, sessionTokenHash: nil)
+    }
+}
+
+extension Request {
+    var authService: AuthService { AuthService(app: application, db: db) }
+}

@@ -1,0 +1,58 @@
+import SanbaoDomain
+import Vapor
+
+struct HomePage: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+    }
+
+    struct Page: Encodable {
+        var shell: Shell
+        var unit: UnitRow
+        var roles: [String]
+        var children: [UnitRow]
+        var people: [UserDTO]
+        var peopleTotal: Int
+    }
+
+    func home(req: Request) async throws -> View {
+        let principal = try req.requirePrincipal()
+        let units = OrgUnitService(db: req.db, principal: principal)
+        let unit = try await units.home()
+        let children = try await units.children(of: unit)
+        let counts = try await units.subtreeCounts(of: [unit] + children)
+        let people = try await UserService(app: req.application, db: req.db, principal: principal)
+            .list(PageRequest(page: 1, per: 20), unitCode: unit.code)
+        let page = Page(shell: Shell(req, title: req.t("home.title")),
+                        unit: UnitRow(unit, counts[unit.id!], req),
+                        roles: principal.roles.sorted().map { req.t("role." + $0.rawValue) },
+                        children: children.map { UnitRow($0, counts[$0.id!], req) },
+                        people: people.items, peopleTotal: people.total)
+        return try await req.view.render("home", page)
+    }
+}
+
+/// A unit as lists on pages show it, with its subtree counts.
+struct UnitRow: Encodable {
+    var code: String
+    var name: String
+    var kind: String
+    var territory: String
+    var sectors: String
+    var units: Int
+    var people: Int
+    var cadres: Int
+    var retired: Bool
+
+    init(_ unit: OrgUnit, _ counts: OrgUnitService.Counts?, _ req: Request) {
+        code = unit.code
+        name = unit.name
+        kind = req.t("kind." + unit.kind.rawValue)
+        territory = unit.territory
+        sectors = unit.sectorsText.isEmpty ? req.t("units.all_sectors") : unit.sectorsText.replacingOccurrences(of: ";", with: "、")
+        units = counts?.units ?? 0
+        people = counts?.people ?? 0
+        cadres = counts?.cadres ?? 0
+        retired = unit.isRetired
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// An org unit as the API returns it.
+struct OrgUnitDTO: Content {
+    var code: String
+    var name: String
+    var kind: String
+    var kindName: String
+    var parentCode: String?
+    var territory: String
+    var sectors: [String]
+    var lat: Double?
+    var lon: Double?
+    var depth: Int
+    var retired: Bool
+
+    init(_ unit: OrgUnit, parentCode: String?, locale: AppLocale) {
+        code = unit.code
+        name = unit.name
+        kind = unit.kind.rawValue
+        kindName = locale == .zhHans ? unit.kind.chineseName : unit.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        self.parentCode = parentCode
+        territory = unit.territory
+        sectors = unit.sectors.map(\.description)
+        lat = unit.lat
+        lon = unit.lon
+        depth = unit.depth
+        retired = unit.isRetired
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, kind, kindName = "kind_name", parentCode = "parent_code", territory, sectors, lat, lon, depth, retired
+    }
+}
+
+/// What a create form or JSON body carries; validated by the same rules as a file row.
+struct OrgUnitInput: Content {
+    var code: String?
+    var name: String?
+    var kind: String?
+    var parentCode: String?
+    var territory: String?
+    var sectors: String?
+    var lat: String?
+    var lon: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, kind, parentCode = "parent_code", territory, sectors, lat, lon
+    }
+
+    func value(_ key: String) -> String {
+        let v: String? = switch key {
+        case "code": code
+        case "name": name
+        case "kind": kind
+        case "parent_code": parentCode
+        case "territory": territory
+        case "sectors": sectors
+        case "lat": lat
+        case "lon": lon
+        default: nil
+        }
+        return (v ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension ImportIssue {
+    /// The same issue as a form/API field error.
+    var fieldIssue: AppError.FieldIssue {
+        AppError.field(column.isEmpty ? "file" : column, "import.reason.\(reason.rawValue)", [value, detail])
+    }
+}

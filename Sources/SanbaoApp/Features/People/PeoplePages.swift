@@ -1,0 +1,134 @@
+import SanbaoDomain
+import Vapor
+
+struct PeoplePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let people = routes.grouped("people")
+        people.get(use: index)
+        people.post(use: create)
+        people.get(":username", use: show)
+        people.post(":username", "reveal-phone", use: revealPhone)
+        people.post(":username", "reset-password", use: resetPassword)
+        people.post(":username", "retire", use: retire)
+    }
+
+    struct IndexPage: Encodable {
+        var shell: Shell
+        var people: Page<UserDTO>
+        var filter: [String: String]
+        var roles: [OrgUnitPages.Option]
+        var prevHref: String?
+        var nextHref: String?
+        var canCreate: Bool
+        var canImport: Bool
+        var canExport: Bool
+        var errors: [String]
+        var form: [String: String]
+    }
+
+    func index(req: Request) async throws -> Response {
+        try await renderIndex(req)
+    }
+
+    private func renderIndex(_ req: Request, errors: [String] = [], form: [String: String] = [:],
+                             status: HTTPResponseStatus = .ok) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let service = UserService(app: req.application, db: req.db, principal: principal)
+        let unit = req.query[String.self, at: "unit"] ?? ""
+        let roleText = req.query[String.self, at: "role"] ?? ""
+        let q = req.query[String.self, at: "q"] ?? ""
+        let page = try await service.list(PageRequest(req), unitCode: unit, role: Role(parsing: roleText), search: q)
+        func href(_ p: Int) -> String {
+            var c = URLComponents()
+            c.path = "/people"
+            c.queryItems = [.init(name: "unit", value: unit), .init(name: "role", value: roleText), .init(name: "q", value: q),
+                            .init(name: "page", value: "\(p)")]
+            return c.string ?? "/people"
+        }
+        let model = IndexPage(
+            shell: Shell(req, title: req.t("people.title")), people: page,
+            filter: ["unit": unit, "role": roleText, "q": q],
+            roles: Role.allCases.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
+            prevHref: page.page > 1 ? href(page.page - 1) : nil,
+            nextHref: page.page < page.pageCount ? href(page.page + 1) : nil,
+            canCreate: principal.can(.manageUsers), canImport: principal.can(.importCadres),
+            canExport: principal.can(.revealPersonalData), errors: errors, form: form)
+        return try await req.view.render("people/index", model).encodeResponse(status: status, for: req)
+    }
+
+    func create(req: Request) async throws -> Response {
+        struct Form: Content {
+            var username: String?
+            var display_name: String?
+            var unit_code: String?
+            var roles: [String]?
+            var password: String?
+            var phone: String?
+        }
+        let f = try req.content.decode(Form.self)
+        let input = UserInput(username: f.username, displayName: f.display_name, unitCode: f.unit_code, roles: f.roles,
+                              password: f.password, phone: f.phone)
+        do {
+            let user = try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal()).create(input)
+            return req.redirect(to: "/people/\(user.username)?flash=created")
+        } catch let e as AppError where e.status == .unprocessableEntity {
+            let messages = e.fields.map { req.t("field." + $0.field) + ": " + req.t($0.key, $0.params) }
+            return try await renderIndex(req, errors: messages, form: ["username": f.username ?? "", "display_name": f.display_name ?? "",
+                                                                        "unit_code": f.unit_code ?? "", "phone": f.phone ?? ""],
+                                         status: .unprocessableEntity)
+        }
+    }
+
+    struct ShowPage: Encodable {
+        var shell: Shell
+        var person: UserDTO
+        var clearPhone: String?
+        var canReveal: Bool
+        var canManage: Bool
+        var errors: [String]
+    }
+
+    func show(req: Request) async throws -> Response {
+        try await renderShow(req, username: req.parameters.get("username")!)
+    }
+
+    private func renderShow(_ req: Request, username: String, clearPhone: String? = nil, errors: [String] = [],
+                            status: HTTPResponseStatus = .ok) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let person = try await UserService(app: req.application, db: req.db, principal: principal).detail(username: username)
+        let page = ShowPage(shell: Shell(req, title: person.displayName), person: person, clearPhone: clearPhone,
+                            canReveal: principal.can(.revealPersonalData) && person.phone != nil,
+                            canManage: principal.can(.manageUsers) && !person.retired && person.username != principal.username,
+                            errors: errors)
+        return try await req.view.render("people/show", page).encodeResponse(status: status, for: req)
+    }
+
+    func revealPhone(req: Request) async throws -> Response {
+        let username = req.parameters.get("username")!
+        let phone = try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+            .revealPhone(username: username)
+        let response = try await renderShow(req, username: username, clearPhone: phone)
+        // A revealed number must not linger in caches or history.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    func resetPassword(req: Request) async throws -> Response {
+        let username = req.parameters.get("username")!
+        let password = (try? req.content.get(String.self, at: "password")) ?? ""
+        do {
+            try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+                .resetPassword(username: username, to: password)
+            return req.redirect(to: "/people/\(username)?flash=password_reset")
+        } catch let e as AppError where e.status == .unprocessableEntity {
+            return try await renderShow(req, username: username, errors: e.fields.map { req.t($0.key, $0.params) },
+                                        status: .unprocessableEntity)
+        }
+    }
+
+    func retire(req: Request) async throws -> Response {
+        let username = req.parameters.get("username")!
+        try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal()).retire(username: username)
+        return req.redirect(to: "/people/\(username)?flash=retired")
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// A user as lists and the API show them: the phone only masked.
+struct UserDTO: Content {
+    var username: String
+    var displayName: String
+    var unitCode: String
+    var unitName: String
+    var roles: [String]
+    var phone: String?
+    var cadre: CadreDTO?
+    var retired: Bool
+    var locked: Bool
+
+    struct CadreDTO: Content {
+        var staffNo: String
+        var lat: Double?
+        var lon: Double?
+        var capacity: Int
+
+        enum CodingKeys: String, CodingKey { case staffNo = "staff_no", lat, lon, capacity }
+    }
+
+    init(_ user: User, unit: OrgUnit, cadre: Cadre?) {
+        username = user.username
+        displayName = user.displayName
+        unitCode = unit.code
+        unitName = unit.name
+        roles = user.roles.sorted().map(\.rawValue)
+        phone = user.phoneMasked
+        self.cadre = cadre.map { CadreDTO(staffNo: $0.staffNo, lat: $0.lat, lon: $0.lon, capacity: $0.capacity) }
+        retired = user.retiredAt != nil
+        locked = (user.lockedUntil ?? .distantPast) > Date()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username, displayName = "display_name", unitCode = "unit_code", unitName = "unit_name", roles, phone, cadre,
+             retired, locked
+    }
+}
+
+struct UserInput: Content {
+    var username: String?
+    var displayName: String?
+    var unitCode: String?
+    var roles: [String]?
+    var password: String?
+    var phone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case username, displayName = "display_name", unitCode = "unit_code", roles, password, phone
+    }
+}

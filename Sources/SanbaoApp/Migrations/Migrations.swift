@@ -1,0 +1,14 @@
+import Fluent
+
+/// The one ordered list of schema changes. Landed migrations never change; a change is a new
+/// migration at the end. Each must mean the same on SQLite and PostgreSQL.
+enum Migrations {
+    static let all: [any Migration] = [
+        CreateOrgUnits(),
+        CreateUsers(),
+        CreateCadres(),
+        CreateUserSessions(),
+        CreateApiTokens(),
+        CreateAuditEvents(),
+    ]
+}

@@ -1,0 +1,43 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import SQLKit
+import Vapor
+
+/// Builds the app from a configuration value: database, migrations, views, middleware,
+/// routes and commands. Tests call it with their own `AppConfig`; nothing is global.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.config = config
+    app.logger.info("sanbao config: \(config.redactedDescription)")
+
+    switch config.database {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url, let searchPath):
+        var pg = try SQLPostgresConfiguration(url: url)
+        if let searchPath { pg.searchPath = [searchPath] }
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+    if case .sqliteFile = config.database {
+        // WAL lets pages read while an import writes; the setting stays with the file.
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+    }
+    app.migrations.add(Migrations.all)
+    try await app.autoMigrate()
+
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(LocaleMiddleware())
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    try routes(app)
+    Commands.register(in: app)
+}

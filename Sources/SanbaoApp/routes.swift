@@ -1,0 +1,22 @@
+import Vapor
+
+/// Every route of the app. Pages sit behind the session and CSRF checks; `/api/v1` behind a
+/// bearer token. Handlers are thin: they call the features' services.
+func routes(_ app: Application) throws {
+    app.get("healthz") { _ in "ok" }
+
+    let pages = app.grouped(SessionMiddleware(), CSRFMiddleware())
+    try pages.register(collection: SignInPages())
+    let signedIn = pages.grouped(RequireSignIn())
+    try signedIn.register(collection: HomePage())
+    try signedIn.register(collection: OrgUnitPages())
+    try signedIn.register(collection: PeoplePages())
+    try signedIn.register(collection: TransferPages())
+    try signedIn.register(collection: TokenPages())
+    try signedIn.register(collection: AuditPages())
+
+    let api = app.grouped("api", "v1").grouped(BearerMiddleware())
+    try api.register(collection: OrgUnitAPI())
+    try api.register(collection: UserAPI())
+    try api.register(collection: AuditAPI())
+}

@@ -1,0 +1,98 @@
+/// A realistic city federation for demos, tests and benchmarks: a root, 12 districts and
+/// counties with their towns, streets and communities, 14 industry, bureau, company and
+/// directly affiliated unions, about 1,000 cadres, and one sign-in per role.
+/// The same seed always gives the same city.
+public struct DemoCity: Sendable {
+    public struct SignIn: Sendable, Equatable {
+        public var username: String
+        public var displayName: String
+        public var unitCode: String
+        public var roles: Set<Role>
+    }
+
+    public static let defaultSeed: UInt64 = 20_090_720
+    /// Printed at start-up; demo databases are for trying the product, not for real data.
+    public static let password = "Sanbao-2026"
+
+    public private(set) var units: [OrgUnitRecord] = []
+    public private(set) var cadres: [CadreRecord] = []
+    public private(set) var signIns: [SignIn] = []
+
+    public init(seed: UInt64 = DemoCity.defaultSeed) {
+        var rng = SeededRandom(seed: seed)
+        let root = DemoPlaces.city
+        units.append(OrgUnitRecord(code: root.code, name: root.name, kind: .cityFederation, parentCode: nil,
+                                   territory: root.code, lat: root.lat, lon: root.lon))
+        addCadres(&rng, unit: units[0], count: 60)
+        for d in DemoPlaces.districts {
+            let district = OrgUnitRecord(code: d.code, name: d.name + "总工会", kind: d.kind, parentCode: root.code,
+                                         territory: d.code, lat: d.lat, lon: d.lon)
+            units.append(district)
+            addCadres(&rng, unit: district, count: 30)
+            for (i, townName) in d.towns.enumerated() {
+                let code = d.code + threeDigits(i + 1)
+                let kind: OrgUnitKind = townName.hasSuffix("街道") ? .street : .town
+                let town = OrgUnitRecord(code: code, name: townName + "工会", kind: kind, parentCode: d.code, territory: code,
+                                         lat: round6(rng.jitter(d.lat, by: d.spread)), lon: round6(rng.jitter(d.lon, by: d.spread)))
+                units.append(town)
+                addCadres(&rng, unit: town, count: 4)
+                let communityCount = rng.int(2...4)
+                var used: Set<String> = []
+                for j in 0..<communityCount {
+                    var word = rng.pick(DemoPlaces.communityWords)
+                    while used.contains(word) { word = rng.pick(DemoPlaces.communityWords) }
+                    used.insert(word)
+                    let ccode = code + threeDigits(j + 1)
+                    let place = kind == .street ? "社区" : "村"
+                    units.append(OrgUnitRecord(code: ccode, name: word + place + "工会", kind: .community, parentCode: code,
+                                               territory: ccode, lat: round6(rng.jitter(town.lat!, by: 0.01)),
+                                               lon: round6(rng.jitter(town.lon!, by: 0.01))))
+                }
+            }
+        }
+        for s in DemoPlaces.sectoral {
+            let unit = OrgUnitRecord(code: s.code, name: s.name, kind: s.kind, parentCode: root.code, territory: root.code,
+                                     sectors: Jurisdiction.parseSectors(s.sectors).codes,
+                                     lat: round6(rng.jitter(root.lat, by: 0.03)), lon: round6(rng.jitter(root.lon, by: 0.03)))
+            units.append(unit)
+            addCadres(&rng, unit: unit, count: s.kind == .industryUnion ? 20 : 8)
+        }
+        let demoCadre = cadres.first { $0.unitCode == "340104" }!
+        signIns = [
+            SignIn(username: "office", displayName: "市总领导小组办公室", unitCode: root.code, roles: [.office]),
+            SignIn(username: "shushan.admin", displayName: "蜀山区总工会管理员", unitCode: "340104", roles: [.unitAdmin]),
+            SignIn(username: demoCadre.staffNo, displayName: demoCadre.name, unitCode: "340104", roles: [.cadre]),
+            SignIn(username: "inspector", displayName: "市总督查组", unitCode: root.code, roles: [.inspector]),
+            SignIn(username: "assistance", displayName: "市困难职工帮扶中心", unitCode: root.code, roles: [.assistance]),
+            SignIn(username: "jixie.viewer", displayName: "机械冶金工会观察员", unitCode: "IND-JX", roles: [.viewer]),
+        ]
+    }
+
+    private mutating func addCadres(_ rng: inout SeededRandom, unit: OrgUnitRecord, count: Int) {
+        for _ in 0..<count {
+            let n = cadres.count + 1
+            let given = String(rng.pick(DemoPlaces.givenChars)) + (rng.int(0...2) == 0 ? "" : String(rng.pick(DemoPlaces.givenChars)))
+            let name = String(rng.pick(DemoPlaces.surnames)) + given
+            let phone = "1" + String(rng.pick(Array("35789"))) + String(format: "%09d", rng.int(0...999_999_999))
+            cadres.append(CadreRecord(staffNo: "C" + String(format: "%05d", n), name: name, unitCode: unit.code, phone: phone,
+                                      lat: round6(rng.jitter(unit.lat ?? DemoPlaces.city.lat, by: 0.02)),
+                                      lon: round6(rng.jitter(unit.lon ?? DemoPlaces.city.lon, by: 0.02)),
+                                      capacity: rng.int(8...14)))
+        }
+    }
+
+    private func threeDigits(_ n: Int) -> String { String(format: "%03d", n) }
+    private func round6(_ v: Double) -> Double { (v * 1_000_000).rounded() / 1_000_000 }
+}
+
+extension DemoCity {
+    /// The demo as the files a federation would import: the demo loads through the same
+    /// import path as real lists do.
+    public var unitsCSV: String {
+        CSVWriter.line(OrgUnitRecord.header.columns.map(\.key)) + units.map { CSVWriter.line($0.csvFields) }.joined()
+    }
+
+    public var cadresCSV: String {
+        CSVWriter.line(CadreRecord.header.columns.map(\.key)) + cadres.map { CSVWriter.line($0.csvFields) }.joined()
+    }
+}

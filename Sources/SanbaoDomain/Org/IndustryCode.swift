@@ -1,0 +1,65 @@
+/// GB/T 4754-2017 industry codes: a section letter (A–T), optionally followed by a 2-digit
+/// division, 3-digit group or 4-digit class. Lists often drop the letter ("3411"); we restore it
+/// from the division so that "C34" and "3411" compare as they should.
+public struct IndustryCode: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let section: Character
+    public let digits: String
+
+    public var description: String { String(section) + digits }
+
+    public init?(parsing text: String) {
+        let raw = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !raw.isEmpty else { return nil }
+        let first = raw.first!
+        if first.isLetter {
+            let rest = String(raw.dropFirst())
+            guard first >= "A", first <= "T", rest.isEmpty || Self.isDivisionDigits(rest),
+                  rest.isEmpty || Self.section(ofDivision: Int(rest.prefix(2))!) == first else { return nil }
+            section = first
+            digits = rest
+        } else {
+            guard Self.isDivisionDigits(raw), let s = Self.section(ofDivision: Int(raw.prefix(2))!) else { return nil }
+            section = s
+            digits = raw
+        }
+    }
+
+    private static func isDivisionDigits(_ s: String) -> Bool {
+        (2...4).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// True when `other` lies inside this code (a section covers its divisions, a division
+    /// its groups and classes).
+    public func covers(_ other: IndustryCode) -> Bool {
+        section == other.section && other.digits.hasPrefix(digits)
+    }
+
+    public static func < (a: IndustryCode, b: IndustryCode) -> Bool { a.description < b.description }
+
+    /// Division ranges of GB/T 4754-2017.
+    static func section(ofDivision d: Int) -> Character? {
+        switch d {
+        case 1...5: "A"
+        case 6...12: "B"
+        case 13...43: "C"
+        case 44...46: "D"
+        case 47...50: "E"
+        case 51...52: "F"
+        case 53...60: "G"
+        case 61...62: "H"
+        case 63...65: "I"
+        case 66...69: "J"
+        case 70: "K"
+        case 71...72: "L"
+        case 73...75: "M"
+        case 76...79: "N"
+        case 80...82: "O"
+        case 83: "P"
+        case 84...85: "Q"
+        case 86...90: "R"
+        case 91...96: "S"
+        case 97: "T"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// One org unit as files carry it. The app's model converts to and from this.
+public struct OrgUnitRecord: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var kind: OrgUnitKind
+    public var parentCode: String?
+    public var territory: String
+    public var sectors: [IndustryCode]
+    public var lat: Double?
+    public var lon: Double?
+
+    public init(code: String, name: String, kind: OrgUnitKind, parentCode: String?, territory: String = "",
+                sectors: [IndustryCode] = [], lat: Double? = nil, lon: Double? = nil) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.parentCode = parentCode
+        self.territory = territory
+        self.sectors = sectors
+        self.lat = lat
+        self.lon = lon
+    }
+
+    public static let header = TableHeader(columns: [
+        .init("code", "编码"),
+        .init("name", "名称"),
+        .init("kind", "类型"),
+        .init("parent_code", "上级编码"),
+        .init("territory", "辖区代码", required: false),
+        .init("sectors", "行业", required: false),
+        .init("lat", "纬度", required: false),
+        .init("lon", "经度", required: false),
+    ])
+
+    /// Validates one unit's fields, however they arrived (file row, form, JSON), by column key.
+    public static func parse(line: Int, _ field: (String) -> String) -> (OrgUnitRecord?, [ImportIssue]) {
+        var found: [ImportIssue] = []
+        func issue(_ column: String, _ value: String, _ reason: ImportIssue.Reason, _ detail: String = "") {
+            found.append(ImportIssue(row: line, column: column, value: value, reason: reason, detail: detail))
+        }
+        let code = field("code")
+        if code.isEmpty { issue("code", code, .required) } else if !FieldRules.isValidCode(code) { issue("code", code, .badFormat) }
+        let name = field("name")
+        if let reason = FieldRules.nameIssue(name) { issue("name", String(name.prefix(120)), reason) }
+        let kindText = field("kind")
+        let kind = OrgUnitKind(parsing: kindText)
+        if kind == nil { issue("kind", kindText, kindText.isEmpty ? .required : .badKind) }
+        let parent = field("parent_code")
+        if !parent.isEmpty && !FieldRules.isValidCode(parent) { issue("parent_code", parent, .badFormat) }
+        let territory = field("territory")
+        if !Jurisdiction.isValidTerritory(territory) { issue("territory", territory, .badFormat) }
+        let sectorsText = field("sectors")
+        let (sectors, invalid) = Jurisdiction.parseSectors(sectorsText)
+        for bad in invalid { issue("sectors", bad, .badSector) }
+        var lat: Double?, lon: Double?
+        switch Coordinates.parse(field("lat"), limit: 90) {
+        case .success(let v): lat = v
+        case .failure(let r): issue("lat", field("lat"), r)
+        }
+        switch Coordinates.parse(field("lon"), limit: 180) {
+        case .success(let v): lon = v
+        case .failure(let r): issue("lon", field("lon"), r)
+        }
+        if code == parent && !code.isEmpty { issue("parent_code", parent, .cycle, code) }
+        guard found.isEmpty, let kind else { return (nil, found) }
+        return (OrgUnitRecord(code: code, name: name, kind: kind, parentCode: parent.isEmpty ? nil : parent,
+                              territory: territory, sectors: sectors, lat: lat, lon: lon), [])
+    }
+
+    public var csvFields: [String] {
+        [code, name, kind.rawValue, parentCode ?? "", territory, Jurisdiction.format(sectors),
+         lat.map(Coordinates.format) ?? "", lon.map(Coordinates.format) ?? ""]
+    }
+}
+
+/// Field rules shared by imports, forms and the API, so that a value refused in one is
+/// refused in all.
+public enum FieldRules {
+    public static let maxNameLength = 100
+
+    /// Codes appear in URLs, files and paths: letters, digits, "-", "_" and ".", 1–32 long.
+    public static func isValidCode(_ code: String) -> Bool {
+        func isAlnum(_ c: Unicode.Scalar) -> Bool {
+            ("A"..."Z").contains(c) || ("a"..."z").contains(c) || ("0"..."9").contains(c)
+        }
+        guard (1...32).contains(code.unicodeScalars.count), let first = code.unicodeScalars.first, isAlnum(first) else {
+            return false
+        }
+        return code.unicodeScalars.allSatisfy { isAlnum($0) || "-_.".unicodeScalars.contains($0) }
+    }
+
+    /// A name is required, at most `maxNameLength` characters, without control characters.
+    public static func nameIssue(_ name: String) -> ImportIssue.Reason? {
+        if name.isEmpty { return .required }
+        if name.count > maxNameLength { return .tooLong }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return .badFormat }
+        return nil
+    }
+}
+
+public enum Coordinates {
+    public static func parse(_ text: String, limit: Double) -> Result<Double?, ImportIssue.Reason> {
+        if text.isEmpty { return .success(nil) }
+        guard let v = Double(text), v.isFinite else { return .failure(.badNumber) }
+        guard abs(v) <= limit else { return .failure(.outOfRange) }
+        return .success(v)
+    }
+
+    public static func format(_ v: Double) -> String {
+        let s = String(format: "%.6f", v)
+        // Trim trailing zeros so that an export re-imports byte for byte.
+        var t = Substring(s)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
+}

@@ -1,0 +1,61 @@
+/// What a user may do. A user holds one or more roles inside their unit.
+public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
+    /// 领导小组办公室: configures the campaign and sees the whole city.
+    case office
+    case unitAdmin = "unit_admin"
+    case cadre
+    case inspector
+    case assistance
+    case viewer
+
+    public var chineseName: String {
+        switch self {
+        case .office: "领导小组办公室"
+        case .unitAdmin: "单位管理员"
+        case .cadre: "走访干部"
+        case .inspector: "督查组"
+        case .assistance: "帮扶中心"
+        case .viewer: "只读用户"
+        }
+    }
+
+    public init?(parsing text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let r = Role(rawValue: t.lowercased()) { self = r; return }
+        guard let r = Role.allCases.first(where: { $0.chineseName == t }) else { return nil }
+        self = r
+    }
+
+    public static func < (a: Role, b: Role) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// Roles stored as one text column ("cadre,unit_admin"): portable across SQLite and
+    /// PostgreSQL, and no role key is a substring of another, so LIKE '%cadre%' is exact.
+    public static func encode(_ roles: Set<Role>) -> String {
+        roles.sorted().map(\.rawValue).joined(separator: ",")
+    }
+
+    public static func decode(_ text: String) -> Set<Role> {
+        Set(text.split(separator: ",").compactMap { Role(rawValue: String($0)) })
+    }
+}
+
+/// The actions the foundation guards. Later capabilities add their own.
+public enum Permission: Sendable {
+    case readTree
+    case manageUnits
+    case manageUsers
+    case importCadres
+    case readAudit
+    case revealPersonalData
+
+    public func isGranted(to roles: Set<Role>) -> Bool {
+        if roles.contains(.office) { return true }
+        switch self {
+        case .readTree: return !roles.isEmpty
+        case .manageUnits, .manageUsers, .importCadres, .revealPersonalData: return roles.contains(.unitAdmin)
+        case .readAudit: return false
+        }
+    }
+}

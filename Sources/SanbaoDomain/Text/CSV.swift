@@ -1,0 +1,136 @@
+/// RFC 4180 CSV, read incrementally so a caller can feed a file chunk by chunk and keep
+/// memory bounded. Records remember the line they started on, because every import error
+/// must say where it is.
+public struct CSVRecord: Sendable, Equatable {
+    public var line: Int
+    public var fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    /// A record that is only separators or nothing at all: spreadsheets leave these behind.
+    public var isBlank: Bool { fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+}
+
+public struct CSVSyntaxError: Error, Sendable, Equatable {
+    public var line: Int
+    public var reason: String
+}
+
+public struct CSVParser: Sendable {
+    private var field = ""
+    private var fields: [String] = []
+    private var inQuotes = false
+    private var quoteJustClosed = false
+    private var pendingCR = false
+    private var line = 1
+    private var recordLine = 1
+    private var fieldStarted = false
+    public let maxFieldLength: Int
+
+    public init(maxFieldLength: Int = 4_096) {
+        self.maxFieldLength = maxFieldLength
+    }
+
+    /// Feeds the next chunk; returns the records completed by it. Pass `final: true` with the
+    /// last chunk (which may be empty) to flush a record that has no trailing newline.
+    public mutating func feed(_ chunk: Substring, final: Bool = false) throws -> [CSVRecord] {
+        var out: [CSVRecord] = []
+        for ch in chunk.unicodeScalars {
+            if pendingCR {
+                pendingCR = false
+                if ch == "\n" { continue }
+            }
+            if inQuotes {
+                if ch == "\"" {
+                    inQuotes = false
+                    quoteJustClosed = true
+                } else {
+                    if ch == "\n" || ch == "\r" { line += 1 }
+                    if ch == "\r" { pendingCR = true; field.unicodeScalars.append("\n"); continue }
+                    try append(ch)
+                }
+                continue
+            }
+            switch ch {
+            case "\"":
+                if quoteJustClosed {
+                    // A doubled quote inside a quoted field is a literal quote.
+                    quoteJustClosed = false
+                    inQuotes = true
+                    try append("\"")
+                } else if !fieldStarted {
+                    inQuotes = true
+                    fieldStarted = true
+                } else {
+                    throw CSVSyntaxError(line: line, reason: "quote_inside_unquoted_field")
+                }
+            case ",":
+                endField()
+            case "\n", "\r":
+                endField()
+                out.append(CSVRecord(line: recordLine, fields: fields))
+                fields = []
+                line += 1
+                recordLine = line
+                if ch == "\r" { pendingCR = true }
+            default:
+                if quoteJustClosed {
+                    throw CSVSyntaxError(line: line, reason: "text_after_closing_quote")
+                }
+                fieldStarted = true
+                try append(ch)
+            }
+        }
+        if final {
+            if inQuotes { throw CSVSyntaxError(line: recordLine, reason: "unclosed_quote") }
+            if fieldStarted || !fields.isEmpty || quoteJustClosed {
+                endField()
+                out.append(CSVRecord(line: recordLine, fields: fields))
+                fields = []
+            }
+        }
+        return out
+    }
+
+    private mutating func append(_ ch: Unicode.Scalar) throws {
+        field.unicodeScalars.append(ch)
+        if field.unicodeScalars.count > maxFieldLength {
+            throw CSVSyntaxError(line: recordLine, reason: "field_too_long")
+        }
+    }
+
+    private mutating func endField() {
+        fields.append(field)
+        field = ""
+        fieldStarted = false
+        quoteJustClosed = false
+    }
+
+    /// Parses a whole text at once.
+    public static func records(in text: String, maxFieldLength: Int = 4_096) throws -> [CSVRecord] {
+        var parser = CSVParser(maxFieldLength: maxFieldLength)
+        return try parser.feed(text[...], final: true)
+    }
+}
+
+public enum CSVWriter {
+    /// One line, quoted where the field needs it, with CRLF as RFC 4180 asks.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\r\n"
+    }
+
+    public static func escape(_ field: String) -> String {
+        // A leading =, +, - or @ makes spreadsheets run the cell as a formula; a quote
+        // prefix keeps exported data inert (OWASP "CSV injection").
+        var value = field
+        if let first = value.unicodeScalars.first, "=+@".unicodeScalars.contains(first) {
+            value = "'" + value
+        }
+        let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        guard needsQuotes else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

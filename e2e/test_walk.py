@@ -1,0 +1,84 @@
+"""A demo user signs in, walks the tree, switches language; roles see only what they may."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import shot
+
+PASSWORD = "Sanbao-2026"
+
+
+def sign_in(driver, base, username):
+    driver.get(base + "/sign-in")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "sign-in-submit").click()
+    WebDriverWait(driver, 10).until(lambda d: "/sign-in" not in d.current_url)
+
+
+def test_district_admin_walks_the_tree_and_switches_language(server, browser):
+    browser.get(server + "/")
+    assert "/sign-in" in browser.current_url
+    shot(browser, "01-sign-in")
+    sign_in(browser, server, "shushan.admin")
+    assert "蜀山区总工会" in browser.page_source
+    shot(browser, "02-home-district-admin")
+
+    browser.find_element(By.LINK_TEXT, "组织架构").click()
+    assert browser.find_element(By.ID, "unit-name").text.startswith("蜀山区总工会")
+    browser.find_element(By.LINK_TEXT, "三里庵街道工会").click()
+    assert browser.find_element(By.ID, "unit-name").text.startswith("三里庵街道工会")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#children tbody tr")
+    assert len(rows) >= 2
+    shot(browser, "03-street-unit")
+    rows[0].find_element(By.TAG_NAME, "a").click()
+    assert "社区工会" in browser.find_element(By.ID, "unit-name").text
+    browser.find_element(By.CSS_SELECTOR, ".crumbs a").click()
+    assert browser.find_element(By.ID, "unit-name").text.startswith("蜀山区总工会")
+
+    browser.find_element(By.ID, "lang-switch").click()
+    assert "Org tree" in browser.page_source and "Units directly below" in browser.page_source
+    shot(browser, "04-unit-english")
+    browser.find_element(By.LINK_TEXT, "People").click()
+    assert "people" in browser.find_element(By.CSS_SELECTOR, "main p.muted").text
+    shot(browser, "05-people-english")
+    browser.find_element(By.ID, "lang-switch").click()
+    assert "人员" in browser.page_source
+
+
+def test_district_admin_cannot_see_another_district(server, browser):
+    sign_in(browser, server, "shushan.admin")
+    browser.get(server + "/units/340102")
+    assert "找不到该记录" in browser.page_source
+    shot(browser, "06-sibling-unit-refused")
+
+
+def test_office_reveals_a_phone_and_reads_the_audit_log(server, browser):
+    sign_in(browser, server, "office")
+    browser.get(server + "/people/C00193")
+    assert "****" in browser.find_element(By.ID, "phone").text
+    browser.find_element(By.ID, "reveal-phone").click()
+    WebDriverWait(browser, 10).until(lambda d: "/reveal-phone" in d.current_url)
+    assert "****" not in browser.find_element(By.ID, "phone").text
+    shot(browser, "07-phone-revealed")
+    browser.get(server + "/audit?action=personal_data.")
+    assert "personal_data.reveal" in browser.page_source
+    shot(browser, "08-audit-log")
+
+
+def test_each_role_signs_in_and_sees_its_own_unit(server, browser):
+    for username, unit in [("C00193", "蜀山区总工会"), ("inspector", "合肥市总工会"),
+                           ("assistance", "合肥市总工会"), ("jixie.viewer", "市机械冶金工会")]:
+        browser.delete_all_cookies()
+        sign_in(browser, server, username)
+        assert unit in browser.find_element(By.CSS_SELECTOR, "section.card h2").text, username
+        assert "审计日志" not in browser.page_source
+    shot(browser, "09-viewer-home")
+
+
+def test_phone_width_layout(server, browser):
+    browser.set_window_size(390, 844)
+    sign_in(browser, server, "shushan.admin")
+    browser.get(server + "/units/340104")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400, width
+    shot(browser, "10-phone-width")
