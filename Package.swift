@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "SanbaoDomainTests", dependencies: ["SanbaoDomain"]),
         .testTarget(name: "SanbaoAppTests", dependencies: [
             "SanbaoApp",
-            .product(name: "XCTVapor", package: "vapor"),
+            .product(name: "VaporTesting", package: "vapor"),
         ]),
     ]
 )

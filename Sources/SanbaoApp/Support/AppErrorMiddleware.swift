@@ -23,8 +23,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 type: "https://sanbao.example/problems/" + key.replacingOccurrences(of: ".", with: "-"),
                 title: title, status: Int(status.code), detail: nil,
                 errors: fields.map { .init(field: $0.field, code: $0.key, reason: localizer.text($0.key, req.locale, $0.params)) })
-            let response = Response(status: status)
-            try response.content.encode(problem, as: .init(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"]))
+            let response = Response(status: status, body: .init(data: try JSONEncoder().encode(problem)))
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
             return response
         }

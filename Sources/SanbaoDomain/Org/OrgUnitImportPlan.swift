@@ -84,18 +84,16 @@ public struct OrgUnitImportPlan: Sendable {
                 lineOf[c.record.code] = c.line
             }
             var refused: [ImportIssue] = []
-            let existingRoots = existing.values.filter { $0.record.parentCode == nil && !$0.retired }.map(\.record.code)
-            let fileRoots = accepted.filter { $0.record.parentCode == nil }.map(\.record.code)
-            let roots = Set(existingRoots + fileRoots)
+            // One tree, one root: the stored root if there is one, else the file's first.
+            let root = existing.values.first { $0.record.parentCode == nil && !$0.retired }?.record.code
+                ?? accepted.first { $0.record.parentCode == nil }?.record.code
             for c in accepted {
                 let unit = c.record
                 func refuse(_ column: String, _ value: String, _ reason: ImportIssue.Reason, _ detail: String = "") {
                     refused.append(ImportIssue(row: c.line, column: column, value: value, reason: reason, detail: detail))
                 }
                 guard let parent = unit.parentCode else {
-                    if roots.count > 1 {
-                        refuse("parent_code", "", .secondRoot, roots.filter { $0 != unit.code }.sorted().joined(separator: ","))
-                    }
+                    if let root, root != unit.code { refuse("parent_code", "", .secondRoot, root) }
                     if scopeRoot != nil { refuse("code", unit.code, .outsideScope) }
                     continue
                 }
@@ -122,7 +120,11 @@ public struct OrgUnitImportPlan: Sendable {
                     next = cursor.flatMap { parentOf[$0] }
                 }
                 if loop {
-                    refuse("parent_code", parent, .cycle, seen.sorted().joined(separator: ","))
+                    // Blame the rows that change a parent: the stored tree has no loops, so
+                    // a row keeping its stored parent cannot have made one.
+                    if existing[unit.code]?.record.parentCode != unit.parentCode {
+                        refuse("parent_code", parent, .cycle, seen.sorted().joined(separator: ","))
+                    }
                 } else if !inScope || unit.code == scopeRoot {
                     refuse("code", unit.code, .outsideScope)
                 }

@@ -1,0 +1,106 @@
+@preconcurrency import Crypto
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Testing
+import VaporTesting
+@testable import SanbaoApp
+
+/// The databases every app test runs on: in-memory SQLite always, and PostgreSQL too when
+/// `SANBAO_TEST_POSTGRES_URL` is set. Each test gets a database of its own (a fresh
+/// in-memory SQLite, or a fresh schema), so tests never see each other's rows.
+enum TestDatabase: CustomStringConvertible, Sendable {
+    case sqlite
+    case postgres(String)
+
+    static var all: [TestDatabase] {
+        var list: [TestDatabase] = [.sqlite]
+        if let url = ProcessInfo.processInfo.environment["SANBAO_TEST_POSTGRES_URL"], !url.isEmpty {
+            list.append(.postgres(url))
+        }
+        return list
+    }
+
+    var description: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres: "postgres"
+        }
+    }
+}
+
+var testSecret: SymmetricKey { SymmetricKey(data: Data(repeating: 7, count: 32)) }
+
+func withApp(_ database: TestDatabase, file: String? = nil, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+    let choice: AppConfig.DatabaseChoice = switch database {
+    case .sqlite: file.map { .sqliteFile($0) } ?? .sqliteMemory
+    case .postgres(let url): .postgres(url: url, searchPath: String(schema))
+    }
+    var config = AppConfig(database: choice, secret: testSecret, secretSource: "test", bcryptCost: 4)
+    config.lockoutThreshold = 3
+    do {
+        try await configure(app, config: config)
+        try await body(app)
+    } catch {
+        try? await dropSchema(app, database, String(schema))
+        try await app.asyncShutdown()
+        throw error
+    }
+    try await dropSchema(app, database, String(schema))
+    try await app.asyncShutdown()
+}
+
+private func dropSchema(_ app: Application, _ database: TestDatabase, _ schema: String) async throws {
+    guard case .postgres = database else { return }
+    try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+}
+
+/// A small federation with two sibling districts, so every test can ask "can district A's
+/// user touch district B's things?".
+enum Fixture {
+    static let password = "correct-horse-1"
+
+    static let unitsCSV = """
+    code,name,kind,parent_code,territory,sectors,lat,lon
+    3401,合肥市总工会,city_federation,,3401,,31.82,117.22
+    340104,蜀山区总工会,district,3401,340104,,31.85,117.26
+    340104001,三里庵街道工会,street,340104,340104001,,31.86,117.25
+    340104001001,光明社区工会,community,340104001,340104001001,,,
+    340102,瑶海区总工会,district,3401,340102,,31.86,117.31
+    340102001,明光路街道工会,street,340102,340102001,,,
+    340102001001,幸福社区工会,community,340102001,340102001001,,,
+    IND-JX,市机械冶金工会,industry_union,3401,3401,C31;C34,,
+
+    """
+
+    static let cadresCSV = """
+    staff_no,name,unit_code,phone,lat,lon,capacity
+    A001,张伟,340104001,13912345678,31.86,117.25,10
+    B001,李娜,340102001,13887654321,31.86,117.31,12
+
+    """
+
+    /// Users: office (root), adminA (蜀山), adminB (瑶海), viewerA (蜀山), plus cadres A001, B001.
+    static func load(_ app: Application) async throws {
+        let system = Principal.system("test")
+        let units = try await OrgUnitService(db: app.db, principal: system).importCSV(Array(unitsCSV.utf8), mode: .allOrNothing)
+        #expect(units.issues.isEmpty, "\(units.issues)")
+        let people = UserService(app: app, db: app.db, principal: system)
+        let cadres = try await people.importCadres(Array(cadresCSV.utf8), mode: .allOrNothing)
+        #expect(cadres.issues.isEmpty, "\(cadres.issues)")
+        for (username, unit, roles) in [("office", "3401", ["office"]), ("adminA", "340104", ["unit_admin"]),
+                                        ("adminB", "340102", ["unit_admin"]), ("viewerA", "340104", ["viewer"])] {
+            _ = try await people.create(UserInput(username: username, displayName: username, unitCode: unit, roles: roles,
+                                                  password: password, phone: nil))
+        }
+        try await people.resetPassword(username: "A001", to: password)
+    }
+
+    static func token(_ app: Application, _ username: String) async throws -> String {
+        let user = try await User.query(on: app.db).filter(\.$username == username).first()!
+        return try await AuthService(app: app, db: app.db).createToken(userID: user.id!, name: "test", by: .system("test")).clear
+    }
+}
