@@ -187,8 +187,8 @@ struct OrgUnitService {
         unit.$parent.id = parent.id
         try await unit.update(on: db)
         try await (db as! any SQLDatabase).raw("""
-            UPDATE org_units SET path = \(bind: newPath) || substr(path, \(bind: oldPath.count + 1)),
-            depth = depth + \(bind: delta) WHERE path LIKE \(bind: oldPath + "%")
+            UPDATE org_units SET path = CAST(\(bind: newPath) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER)),
+            depth = depth + CAST(\(bind: delta) AS INTEGER) WHERE path LIKE \(bind: oldPath + "%")
             """).run()
         unit.path = newPath
         unit.depth += delta

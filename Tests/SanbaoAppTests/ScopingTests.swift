@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+@testable import SanbaoApp
+
+/// For every route the app has: a unit admin of 蜀山区 aims it at 瑶海区's records and is
+/// refused (403/404), and nothing in the database changes. A route added without a case
+/// here fails `everyRouteHasACase`.
+@Suite struct ScopingTests {
+    enum Via { case page, api, none }
+
+    struct Case {
+        var route: String          // "METHOD path/:param", as the router lists it
+        var via: Via
+        var path: String
+        var form: [String: String]? = nil
+        var json: String? = nil
+        /// Routes that act only on the caller's own things explain here why no sibling can be named.
+        var ownOnly: String? = nil
+        var expected: Set<UInt> = [403, 404]
+    }
+
+    static let cases: [Case] = [
+        Case(route: "GET healthz", via: .none, path: "/healthz", ownOnly: "public liveness probe"),
+        Case(route: "GET sign-in", via: .none, path: "/sign-in", ownOnly: "the form itself"),
+        Case(route: "POST sign-in", via: .none, path: "/sign-in", ownOnly: "signs in as oneself; see AuthTests"),
+        Case(route: "POST sign-out", via: .none, path: "/sign-out", ownOnly: "ends the caller's own session"),
+        Case(route: "GET ", via: .page, path: "/", ownOnly: "shows the caller's own unit"),
+        Case(route: "GET units", via: .page, path: "/units", ownOnly: "redirects to the caller's own unit"),
+        Case(route: "POST units", via: .page, path: "/units",
+             form: ["parent_code": "340102", "code": "X1", "name": "越权", "kind": "street"]),
+        Case(route: "GET units/:code", via: .page, path: "/units/340102"),
+        Case(route: "POST units/:code/rename", via: .page, path: "/units/340102001/rename", form: ["name": "越权"]),
+        Case(route: "POST units/:code/move", via: .page, path: "/units/340104001/move", form: ["parent_code": "340102"]),
+        Case(route: "POST units/:code/retire", via: .page, path: "/units/340102001001/retire", form: [:]),
+        Case(route: "GET people", via: .page, path: "/people?unit=340102"),
+        Case(route: "POST people", via: .page, path: "/people",
+             form: ["username": "x9", "display_name": "越权", "unit_code": "340102", "roles[]": "cadre"]),
+        Case(route: "GET people/:username", via: .page, path: "/people/B001"),
+        Case(route: "POST people/:username/reveal-phone", via: .page, path: "/people/B001/reveal-phone", form: [:]),
+        Case(route: "POST people/:username/reset-password", via: .page, path: "/people/adminB/reset-password",
+             form: ["password": "taken-over-1"]),
+        Case(route: "POST people/:username/retire", via: .page, path: "/people/B001/retire", form: [:]),
+        Case(route: "GET import/:kind", via: .page, path: "/import/org-units", ownOnly: "an empty upload form"),
+        Case(route: "POST import/:kind", via: .page, path: "/import/cadres", ownOnly: "checked in uploadsOutsideTheSubtreeAreRejected"),
+        Case(route: "GET export/org-units.csv", via: .page, path: "/export/org-units.csv", ownOnly: "checked in listsShowOnlyTheSubtree"),
+        Case(route: "GET export/cadres.csv", via: .page, path: "/export/cadres.csv", ownOnly: "checked in listsShowOnlyTheSubtree"),
+        Case(route: "GET tokens", via: .page, path: "/tokens", ownOnly: "lists the caller's own tokens"),
+        Case(route: "POST tokens", via: .page, path: "/tokens", ownOnly: "creates a token for the caller"),
+        Case(route: "POST tokens/:id/revoke", via: .page, path: "/tokens/{tokenB}/revoke", form: [:]),
+        Case(route: "GET audit", via: .page, path: "/audit"),
+        Case(route: "GET api/v1/me", via: .api, path: "/api/v1/me", ownOnly: "the caller"),
+        Case(route: "GET api/v1/org-units", via: .api, path: "/api/v1/org-units?parent=340102"),
+        Case(route: "POST api/v1/org-units", via: .api, path: "/api/v1/org-units",
+             json: #"{"code":"X2","name":"越权","kind":"street","parent_code":"340102"}"#),
+        Case(route: "GET api/v1/org-units/:code", via: .api, path: "/api/v1/org-units/340102001"),
+        Case(route: "PATCH api/v1/org-units/:code", via: .api, path: "/api/v1/org-units/340102001", json: #"{"name":"越权"}"#),
+        Case(route: "POST api/v1/org-units/:code/retire", via: .api, path: "/api/v1/org-units/340102001001/retire", json: "{}"),
+        Case(route: "GET api/v1/users", via: .api, path: "/api/v1/users?unit=340102001"),
+        Case(route: "POST api/v1/users", via: .api, path: "/api/v1/users",
+             json: #"{"username":"x3","display_name":"越权","unit_code":"340102","roles":["cadre"]}"#),
+        Case(route: "GET api/v1/users/:username", via: .api, path: "/api/v1/users/B001"),
+        Case(route: "POST api/v1/users/:username/retire", via: .api, path: "/api/v1/users/B001/retire", json: "{}"),
+        Case(route: "GET api/v1/audit-events", via: .api, path: "/api/v1/audit-events"),
+    ]
+
+    @Test func everyRouteHasACase() async throws {
+        try await withApp(.sqlite) { app in
+            let routes = Set(app.routes.all.map { "\($0.method.rawValue) " + $0.path.map(\.description).joined(separator: "/") })
+            let covered = Set(Self.cases.map(\.route))
+            #expect(routes.subtracting(covered).isEmpty, "routes without a scoping case: \(routes.subtracting(covered).sorted())")
+            #expect(covered.subtracting(routes).isEmpty, "cases for routes that no longer exist: \(covered.subtracting(routes).sorted())")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func aSiblingUnitsAdminIsRefusedEverywhereAndChangesNothing(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let tokenB = try await AuthService(app: app, db: app.db)
+                .createToken(userID: try await User.query(on: app.db).filter(\.$username == "adminB").first()!.requireID(),
+                             name: "b", by: .system("test")).token.requireID()
+            var page = TestClient(app)
+            try await page.signIn("adminA")
+            var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            let before = try await Snapshot(app)
+            for c in Self.cases where c.ownOnly == nil {
+                let path = c.path.replacingOccurrences(of: "{tokenB}", with: tokenB.uuidString)
+                let res: TestingHTTPResponse
+                switch c.via {
+                case .page:
+                    try await page.open("/")
+                    res = try await page.send(c.form == nil ? .GET : .POST, path, form: c.form)
+                case .api:
+                    let method: HTTPMethod = c.route.hasPrefix("PATCH") ? .PATCH : (c.json == nil ? .GET : .POST)
+                    res = try await api.send(method, path, json: c.json)
+                case .none:
+                    continue
+                }
+                #expect(c.expected.contains(res.status.code), "\(c.route) → \(res.status.code)")
+            }
+            #expect(try await Snapshot(app) == before)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func listsShowOnlyTheSubtree(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            let units = try await api.send(.GET, "/api/v1/org-units?per=200").body.string
+            #expect(units.contains("340104001001") && !units.contains("340102") && !units.contains(#""code":"3401""#))
+            let users = try await api.send(.GET, "/api/v1/users?per=200").body.string
+            #expect(users.contains("A001") && !users.contains("B001") && !users.contains("adminB") && !users.contains("\"office\""))
+            var page = TestClient(app)
+            try await page.signIn("adminA")
+            let export = try await page.send(.GET, "/export/org-units.csv").body.string
+            #expect(export.contains("340104001") && !export.contains("340102"))
+            let cadres = try await page.send(.GET, "/export/cadres.csv").body.string
+            #expect(cadres.contains("A001") && !cadres.contains("B001"))
+            let people = try await page.send(.GET, "/people").body.string
+            #expect(people.contains("张伟") && !people.contains("李娜"))
+            let industry = try await TestClient(app, bearer: try await Fixture.token(app, "office")).sendCopy(.GET, "/api/v1/org-units?per=200")
+            #expect(industry.body.string.contains("IND-JX"), "the office sees the whole city")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func uploadsOutsideTheSubtreeAreRejected(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let principal = try await AuthService(app: app, db: app.db).principal(bearer: try await Fixture.token(app, "adminA"), ip: "t")!
+            let before = try await Snapshot(app)
+            let units = try await OrgUnitService(db: app.db, principal: principal).importCSV(Array("""
+                code,name,kind,parent_code
+                340102009,越权街道,street,340102
+                340102001,改名,street,340102
+                340104,改本单位,district,3401
+                """.utf8), mode: .validRows)
+            #expect(units.summary.rejected == 3 && units.issues.allSatisfy { $0.reason == .outsideScope })
+            let cadres = try await UserService(app: app, db: app.db, principal: principal).importCadres(Array("""
+                staff_no,name,unit_code,phone,lat,lon,capacity
+                B001,改名,340102001,,,,3
+                B002,新人,340102,,,,3
+                """.utf8), mode: .validRows)
+            #expect(cadres.summary.rejected == 2)
+            #expect(try await Snapshot(app) == before)
+        }
+    }
+}
+
+/// Everything a refused request must leave as it was.
+struct Snapshot: Equatable {
+    var units: [String]
+    var users: [String]
+    var cadres: [String]
+    var tokens: [String]
+    var writes: Int
+
+    init(_ app: Application) async throws {
+        units = try await OrgUnit.query(on: app.db).all()
+            .map { "\($0.code)|\($0.name)|\($0.path)|\($0.retiredAt == nil)" }.sorted()
+        users = try await User.query(on: app.db).all()
+            .map { "\($0.username)|\($0.displayName)|\($0.$unit.id)|\($0.rolesText)|\($0.retiredAt == nil)|\($0.passwordHash ?? "")" }.sorted()
+        cadres = try await Cadre.query(on: app.db).all().map { "\($0.staffNo)|\($0.capacity)|\($0.$user.id)" }.sorted()
+        tokens = try await ApiToken.query(on: app.db).all().map { "\($0.id!)|\($0.revokedAt == nil)" }.sorted()
+        // Sign-ins and token creation are the test's own doing; every other write is audited.
+        writes = try await AuditEvent.query(on: app.db).all()
+            .filter { !$0.action.hasPrefix("auth.") && $0.action != "token.create" }.count
+    }
+}
+
+extension TestClient {
+    func sendCopy(_ method: HTTPMethod, _ path: String) async throws -> TestingHTTPResponse {
+        var copy = self
+        return try await copy.send(method, path)
+    }
+}
