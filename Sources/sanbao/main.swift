@@ -3,9 +3,15 @@ import Logging
 import SanbaoApp
 import Vapor
 
-// The executable only reads the environment and hands over to the app.
+// The executable only reads the environment and hands over to the app. Logs go to standard
+// error so that `sanbao export … > file.csv` writes only the data to standard output.
 var env = try Environment.detect()
-try LoggingSystem.bootstrap(from: &env)
+let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .info
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = level
+    return handler
+}
 let app = try await Application.make(env)
 var status: Int32 = 0
 do {

@@ -78,6 +78,9 @@ struct UserService {
             issues.append(AppError.field("password", "error.password_short", ["\(AuthService.minPasswordLength)"]))
         }
         let unitCode = (input.unitCode ?? "").trimmingCharacters(in: .whitespaces)
+        if unitCode.isEmpty && principal.unitCode.isEmpty {
+            throw AppError.invalid(issues + [AppError.field("unit_code", "import.reason.required", ["", ""])])
+        }
         let unit = try await scope.unit(code: unitCode.isEmpty ? principal.unitCode : unitCode, on: db)
         if unit.isRetired { issues.append(AppError.field("unit_code", "import.reason.retired_parent", [unit.code, ""])) }
         guard issues.isEmpty else { throw AppError.invalid(issues) }
