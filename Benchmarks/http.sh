@@ -43,7 +43,7 @@ rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
 p99() { echo "$1" | awk '$1 == "99%" {print $2}'; }
 errors() { echo "$1" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' '; }
 h_rps=$(rps "$health"); s_rps=$(rps "$scoped")
-ratio=$(python3 -c "print(f'{100*float('$s_rps')/float('$h_rps'):.1f}')")
+ratio=$(awk -v s="$s_rps" -v h="$h_rps" 'BEGIN { printf "%.1f", 100 * s / h }')
 
 echo "Sanbao HTTP benchmark — release build, SQLite (WAL), demo city, wrk -t2 -c32 -d${DURATION}s, $(nproc) cores"
 printf '%-48s %12s %10s\n' "endpoint" "requests/s" "p99"

@@ -39,6 +39,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()
+    app.middleware.use(InvalidateReadCachesMiddleware())
+    _ = app.readCaches
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -13,6 +13,7 @@ LoggingSystem.bootstrap { label in
     return handler
 }
 let app = try await Application.make(env)
+app.directory = DirectoryConfiguration(workingDirectory: resourceRoot())
 var status: Int32 = 0
 do {
     let config = try AppConfig.fromEnvironment()
@@ -26,3 +27,20 @@ do {
 }
 try await app.asyncShutdown()
 exit(status)
+
+/// Where `Resources/` and `Public/` are: `SANBAO_HOME` if set, else the working directory if
+/// it has them, else the nearest folder above the executable that does (so
+/// `.build/release/sanbao` works from any directory).
+func resourceRoot() -> String {
+    let fm = FileManager.default
+    func hasResources(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/Resources/Views/layout.leaf") }
+    if let home = ProcessInfo.processInfo.environment["SANBAO_HOME"], !home.isEmpty { return home }
+    let cwd = fm.currentDirectoryPath
+    if hasResources(cwd) { return cwd }
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    while dir.path != "/" {
+        if hasResources(dir.path) { return dir.path }
+        dir = dir.deletingLastPathComponent()
+    }
+    return cwd
+}

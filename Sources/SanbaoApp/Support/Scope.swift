@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SanbaoDomain
+import SQLKit
 
 /// A model whose rows belong to a unit. Conforming tells `Scope` how to reach the unit's
 /// path from a query of the model, so that every scoped read goes through `Scope.query`.
@@ -22,6 +23,14 @@ struct Scope: Sendable {
         let query = M.query(on: db)
         guard let pathPrefix else { return query }
         return M.restrict(query, toPathPrefix: pathPrefix)
+    }
+
+    /// The same rule for hand-written SQL (hot paths and aggregates): a condition on the
+    /// `path` column of the org-unit table aliased `alias`.
+    func sqlCondition(unitAlias alias: String) -> any SQLExpression {
+        guard let pathPrefix else { return SQLRaw("1 = 1") }
+        return SQLBinaryExpression(left: SQLColumn("path", table: alias), op: SQLBinaryOperator.like,
+                                   right: SQLBind(pathPrefix + "%"))
     }
 
     func contains(_ unit: OrgUnit) -> Bool {

@@ -44,6 +44,7 @@ struct TestClient {
         return response
     }
 
+    @discardableResult
     mutating func signIn(_ username: String, _ password: String = Fixture.password) async throws -> TestingHTTPResponse {
         try await send(.GET, "/sign-in")
         return try await send(.POST, "/sign-in", form: ["username": username, "password": password])

@@ -33,11 +33,20 @@ struct RequireSignIn: AsyncMiddleware {
 /// `/api/v1`: a bearer token is required; cookies are not accepted, so the API needs no CSRF.
 struct BearerMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let bearer = req.headers.bearerAuthorization,
-              let principal = try await req.authService.principal(bearer: bearer.token, ip: req.clientIP) else {
-            throw AppError(.unauthorized, "error.bad_token")
+        guard let bearer = req.headers.bearerAuthorization else { throw AppError(.unauthorized, "error.bad_token") }
+        let cache = req.application.readCaches.principals
+        let key = AuthService.hash(bearer.token)
+        if var cached = cache.get(key) {
+            cached.ip = req.clientIP
+            req.principal = cached
+        } else {
+            let generation = cache.generation
+            guard let principal = try await req.authService.principal(bearer: bearer.token, ip: req.clientIP) else {
+                throw AppError(.unauthorized, "error.bad_token")
+            }
+            cache.put(key, principal, readAt: generation)
+            req.principal = principal
         }
-        req.principal = principal
         return try await next.respond(to: req)
     }
 }

@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import SanbaoDomain
+import SQLKit
 import Vapor
 
 /// Sign-in, sessions and API tokens.
@@ -80,50 +81,78 @@ struct AuthService {
         try await AuditLog.record(db, by: principal, action: "auth.sign_out", subjectType: "user", subjectID: principal.username)
     }
 
+    /// Who a credential belongs to, read in one query: every page and API call starts here,
+    /// so it avoids building Fluent models.
+    private struct CredentialRow: Decodable {
+        var credential_id: UUID
+        var created_at: Date?
+        var last_seen_at: Date?
+        var user_id: UUID
+        var username: String
+        var display_name: String
+        var roles: String
+        var user_retired_at: Date?
+        var unit_id: UUID
+        var unit_code: String
+        var unit_name: String
+        var unit_path: String
+        var unit_retired_at: Date?
+
+        var principalIsActive: Bool { user_retired_at == nil && unit_retired_at == nil }
+
+        func principal(ip: String) -> Principal {
+            Principal(userID: user_id, username: username, displayName: display_name, unitID: unit_id, unitCode: unit_code,
+                      unitName: unit_name, unitPath: unit_path, roles: Role.decode(roles), ip: ip, sessionTokenHash: nil)
+        }
+    }
+
+    private func credential(_ table: String, createdColumn: String, seenColumn: String, hash: String,
+                            extra: String = "") async throws -> CredentialRow? {
+        try await (db as! any SQLDatabase).raw("""
+            SELECT c.id AS credential_id, c.\(unsafeRaw: createdColumn) AS created_at, c.\(unsafeRaw: seenColumn) AS last_seen_at,
+                   u.id AS user_id, u.username, u.display_name, u.roles, u.retired_at AS user_retired_at,
+                   o.id AS unit_id, o.code AS unit_code, o.name AS unit_name, o.path AS unit_path, o.retired_at AS unit_retired_at
+            FROM \(unsafeRaw: table) c JOIN users u ON u.id = c.user_id JOIN org_units o ON o.id = u.unit_id
+            WHERE c.token_hash = \(bind: hash) \(unsafeRaw: extra)
+            """).first(decoding: CredentialRow.self)
+    }
+
     /// The principal behind a session cookie, or nil when the session is unknown, idle too
     /// long, too old, or its user or unit retired.
     func principal(sessionToken: String, ip: String) async throws -> Principal? {
         let hash = Self.hash(sessionToken)
-        guard let session = try await UserSession.query(on: db).filter(\.$tokenHash == hash)
-            .join(User.self, on: \UserSession.$user.$id == \User.$id)
-            .join(OrgUnit.self, on: \User.$unit.$id == \OrgUnit.$id)
-            .first() else { return nil }
-        let user = try session.joined(User.self)
-        let unit = try session.joined(OrgUnit.self)
+        guard let row = try await credential("user_sessions", createdColumn: "created_at", seenColumn: "last_seen_at", hash: hash) else {
+            return nil
+        }
         let now = Date()
         let config = app.config
-        if user.retiredAt != nil || unit.isRetired
-            || now.timeIntervalSince(session.lastSeenAt) > config.sessionIdleTimeout
-            || now.timeIntervalSince(session.createdAt) > config.sessionMaxAge {
-            try await session.delete(on: db)
+        let sql = db as! any SQLDatabase
+        if !row.principalIsActive
+            || now.timeIntervalSince(row.last_seen_at ?? .distantPast) > config.sessionIdleTimeout
+            || now.timeIntervalSince(row.created_at ?? .distantPast) > config.sessionMaxAge {
+            try await sql.raw("DELETE FROM user_sessions WHERE id = \(bind: row.credential_id)").run()
             return nil
         }
         // Writing on every request would serialise reads behind writes; a minute's
         // precision is plenty for an idle timeout of hours.
-        if now.timeIntervalSince(session.lastSeenAt) > 60 {
-            session.lastSeenAt = now
-            try await session.update(on: db)
+        if now.timeIntervalSince(row.last_seen_at ?? .distantPast) > 60 {
+            try await sql.raw("UPDATE user_sessions SET last_seen_at = \(bind: now) WHERE id = \(bind: row.credential_id)").run()
         }
-        var p = Self.principal(user: user, unit: unit, ip: ip)
+        var p = row.principal(ip: ip)
         p.sessionTokenHash = hash
         return p
     }
 
     func principal(bearer token: String, ip: String) async throws -> Principal? {
         guard token.hasPrefix(Self.tokenPrefix) else { return nil }
-        guard let row = try await ApiToken.query(on: db).filter(\.$tokenHash == Self.hash(token)).filter(\.$revokedAt == nil)
-            .join(User.self, on: \ApiToken.$user.$id == \User.$id)
-            .join(OrgUnit.self, on: \User.$unit.$id == \OrgUnit.$id)
-            .first() else { return nil }
-        let user = try row.joined(User.self)
-        let unit = try row.joined(OrgUnit.self)
-        guard user.retiredAt == nil, !unit.isRetired else { return nil }
+        guard let row = try await credential("api_tokens", createdColumn: "created_at", seenColumn: "last_used_at",
+                                             hash: Self.hash(token), extra: "AND c.revoked_at IS NULL"),
+              row.principalIsActive else { return nil }
         let now = Date()
-        if row.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            row.lastUsedAt = now
-            try await row.update(on: db)
+        if now.timeIntervalSince(row.last_seen_at ?? .distantPast) > 60 {
+            try await (db as! any SQLDatabase).raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: row.credential_id)").run()
         }
-        return Self.principal(user: user, unit: unit, ip: ip)
+        return row.principal(ip: ip)
     }
 
     /// Creates a token for the principal's own user; the clear token is returned once.

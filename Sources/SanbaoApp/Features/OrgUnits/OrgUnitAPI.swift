@@ -14,9 +14,29 @@ struct OrgUnitAPI: RouteCollection {
         OrgUnitService(db: req.db, principal: try req.requirePrincipal())
     }
 
-    func list(req: Request) async throws -> Page<OrgUnitDTO> {
-        try await service(req).list(PageRequest(req), parentCode: req.query["parent"], search: req.query["q"],
-                                    includeRetired: req.query[Bool.self, at: "include_retired"] ?? false, locale: req.locale)
+    /// Scripts poll this list; a page is kept briefly in `ReadCaches`, keyed by everything
+    /// that decides its content: the caller's scope, the query and the language.
+    func list(req: Request) async throws -> Response {
+        let s = try service(req)
+        let page = PageRequest(req)
+        let parent: String? = req.query["parent"]
+        let search: String? = req.query["q"]
+        let retired = req.query[Bool.self, at: "include_retired"] ?? false
+        let key = [s.scope.pathPrefix ?? "*", "\(page.page)", "\(page.per)", parent ?? "", search ?? "", "\(retired)",
+                   req.locale.rawValue].joined(separator: "\u{1F}")
+        let cache = req.application.readCaches.orgUnitPages
+        let body: ByteBuffer
+        if let cached = cache.get(key) {
+            body = cached
+        } else {
+            let generation = cache.generation
+            let result = try await s.list(page, parentCode: parent, search: search, includeRetired: retired, locale: req.locale)
+            body = ByteBuffer(data: try JSONEncoder().encode(result))
+            cache.put(key, body, readAt: generation)
+        }
+        let response = Response(status: .ok, body: .init(buffer: body))
+        response.headers.contentType = .json
+        return response
     }
 
     func show(req: Request) async throws -> OrgUnitDTO {

@@ -17,17 +17,24 @@ struct OrgUnitDTO: Content {
     var retired: Bool
 
     init(_ unit: OrgUnit, parentCode: String?, locale: AppLocale) {
-        code = unit.code
-        name = unit.name
-        kind = unit.kind.rawValue
-        kindName = locale == .zhHans ? unit.kind.chineseName : unit.kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        self.init(code: unit.code, name: unit.name, kind: unit.kind, parentCode: parentCode, territory: unit.territory,
+                  sectors: unit.sectorsText, lat: unit.lat, lon: unit.lon, depth: unit.depth, retired: unit.isRetired,
+                  locale: locale)
+    }
+
+    init(code: String, name: String, kind: OrgUnitKind, parentCode: String?, territory: String, sectors: String,
+         lat: Double?, lon: Double?, depth: Int, retired: Bool, locale: AppLocale) {
+        self.code = code
+        self.name = name
+        self.kind = kind.rawValue
+        kindName = locale == .zhHans ? kind.chineseName : kind.rawValue.replacingOccurrences(of: "_", with: " ")
         self.parentCode = parentCode
-        territory = unit.territory
-        sectors = unit.sectors.map(\.description)
-        lat = unit.lat
-        lon = unit.lon
-        depth = unit.depth
-        retired = unit.isRetired
+        self.territory = territory
+        self.sectors = sectors.isEmpty ? [] : sectors.split(separator: ";").map(String.init)
+        self.lat = lat
+        self.lon = lon
+        self.depth = depth
+        self.retired = retired
     }
 
     enum CodingKeys: String, CodingKey {

@@ -14,21 +14,46 @@ struct OrgUnitService {
 
     // MARK: Reading
 
+    /// One SQL query (rows, parent codes and the total together): this list is what scripts
+    /// poll, and building Fluent models for it cost ten times the query itself.
     func list(_ page: PageRequest, parentCode: String? = nil, search: String? = nil, includeRetired: Bool = false,
               locale: AppLocale) async throws -> Page<OrgUnitDTO> {
-        let query = scope.query(OrgUnit.self, on: db)
-        if !includeRetired { query.filter(\.$retiredAt == nil) }
+        let sql = db as! any SQLDatabase
+        var conditions: [any SQLExpression] = [scope.sqlCondition(unitAlias: "u")]
+        if !includeRetired { conditions.append(SQLRaw("u.retired_at IS NULL")) }
         if let parentCode, !parentCode.isEmpty {
             let parent = try await scope.unit(code: parentCode, on: db)
-            query.filter(\.$parent.$id == parent.id)
+            conditions.append(SQLBinaryExpression(left: SQLColumn("parent_id", table: "u"), op: SQLBinaryOperator.equal,
+                                                  right: SQLBind(parent.id!)))
         }
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            query.group(.or) { $0.filter(\.$name ~~ search).filter(\.$code =~ search) }
+            let escaped = search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            conditions.append(SQLGroupExpression(SQLRaw("u.name LIKE \(SQLBind("%" + escaped + "%")) ESCAPE '\\' OR u.code LIKE \(SQLBind(escaped + "%")) ESCAPE '\\'")))
         }
-        let total = try await query.count()
-        let units = try await query.sort(\.$path).range(page.offset..<(page.offset + page.per)).all()
-        let codes = try await parentCodes(of: units)
-        let items = units.map { OrgUnitDTO($0, parentCode: $0.$parent.id.flatMap { codes[$0] }, locale: locale) }
+        struct Row: Decodable {
+            var code: String, name: String, kind: String, parent_code: String?, territory: String, sectors: String
+            var lat: Double?, lon: Double?, depth: Int, retired_at: Date?, total: Int
+        }
+        let rows = try await sql.raw("""
+            SELECT u.code, u.name, u.kind, p.code AS parent_code, u.territory, u.sectors, u.lat, u.lon, u.depth,
+                   u.retired_at, COUNT(*) OVER () AS total
+            FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id
+            WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
+            ORDER BY u.path LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+            """).all(decoding: Row.self)
+        var total = rows.first?.total ?? 0
+        if rows.isEmpty && page.page > 1 {
+            struct Count: Decodable { var n: Int }
+            total = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM org_units u WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
+                """).first(decoding: Count.self)?.n ?? 0
+        }
+        let items = rows.map { r in
+            OrgUnitDTO(code: r.code, name: r.name, kind: OrgUnitKind(rawValue: r.kind) ?? .enterpriseUnion, parentCode: r.parent_code,
+                       territory: r.territory, sectors: r.sectors, lat: r.lat, lon: r.lon, depth: r.depth,
+                       retired: r.retired_at != nil, locale: locale)
+        }
         return Page(items: items, page: page.page, per: page.per, total: total)
     }
 
