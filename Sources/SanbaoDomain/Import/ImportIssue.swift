@@ -44,6 +44,9 @@ public struct ImportIssue: Sendable, Equatable, Codable {
     }
 }
 
+/// What an import would do with a valid row.
+public enum ImportAction: Sendable, Equatable { case create, update, unchanged }
+
 /// What an import did, as every import command and page reports it.
 public struct ImportSummary: Sendable, Equatable, Codable {
     public var created = 0
@@ -55,6 +58,18 @@ public struct ImportSummary: Sendable, Equatable, Codable {
     public var rolledBack = false
 
     public init() {}
+
+    /// Counts a plan: its rows' actions, and the distinct lines its issues refuse.
+    public init(actions: [ImportAction], issues: [ImportIssue]) {
+        for action in actions {
+            switch action {
+            case .create: created += 1
+            case .update: updated += 1
+            case .unchanged: unchanged += 1
+            }
+        }
+        rejected = Set(issues.filter { $0.row > 0 }.map(\.row)).count
+    }
 }
 
 public enum ImportMode: String, Sendable {

@@ -46,6 +46,25 @@ public struct TableHeader: Sendable {
         return issues
     }
 
+    /// Binds the first record as the header and returns the data records that have as many
+    /// fields as the header, with the issues found on the way. `records` is nil when the file
+    /// cannot be read at all (empty, or a required column missing).
+    public mutating func dataRecords(of all: [CSVRecord]) -> (records: [CSVRecord]?, issues: [ImportIssue]) {
+        guard let first = all.first else { return (nil, [ImportIssue(row: 0, reason: .emptyFile)]) }
+        var issues = bind(first)
+        if Self.isFatal(issues) { return (nil, issues) }
+        var records: [CSVRecord] = []
+        for record in all.dropFirst() where !record.isBlank {
+            if record.fields.count != width {
+                issues.append(ImportIssue(row: record.line, value: "\(record.fields.count)", reason: .wrongFieldCount,
+                                          detail: "\(width)"))
+            } else {
+                records.append(record)
+            }
+        }
+        return (records, issues)
+    }
+
     public static func isFatal(_ issues: [ImportIssue]) -> Bool {
         issues.contains { $0.reason == .missingColumn || $0.reason == .duplicateColumn }
     }

@@ -2,7 +2,7 @@
 /// rows create or update a unit, which change nothing, and which are refused and why.
 /// Rows are returned parents-first so the app can write them in order.
 public struct OrgUnitImportPlan: Sendable {
-    public enum Action: Sendable, Equatable { case create, update, unchanged }
+    public typealias Action = ImportAction
 
     public struct Row: Sendable, Equatable {
         public var line: Int
@@ -23,39 +23,19 @@ public struct OrgUnitImportPlan: Sendable {
     public private(set) var rows: [Row] = []
     public private(set) var issues: [ImportIssue] = []
 
-    public var summary: ImportSummary {
-        var s = ImportSummary()
-        for row in rows {
-            switch row.action {
-            case .create: s.created += 1
-            case .update: s.updated += 1
-            case .unchanged: s.unchanged += 1
-            }
-        }
-        s.rejected = Set(issues.filter { $0.row > 0 }.map(\.row)).count
-        return s
-    }
+    public var summary: ImportSummary { ImportSummary(actions: rows.map(\.action), issues: issues) }
 
     /// - Parameter scopeRoot: the importer's own unit code, or nil for the campaign office.
     ///   Rows must end up strictly below it.
     public init(records: [CSVRecord], existing: [String: Existing], scopeRoot: String?) {
         var header = OrgUnitRecord.header
-        guard let first = records.first else {
-            issues = [ImportIssue(row: 0, reason: .emptyFile)]
-            return
-        }
-        let headerIssues = header.bind(first)
-        issues.append(contentsOf: headerIssues)
-        if TableHeader.isFatal(headerIssues) { return }
+        let (data, headerIssues) = header.dataRecords(of: records)
+        issues = headerIssues
+        guard let data else { return }
 
         var candidates: [(line: Int, record: OrgUnitRecord)] = []
         var firstLineOfCode: [String: Int] = [:]
-        for record in records.dropFirst() where !record.isBlank {
-            if record.fields.count != header.width {
-                issues.append(ImportIssue(row: record.line, value: "\(record.fields.count)", reason: .wrongFieldCount,
-                                          detail: "\(header.width)"))
-                continue
-            }
+        for record in data {
             let (parsed, rowIssues) = OrgUnitRecord.parse(line: record.line) { header.value($0, in: record) }
             issues.append(contentsOf: rowIssues)
             if let unit = parsed {

@@ -52,15 +52,8 @@ public struct OrgUnitRecord: Sendable, Equatable {
         let sectorsText = field("sectors")
         let (sectors, invalid) = Jurisdiction.parseSectors(sectorsText)
         for bad in invalid { issue("sectors", bad, .badSector) }
-        var lat: Double?, lon: Double?
-        switch Coordinates.parse(field("lat"), limit: 90) {
-        case .success(let v): lat = v
-        case .failure(let r): issue("lat", field("lat"), r)
-        }
-        switch Coordinates.parse(field("lon"), limit: 180) {
-        case .success(let v): lon = v
-        case .failure(let r): issue("lon", field("lon"), r)
-        }
+        let (lat, lon, coordinateIssues) = Coordinates.parsePair(line: line, field)
+        found += coordinateIssues
         if code == parent && !code.isEmpty { issue("parent_code", parent, .cycle, code) }
         guard found.isEmpty, let kind else { return (nil, found) }
         return (OrgUnitRecord(code: code, name: name, kind: kind, parentCode: parent.isEmpty ? nil : parent,
@@ -99,6 +92,23 @@ public enum FieldRules {
 }
 
 public enum Coordinates {
+    /// Latitude and longitude from their columns; either may be empty.
+    public static func parsePair(line: Int, _ field: (String) -> String) -> (lat: Double?, lon: Double?, issues: [ImportIssue]) {
+        var issues: [ImportIssue] = []
+        func one(_ column: String, _ limit: Double) -> Double? {
+            let text = field(column)
+            switch parse(text, limit: limit) {
+            case .success(let v): return v
+            case .failure(let reason):
+                issues.append(ImportIssue(row: line, column: column, value: text, reason: reason))
+                return nil
+            }
+        }
+        let lat = one("lat", 90)
+        let lon = one("lon", 180)
+        return (lat, lon, issues)
+    }
+
     public static func parse(_ text: String, limit: Double) -> Result<Double?, ImportIssue.Reason> {
         if text.isEmpty { return .success(nil) }
         guard let v = Double(text), v.isFinite else { return .failure(.badNumber) }

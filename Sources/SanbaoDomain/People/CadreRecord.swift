@@ -38,7 +38,7 @@ public struct CadreRecord: Sendable, Equatable {
 
 /// Decides what a cadre file would do, like `OrgUnitImportPlan` does for units.
 public struct CadreImportPlan: Sendable {
-    public enum Action: Sendable, Equatable { case create, update, unchanged }
+    public typealias Action = ImportAction
 
     public struct Row: Sendable, Equatable {
         public var line: Int
@@ -49,18 +49,7 @@ public struct CadreImportPlan: Sendable {
     public private(set) var rows: [Row] = []
     public private(set) var issues: [ImportIssue] = []
 
-    public var summary: ImportSummary {
-        var s = ImportSummary()
-        for row in rows {
-            switch row.action {
-            case .create: s.created += 1
-            case .update: s.updated += 1
-            case .unchanged: s.unchanged += 1
-            }
-        }
-        s.rejected = Set(issues.filter { $0.row > 0 }.map(\.row)).count
-        return s
-    }
+    public var summary: ImportSummary { ImportSummary(actions: rows.map(\.action), issues: issues) }
 
     /// - Parameters:
     ///   - existing: cadres already stored, by staff number.
@@ -75,20 +64,11 @@ public struct CadreImportPlan: Sendable {
                 takenUsernames: Set<String> = [], samePhone: ((String, String) -> Bool)? = nil) {
         let samePhone = samePhone ?? { staffNo, phone in existing[staffNo]?.phone == phone }
         var header = CadreRecord.header
-        guard let first = records.first else {
-            issues = [ImportIssue(row: 0, reason: .emptyFile)]
-            return
-        }
-        let headerIssues = header.bind(first)
-        issues.append(contentsOf: headerIssues)
-        if TableHeader.isFatal(headerIssues) { return }
+        let (data, headerIssues) = header.dataRecords(of: records)
+        issues = headerIssues
+        guard let data else { return }
         var seen: [String: Int] = [:]
-        for record in records.dropFirst() where !record.isBlank {
-            if record.fields.count != header.width {
-                issues.append(ImportIssue(row: record.line, value: "\(record.fields.count)", reason: .wrongFieldCount,
-                                          detail: "\(header.width)"))
-                continue
-            }
+        for record in data {
             var found: [ImportIssue] = []
             func issue(_ column: String, _ value: String, _ reason: ImportIssue.Reason, _ detail: String = "") {
                 found.append(ImportIssue(row: record.line, column: column, value: value, reason: reason, detail: detail))
@@ -106,15 +86,8 @@ public struct CadreImportPlan: Sendable {
             let phoneText = header.value("phone", in: record)
             let phone = phoneText.isEmpty ? "" : Phone.normalise(phoneText)
             if phone == nil { issue("phone", phoneText, .badPhone) }
-            var lat: Double?, lon: Double?
-            switch Coordinates.parse(header.value("lat", in: record), limit: 90) {
-            case .success(let v): lat = v
-            case .failure(let r): issue("lat", header.value("lat", in: record), r)
-            }
-            switch Coordinates.parse(header.value("lon", in: record), limit: 180) {
-            case .success(let v): lon = v
-            case .failure(let r): issue("lon", header.value("lon", in: record), r)
-            }
+            let (lat, lon, coordinateIssues) = Coordinates.parsePair(line: record.line) { header.value($0, in: record) }
+            found += coordinateIssues
             let capText = header.value("capacity", in: record)
             let capacity = Int(capText)
             if capText.isEmpty { issue("capacity", capText, .required) }
