@@ -82,3 +82,21 @@ def test_phone_width_layout(server, browser):
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 400, width
     shot(browser, "10-phone-width")
+
+
+def test_import_page_reports_bad_rows(server, browser, tmp_path):
+    messy = tmp_path / "units.csv"
+    messy.write_bytes(("编码,名称,类型,上级编码\n"
+                       "340104099,新建街道工会,street,340104\n"
+                       "340104099,重复,street,340104\n"
+                       "X1,坏类型,planet,340104\n"
+                       "X2,孤儿,street,NOWHERE\n").encode("gb18030"))
+    sign_in(browser, server, "office")
+    browser.get(server + "/import/org-units")
+    browser.find_element(By.ID, "file").send_keys(str(messy))
+    browser.find_element(By.ID, "upload").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "import-result"))
+    result = browser.find_element(By.ID, "import-result").text
+    assert "新增 1" in result and "拒绝 3" in result and "GB18030" in result
+    assert "编码重复" in result and "单位类型无法识别" in result and "上级单位不存在" in result
+    shot(browser, "11-import-report")

@@ -43,7 +43,6 @@ public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
 
 /// The actions the foundation guards. Later capabilities add their own.
 public enum Permission: Sendable {
-    case readTree
     case manageUnits
     case manageUsers
     case importCadres
@@ -53,7 +52,6 @@ public enum Permission: Sendable {
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
         switch self {
-        case .readTree: return !roles.isEmpty
         case .manageUnits, .manageUsers, .importCadres, .revealPersonalData: return roles.contains(.unitAdmin)
         case .readAudit: return false
         }

@@ -31,9 +31,11 @@ extension OrgUnitService {
         let before = existing
         try await db.transaction { db in
             for row in plan.rows where row.action != .unchanged {
-                let parent = try await row.record.parentCode.asyncMap { code in
-                    try await OrgUnit.query(on: db).filter(\.$code == code).first()
-                } ?? nil
+                // Read the parent now, not before the loop: an earlier row may have just moved it.
+                var parent: OrgUnit?
+                if let code = row.record.parentCode {
+                    parent = try await OrgUnit.query(on: db).filter(\.$code == code).first()
+                }
                 if row.action == .create {
                     try await Self.insert(row.record, under: parent, into: OrgUnit(), on: db)
                     try await AuditLog.record(db, by: principal, action: "org_unit.import_create", subjectType: "org_unit",
@@ -84,12 +86,5 @@ extension ImportOutcome {
         s.rejected = summary.rejected
         s.rolledBack = rolledBack
         return ImportOutcome(summary: s, issues: issues)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
