@@ -100,3 +100,23 @@ def test_import_page_reports_bad_rows(server, browser, tmp_path):
     assert "新增 1" in result and "拒绝 3" in result and "GB18030" in result
     assert "编码重复" in result and "单位类型无法识别" in result and "上级单位不存在" in result
     shot(browser, "11-import-report")
+
+
+def test_district_admin_finds_an_enterprise_and_its_covering_unions(server, browser):
+    sign_in(browser, server, "shushan.admin")
+    browser.find_element(By.LINK_TEXT, "企业").click()
+    count = browser.find_element(By.ID, "enterprise-count").text
+    assert "家企业" in count and int("".join(ch for ch in count if ch.isdigit())) > 500
+    browser.find_element(By.ID, "q").send_keys("机械")
+    browser.find_element(By.ID, "filter").click()
+    WebDriverWait(browser, 10).until(lambda d: "q=" in d.current_url)
+    shot(browser, "12-enterprises-search")
+    first = browser.find_element(By.CSS_SELECTOR, "#enterprises tbody tr a")
+    name = first.text
+    assert "机械" in name
+    first.click()
+    assert browser.find_element(By.ID, "enterprise-name").text == name
+    covering = browser.find_element(By.ID, "covering").text
+    assert "市机械冶金工会" in covering
+    assert "****" in browser.find_element(By.ID, "contact").text
+    shot(browser, "13-enterprise-detail")

@@ -12,11 +12,13 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: OrgUnitPages())
     try signedIn.register(collection: PeoplePages())
     try signedIn.register(collection: TransferPages())
+    try signedIn.register(collection: EnterprisePages())
     try signedIn.register(collection: TokenPages())
     try signedIn.register(collection: AuditPages())
 
     let api = app.grouped("api", "v1").grouped(BearerMiddleware())
     try api.register(collection: OrgUnitAPI())
     try api.register(collection: UserAPI())
+    try api.register(collection: EnterpriseAPI())
     try api.register(collection: AuditAPI())
 }

@@ -127,6 +127,10 @@ import VaporTesting
             #expect(created.status == .created && created.body.string.contains(#""sectors":["C39","I"]"#))
             let patched = try await api.send(.PATCH, "/api/v1/org-units/IND-DZ", json: #"{"name":"市电子信息产业工会"}"#)
             #expect(patched.body.string.contains("市电子信息产业工会"))
+            let search = try await api.send(.GET, "/api/v1/org-units?q=%E4%B8%89%E9%87%8C").body.string   // q=三里
+            #expect(search.contains("340104001") && search.contains(#""total":1"#))
+            let wildcard = try await api.send(.GET, "/api/v1/org-units?q=%25").body.string                   // q=%
+            #expect(wildcard.contains(#""total":0"#), "LIKE wildcards in a search are literal")
             let noToken = try await TestClient(app).sendCopy(.GET, "/api/v1/org-units")
             #expect(noToken.status == .unauthorized && noToken.body.string.contains("Bearer"))
         }

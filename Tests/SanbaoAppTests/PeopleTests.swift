@@ -19,6 +19,7 @@ import VaporTesting
         for file in try FileManager.default.contentsOfDirectory(atPath: dir) where file.hasPrefix("db.sqlite") && !file.hasSuffix(".key") {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(file)"))
             #expect(bytes.range(of: Data("13912345678".utf8)) == nil, "clear phone found in \(file)")
+            #expect(bytes.range(of: Data("13955556666".utf8)) == nil, "clear enterprise contact found in \(file)")
         }
     }
 

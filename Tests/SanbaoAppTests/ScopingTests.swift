@@ -50,6 +50,12 @@ import VaporTesting
         Case(route: "POST tokens", via: .page, path: "/tokens", ownOnly: "creates a token for the caller"),
         Case(route: "POST tokens/:id/revoke", via: .page, path: "/tokens/{tokenB}/revoke", form: [:]),
         Case(route: "GET audit", via: .page, path: "/audit"),
+        Case(route: "GET enterprises", via: .page, path: "/enterprises?unit=340102"),
+        Case(route: "GET enterprises/:code", via: .page, path: "/enterprises/{enterpriseB}"),
+        Case(route: "POST enterprises/:code/reveal-contact", via: .page, path: "/enterprises/{enterpriseB}/reveal-contact", form: [:]),
+        Case(route: "GET export/enterprises.csv", via: .page, path: "/export/enterprises.csv?unit=340102"),
+        Case(route: "GET api/v1/enterprises", via: .api, path: "/api/v1/enterprises?unit=340102"),
+        Case(route: "GET api/v1/enterprises/:code", via: .api, path: "/api/v1/enterprises/{enterpriseB}"),
         Case(route: "GET api/v1/me", via: .api, path: "/api/v1/me", ownOnly: "the caller"),
         Case(route: "GET api/v1/org-units", via: .api, path: "/api/v1/org-units?parent=340102"),
         Case(route: "POST api/v1/org-units", via: .api, path: "/api/v1/org-units",
@@ -86,6 +92,7 @@ import VaporTesting
             let before = try await Snapshot(app)
             for c in Self.cases where c.ownOnly == nil {
                 let path = c.path.replacingOccurrences(of: "{tokenB}", with: tokenB.uuidString)
+                    .replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB)
                 let res: TestingHTTPResponse
                 switch c.via {
                 case .page:
@@ -119,6 +126,8 @@ import VaporTesting
             #expect(cadres.contains("A001") && !cadres.contains("B001"))
             let people = try await page.send(.GET, "/people").body.string
             #expect(people.contains("张伟") && !people.contains("李娜"))
+            let enterprises = try await api.send(.GET, "/api/v1/enterprises?per=200").body.string
+            #expect(enterprises.contains(Fixture.enterpriseA) && !enterprises.contains(Fixture.enterpriseB))
             let industry = try await TestClient(app, bearer: try await Fixture.token(app, "office")).sendCopy(.GET, "/api/v1/org-units?per=200")
             #expect(industry.body.string.contains("IND-JX"), "the office sees the whole city")
         }
@@ -152,6 +161,7 @@ struct Snapshot: Equatable {
     var units: [String]
     var users: [String]
     var cadres: [String]
+    var enterprises: [String]
     var tokens: [String]
     var writes: Int
 
@@ -161,6 +171,7 @@ struct Snapshot: Equatable {
         users = try await User.query(on: app.db).all()
             .map { "\($0.username)|\($0.displayName)|\($0.$unit.id)|\($0.rolesText)|\($0.retiredAt == nil)|\($0.passwordHash ?? "")" }.sorted()
         cadres = try await Cadre.query(on: app.db).all().map { "\($0.staffNo)|\($0.capacity)|\($0.$user.id)" }.sorted()
+        enterprises = try await Enterprise.query(on: app.db).all().map { "\($0.creditCode)|\($0.name)|\($0.employees)" }.sorted()
         tokens = try await ApiToken.query(on: app.db).all().map { "\($0.id!)|\($0.revokedAt == nil)" }.sorted()
         // Sign-ins and token creation are the test's own doing; every other write is audited.
         writes = try await AuditEvent.query(on: app.db).all()

@@ -3,7 +3,16 @@ import SanbaoDomain
 import Vapor
 
 enum TransferKind: Sendable {
-    case orgUnits, cadres
+    case orgUnits, cadres, enterprises
+
+    var header: String {
+        let header = switch self {
+        case .orgUnits: OrgUnitRecord.header
+        case .cadres: CadreRecord.header
+        case .enterprises: EnterpriseRecord.header
+        }
+        return header.columns.map(\.key).joined(separator: ",")
+    }
 }
 
 /// `sanbao import org-units|cadres FILE [--all-or-nothing] [--report FILE]`: prints the
@@ -16,11 +25,12 @@ struct ImportCommand: AsyncCommand {
         var allOrNothing: Bool
         @Option(name: "report", help: "Write the row-level errors to this CSV file.")
         var report: String?
+        @Flag(name: "allow-legacy-codes", help: "Enterprises: accept 15-digit registration numbers from before 2015.")
+        var allowLegacyCodes: Bool
     }
 
     let kind: TransferKind
-    var help: String { kind == .orgUnits ? "Import org units: code,name,kind,parent_code,territory,sectors,lat,lon"
-                                         : "Import cadres: staff_no,name,unit_code,phone,lat,lon,capacity" }
+    var help: String { "Import from CSV with the header \(kind.header)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -35,6 +45,9 @@ struct ImportCommand: AsyncCommand {
             outcome = try await OrgUnitService(db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
         case .cadres:
             outcome = try await UserService(app: app, db: app.db, principal: Commands.principal).importCadres(Array(data), mode: mode)
+        case .enterprises:
+            outcome = try await EnterpriseService(app: app, db: app.db, principal: Commands.principal)
+                .importCSV(Array(data), mode: mode, allowLegacyCodes: signature.allowLegacyCodes)
         }
         let locale = app.config.defaultLocale
         let localizer = app.localizer
@@ -63,16 +76,20 @@ struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "output", short: "o", help: "Write to this file instead of standard output.")
         var output: String?
+        @Flag(name: "clear-contacts", help: "Enterprises: write contacts in clear (audited); masked otherwise.")
+        var clearContacts: Bool
     }
 
     let kind: TransferKind
-    var help: String { kind == .orgUnits ? "Export active org units as CSV." : "Export cadres as CSV (clear phones; audited)." }
+    var help: String { "Export as CSV with the header \(kind.header)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let csv: String = switch kind {
         case .orgUnits: try await OrgUnitService(db: app.db, principal: Commands.principal).exportCSV()
         case .cadres: try await UserService(app: app, db: app.db, principal: Commands.principal).exportCadres()
+        case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: Commands.principal)
+            .exportCSV(clearContacts: signature.clearContacts)
         }
         if let path = signature.output {
             guard FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)) else {

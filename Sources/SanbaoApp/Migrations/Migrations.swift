@@ -10,5 +10,7 @@ enum Migrations {
         CreateUserSessions(),
         CreateApiTokens(),
         CreateAuditEvents(),
+        // v2: the enterprise registry
+        CreateEnterprises(),
     ]
 }

@@ -47,6 +47,7 @@ struct Shell: Encodable {
             item("nav.home", "/")
             item("nav.units", "/units")
             item("nav.people", "/people")
+            item("nav.enterprises", "/enterprises")
             item("nav.tokens", "/tokens")
             if p.can(.readAudit) { item("nav.audit", "/audit") }
         }

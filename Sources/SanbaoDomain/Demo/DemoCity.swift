@@ -16,6 +16,8 @@ public struct DemoCity: Sendable {
 
     public private(set) var units: [OrgUnitRecord] = []
     public private(set) var cadres: [CadreRecord] = []
+    public private(set) var enterprises: [EnterpriseRecord] = []
+    public static let enterpriseCount = 10_000
     public private(set) var signIns: [SignIn] = []
 
     public init(seed: UInt64 = DemoCity.defaultSeed) {
@@ -57,6 +59,7 @@ public struct DemoCity: Sendable {
             units.append(unit)
             addCadres(&rng, unit: unit, count: s.kind == .industryUnion ? 20 : 8)
         }
+        enterprises = DemoEnterprises.make(units: units, count: Self.enterpriseCount, rng: &rng)
         let demoCadre = cadres.first { $0.unitCode == "340104" }!
         signIns = [
             SignIn(username: "office", displayName: "市总领导小组办公室", unitCode: root.code, roles: [.office]),
@@ -90,6 +93,10 @@ extension DemoCity {
     /// import path as real lists do.
     public var unitsCSV: String {
         CSVWriter.line(OrgUnitRecord.header.columns.map(\.key)) + units.map { CSVWriter.line($0.csvFields) }.joined()
+    }
+
+    public var enterprisesCSV: String {
+        CSVWriter.line(EnterpriseRecord.header.columns.map(\.key)) + enterprises.map { CSVWriter.line($0.csvFields) }.joined()
     }
 
     public var cadresCSV: String {

@@ -41,6 +41,9 @@ public struct ImportIssue: Sendable, Equatable, Codable {
         case outsideScope = "outside_scope"
         case badPhone = "bad_phone"
         case usernameTaken = "username_taken"
+        case badCreditCode = "bad_credit_code"
+        case legacyCode = "legacy_code"
+        case badChoice = "bad_choice"
     }
 }
 
@@ -68,7 +71,8 @@ public struct ImportSummary: Sendable, Equatable, Codable {
             case .unchanged: unchanged += 1
             }
         }
-        rejected = Set(issues.filter { $0.row > 0 }.map(\.row)).count
+        // An unknown column is a warning about the header, not a refused row.
+        rejected = Set(issues.filter { $0.row > 0 && $0.reason != .unknownColumn }.map(\.row)).count
     }
 }
 

@@ -46,13 +46,14 @@ public enum Permission: Sendable {
     case manageUnits
     case manageUsers
     case importCadres
+    case manageRegistry
     case readAudit
     case revealPersonalData
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
         switch self {
-        case .manageUnits, .manageUsers, .importCadres, .revealPersonalData: return roles.contains(.unitAdmin)
+        case .manageUnits, .manageUsers, .importCadres, .manageRegistry, .revealPersonalData: return roles.contains(.unitAdmin)
         case .readAudit: return false
         }
     }

@@ -83,6 +83,16 @@ enum Fixture {
 
     """
 
+    /// One enterprise in each district; A's is also in the machinery industry union's sector.
+    static let enterpriseA = CreditCode.withCheck("91340104MA2N0AAA1")
+    static let enterpriseB = CreditCode.withCheck("91340102MA2N0BBB1")
+    static var enterprisesCSV: String { """
+        credit_code,name,division_code,industry_code,size_class,above_scale,employees,contact
+        \(enterpriseA),合肥华源机械有限公司,340104001001,3411,medium,yes,420,王经理 13955556666
+        \(enterpriseB),合肥瑶海食品有限公司,340102001,C1369,small,no,80,
+
+        """ }
+
     /// Users: office (root), adminA (蜀山), adminB (瑶海), viewerA (蜀山), plus cadres A001, B001.
     static func load(_ app: Application) async throws {
         let system = Principal.system("test")
@@ -97,6 +107,9 @@ enum Fixture {
                                                   password: password, phone: nil))
         }
         try await people.resetPassword(username: "A001", to: password)
+        let registry = try await EnterpriseService(app: app, db: app.db, principal: system)
+            .importCSV(Array(enterprisesCSV.utf8), mode: .allOrNothing)
+        #expect(registry.issues.isEmpty, "\(registry.issues)")
     }
 
     static func token(_ app: Application, _ username: String) async throws -> String {

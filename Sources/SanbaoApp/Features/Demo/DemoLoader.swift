@@ -9,6 +9,7 @@ enum DemoLoader {
     struct Loaded {
         var units: ImportSummary
         var cadres: ImportSummary
+        var enterprises: ImportSummary
         var signIns: [DemoCity.SignIn]
     }
 
@@ -24,6 +25,9 @@ enum DemoLoader {
         let people = UserService(app: app, db: app.db, principal: system)
         let cadres = try await people.importCadres(Array(city.cadresCSV.utf8), mode: .allOrNothing)
         guard cadres.issues.isEmpty else { throw DemoError(issues: cadres.issues) }
+        let enterprises = try await EnterpriseService(app: app, db: app.db, principal: system)
+            .importCSV(Array(city.enterprisesCSV.utf8), mode: .allOrNothing)
+        guard enterprises.issues.isEmpty else { throw DemoError(issues: enterprises.issues) }
         for signIn in city.signIns {
             if try await User.query(on: app.db).filter(\.$username == signIn.username).first() != nil {
                 try await people.resetPassword(username: signIn.username, to: DemoCity.password)
@@ -33,7 +37,7 @@ enum DemoLoader {
                                                       password: DemoCity.password, phone: nil))
             }
         }
-        return Loaded(units: units.summary, cadres: cadres.summary, signIns: city.signIns)
+        return Loaded(units: units.summary, cadres: cadres.summary, enterprises: enterprises.summary, signIns: city.signIns)
     }
 
     static func describe(_ signIns: [DemoCity.SignIn]) -> String {

@@ -29,7 +29,7 @@ struct OrgUnitService {
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             let escaped = search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
-            conditions.append(SQLGroupExpression(SQLRaw("u.name LIKE \(SQLBind("%" + escaped + "%")) ESCAPE '\\' OR u.code LIKE \(SQLBind(escaped + "%")) ESCAPE '\\'")))
+            conditions.append(SQLGroupExpression(SQLQueryString("u.name LIKE \(bind: "%" + escaped + "%") ESCAPE '\\' OR u.code LIKE \(bind: escaped + "%") ESCAPE '\\'")))
         }
         struct Row: Decodable {
             var code: String, name: String, kind: String, parent_code: String?, territory: String, sectors: String

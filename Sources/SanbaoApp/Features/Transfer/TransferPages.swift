@@ -8,6 +8,7 @@ struct TransferPages: RouteCollection {
         routes.on(.POST, "import", ":kind", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxBody)), use: upload)
         routes.get("export", "org-units.csv", use: exportUnits)
         routes.get("export", "cadres.csv", use: exportCadres)
+        routes.get("export", "enterprises.csv", use: exportEnterprises)
     }
 
     struct Page: Encodable {
@@ -35,18 +36,25 @@ struct TransferPages: RouteCollection {
         switch req.parameters.get("kind") {
         case "org-units": return .orgUnits
         case "cadres": return .cadres
+        case "enterprises": return .enterprises
         default: throw AppError(.notFound, "error.not_found")
         }
     }
 
-    private func header(_ kind: TransferKind) -> String {
-        (kind == .orgUnits ? OrgUnitRecord.header : CadreRecord.header).columns.map(\.key).joined(separator: ",")
+    private func header(_ kind: TransferKind) -> String { kind.header }
+
+    private func permission(_ kind: TransferKind) -> Permission {
+        switch kind {
+        case .orgUnits: .manageUnits
+        case .cadres: .importCadres
+        case .enterprises: .manageRegistry
+        }
     }
 
     func form(req: Request) async throws -> View {
         let kind = try kind(req)
         let principal = try req.requirePrincipal()
-        try principal.require(kind == .orgUnits ? .manageUnits : .importCadres)
+        try principal.require(permission(kind))
         return try await req.view.render("import", Page(shell: Shell(req, title: req.t("import.title." + req.parameters.get("kind")!)),
                                                         kind: req.parameters.get("kind")!, header: header(kind), outcome: nil))
     }
@@ -67,6 +75,7 @@ struct TransferPages: RouteCollection {
         let outcome = switch kind {
         case .orgUnits: try await OrgUnitService(db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .cadres: try await UserService(app: req.application, db: req.db, principal: principal).importCadres(bytes, mode: mode)
+        case .enterprises: try await EnterpriseService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         }
         let s = outcome.summary
         let report = ImportFile.report(outcome.issues, localizer: req.application.localizer, locale: req.locale)
@@ -90,6 +99,13 @@ struct TransferPages: RouteCollection {
     func exportCadres(req: Request) async throws -> Response {
         let csv = try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal()).exportCadres()
         return download(csv, name: "cadres.csv")
+    }
+
+    /// Filtered like the list page; contacts masked unless `clear=1` from someone allowed (audited).
+    func exportEnterprises(req: Request) async throws -> Response {
+        let service = EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+        let csv = try await service.exportCSV(filter: .init(req), clearContacts: req.query[String.self, at: "clear"] == "1")
+        return download(csv, name: "enterprises.csv")
     }
 
     /// With a BOM so that Excel opens the Chinese text correctly; our importer accepts it.

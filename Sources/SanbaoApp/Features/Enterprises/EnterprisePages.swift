@@ -1,0 +1,159 @@
+import SanbaoDomain
+import Vapor
+
+struct EnterprisePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let enterprises = routes.grouped("enterprises")
+        enterprises.get(use: index)
+        enterprises.get(":code", use: show)
+        enterprises.post(":code", "reveal-contact", use: revealContact)
+    }
+
+    struct Item: Encodable {
+        var code: String
+        var name: String
+        var division: String
+        var industry: String
+        var size: String
+        var aboveScale: Bool
+        var employees: Int
+        var union: Bool
+    }
+
+    struct IndexPage: Encodable {
+        var shell: Shell
+        var items: [Item]
+        var total: Int
+        var page: Int
+        var filter: [String: String]
+        var sizes: [OrgUnitPages.Option]
+        var prevHref: String?
+        var nextHref: String?
+        var exportHref: String
+        var canImport: Bool
+    }
+
+    func index(req: Request) async throws -> View {
+        let principal = try req.requirePrincipal()
+        let filter = EnterpriseService.Filter(req)
+        let page = try await EnterpriseService(app: req.application, db: req.db, principal: principal).list(PageRequest(req), filter: filter)
+        let query = ["q": filter.search, "unit": filter.unitCode, "industry": filter.industry, "size": filter.size, "tag": filter.tag]
+        func href(_ path: String, page p: Int?) -> String {
+            var c = URLComponents()
+            c.path = path
+            c.queryItems = query.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
+                + (p.map { [URLQueryItem(name: "page", value: "\($0)")] } ?? [])
+            return c.string ?? path
+        }
+        let items = page.items.map {
+            Item(code: $0.credit_code, name: $0.name, division: $0.division_code, industry: $0.industry_code,
+                 size: req.t("size." + $0.size_class), aboveScale: $0.above_scale, employees: $0.employees, union: $0.union_established)
+        }
+        let model = IndexPage(
+            shell: Shell(req, title: req.t("enterprises.title")), items: items, total: page.total, page: page.page, filter: query,
+            sizes: EnterpriseRecord.SizeClass.allCases.map { .init(value: $0.rawValue, label: req.t("size." + $0.rawValue)) },
+            prevHref: page.page > 1 ? href("/enterprises", page: page.page - 1) : nil,
+            nextHref: page.page < page.pageCount ? href("/enterprises", page: page.page + 1) : nil,
+            exportHref: href("/export/enterprises.csv", page: nil), canImport: principal.can(.manageRegistry))
+        return try await req.view.render("enterprises/index", model)
+    }
+
+    struct ShowPage: Encodable {
+        var shell: Shell
+        var e: EnterpriseDTO
+        var size: String
+        var units: [UnitRow]
+        var clearContact: String?
+        var canReveal: Bool
+    }
+
+    func show(req: Request) async throws -> Response {
+        try await render(req, clearContact: nil)
+    }
+
+    func revealContact(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let clear = try await EnterpriseService(app: req.application, db: req.db, principal: principal)
+            .revealContact(creditCode: req.parameters.get("code")!)
+        let response = try await render(req, clearContact: clear)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    private func render(_ req: Request, clearContact: String?) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let (enterprise, units) = try await EnterpriseService(app: req.application, db: req.db, principal: principal)
+            .detail(creditCode: req.parameters.get("code")!)
+        let dto = EnterpriseDTO(enterprise, units: units)
+        let page = ShowPage(shell: Shell(req, title: enterprise.name), e: dto, size: req.t("size." + enterprise.sizeClass),
+                            units: units.map { UnitRow($0, nil, req) }, clearContact: clearContact,
+                            canReveal: principal.can(.revealPersonalData) && enterprise.contactCipher != nil)
+        return try await req.view.render("enterprises/show", page).encodeResponse(for: req)
+    }
+}
+
+/// An enterprise as the API returns it: the contact masked.
+struct EnterpriseDTO: Content {
+    var creditCode: String
+    var name: String
+    var aliases: [String]
+    var address: String
+    var divisionCode: String
+    var industryCode: String
+    var sizeClass: String
+    var aboveScale: Bool
+    var employees: Int
+    var migrantWorkers: Int
+    var unionEstablished: Bool
+    var legalRep: String
+    var contact: String
+    var lat: Double?
+    var lon: Double?
+    var tags: [String]
+    var units: [String]
+
+    init(_ e: Enterprise, units: [OrgUnit]) {
+        let r = e.maskedRecord
+        creditCode = r.creditCode
+        name = r.name
+        aliases = r.aliases
+        address = r.address
+        divisionCode = r.divisionCode
+        industryCode = r.industry.description
+        sizeClass = r.sizeClass.rawValue
+        aboveScale = r.aboveScale
+        employees = r.employees
+        migrantWorkers = r.migrantWorkers
+        unionEstablished = r.unionEstablished
+        legalRep = r.legalRep
+        contact = r.contact
+        lat = r.lat
+        lon = r.lon
+        tags = r.tags
+        self.units = units.map(\.code)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case creditCode = "credit_code", name, aliases, address, divisionCode = "division_code", industryCode = "industry_code",
+             sizeClass = "size_class", aboveScale = "above_scale", employees, migrantWorkers = "migrant_workers",
+             unionEstablished = "union_established", legalRep = "legal_rep", contact, lat, lon, tags, units
+    }
+}
+
+struct EnterpriseAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("enterprises", use: list)
+        routes.get("enterprises", ":code", use: show)
+    }
+
+    func list(req: Request) async throws -> Page<EnterpriseService.Row> {
+        try await EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+            .list(PageRequest(req), filter: .init(req))
+    }
+
+    func show(req: Request) async throws -> EnterpriseDTO {
+        let (e, units) = try await EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+            .detail(creditCode: req.parameters.get("code")!)
+        return EnterpriseDTO(e, units: units)
+    }
+}

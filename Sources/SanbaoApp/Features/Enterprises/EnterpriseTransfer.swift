@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+
+/// Enterprise files in and out. New enterprises are written in multi-row inserts (a city
+/// list is tens of thousands of rows); changed ones one by one, each audited with what changed.
+extension EnterpriseService {
+    func importCSV(_ bytes: [UInt8], mode: ImportMode, allowLegacyCodes: Bool = false) async throws -> ImportOutcome {
+        try principal.require(.manageRegistry)
+        let (records, encoding, fileIssue) = ImportFile.records(bytes)
+        var summary = ImportSummary()
+        summary.encoding = encoding?.rawValue ?? ""
+        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+
+        let stored = try await Enterprise.query(on: db).all()
+        let byCode = Dictionary(uniqueKeysWithValues: stored.map { ($0.creditCode, $0) })
+        let cipher = app.fieldCipher
+        let plan = EnterpriseImportPlan(records: records, existing: { byCode[$0]?.maskedRecord }, allowLegacyCodes: allowLegacyCodes) { code, contact in
+            guard let e = byCode[code] else { return false }
+            // A masked export read back in leaves the stored contact as it is.
+            return contact == e.contactMasked || (contact.isEmpty ? e.contactDigest == nil : cipher.digest(contact) == e.contactDigest)
+        }
+
+        // Coverage and scope: each enterprise goes to the most specific covering units; a unit
+        // admin may only import enterprises that land somewhere in their subtree.
+        let units = try await OrgUnit.query(on: db).filter(\.$retiredAt == nil).all()
+        let unitByID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
+        let unitByCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
+        let coverage = Coverage(units: units.map {
+            .init(code: $0.code, parentCode: $0.$parent.id.flatMap { unitByID[$0]?.code },
+                  jurisdiction: Jurisdiction(territory: $0.territory, sectors: $0.sectors))
+        })
+        var issues = plan.issues
+        var rows: [(row: EnterpriseImportPlan.Row, units: [OrgUnit])] = []
+        for row in plan.rows {
+            let covering = coverage.covering(divisionCode: row.record.divisionCode, industry: row.record.industry).compactMap { unitByCode[$0] }
+            if !scope.isEverything && !covering.contains(where: scope.contains) {
+                issues.append(ImportIssue(row: row.line, column: "division_code", value: row.record.divisionCode, reason: .outsideScope))
+                continue
+            }
+            rows.append((row, covering))
+        }
+        issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        summary = ImportSummary(actions: rows.map(\.row.action), issues: issues).with(encoding: summary.encoding)
+        let outcome = ImportOutcome(summary: summary, issues: issues)
+        if TableHeader.isFatal(issues) { return outcome.nothingWritten() }
+        if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
+
+        let now = Date()
+        let accepted = rows
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            var newEnterprises: [[any Encodable & Sendable]] = []
+            var newLinks: [[any Encodable & Sendable]] = []
+            var audits: [[any Encodable & Sendable]] = []
+            for (row, covering) in accepted where row.action != .unchanged {
+                let r = row.record
+                let old = byCode[r.creditCode]
+                let keepContact = old.map { r.contact == $0.contactMasked } ?? false
+                let contactCipher: String? = keepContact ? old?.contactCipher : (r.contact.isEmpty ? nil : try cipher.seal(r.contact))
+                let contactDigest: String? = keepContact ? old?.contactDigest : (r.contact.isEmpty ? nil : cipher.digest(r.contact))
+                let contactMasked = keepContact ? old!.contactMasked : ContactMask.mask(r.contact)
+                var after = Self.auditFields(r)
+                after["contact"] = contactMasked
+                if let old {
+                    try await sql.raw("""
+                        UPDATE enterprises SET name = \(bind: r.name), name_key = \(bind: EnterpriseName.key(r.name)),
+                        aliases = \(bind: r.aliases.joined(separator: ";")), address = \(bind: r.address),
+                        division_code = \(bind: r.divisionCode), industry_code = \(bind: r.industry.description),
+                        size_class = \(bind: r.sizeClass.rawValue), above_scale = \(bind: r.aboveScale), employees = \(bind: r.employees),
+                        migrant_workers = \(bind: r.migrantWorkers), union_established = \(bind: r.unionEstablished),
+                        legal_rep = \(bind: r.legalRep), contact_cipher = \(bind: contactCipher), contact_masked = \(bind: contactMasked),
+                        contact_digest = \(bind: contactDigest), lat = \(bind: r.lat), lon = \(bind: r.lon),
+                        tags = \(bind: r.tags.joined(separator: ";")), updated_at = \(bind: now) WHERE id = \(bind: old.id!)
+                        """).run()
+                    try await sql.raw("DELETE FROM enterprise_units WHERE enterprise_id = \(bind: old.id!)").run()
+                    for unit in covering { newLinks.append([UUID(), old.id!, unit.id!]) }
+                    try await AuditLog.record(db, by: principal, action: "enterprise.import_update", subjectType: "enterprise",
+                                              subjectID: r.creditCode, before: Self.auditFields(old.maskedRecord), after: after)
+                } else {
+                    let id = UUID()
+                    newEnterprises.append([id, r.creditCode, r.name, EnterpriseName.key(r.name), r.aliases.joined(separator: ";"),
+                                           r.address, r.divisionCode, r.industry.description, r.sizeClass.rawValue, r.aboveScale,
+                                           r.employees, r.migrantWorkers, r.unionEstablished, r.legalRep, contactCipher,
+                                           contactMasked, contactDigest, r.lat, r.lon, r.tags.joined(separator: ";"), now, now])
+                    for unit in covering { newLinks.append([UUID(), id, unit.id!]) }
+                    audits.append([UUID(), now, principal.userID, principal.username, principal.unitID, "enterprise.import_create",
+                                   "enterprise", r.creditCode, AuditLog.summary(before: nil, after: after), principal.ip])
+                }
+            }
+            try await Self.insert(into: "enterprises", columns: ["id", "credit_code", "name", "name_key", "aliases", "address",
+                "division_code", "industry_code", "size_class", "above_scale", "employees", "migrant_workers", "union_established",
+                "legal_rep", "contact_cipher", "contact_masked", "contact_digest", "lat", "lon", "tags", "created_at", "updated_at"],
+                rows: newEnterprises, on: sql)
+            try await Self.insert(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], rows: newLinks, on: sql)
+            try await Self.insert(into: "audit_events", columns: ["id", "at", "actor_id", "actor_name", "unit_id", "action",
+                "subject_type", "subject_id", "summary", "ip"], rows: audits, on: sql)
+        }
+        return outcome
+    }
+
+    /// Multi-row INSERTs, in chunks that stay under SQLite's and PostgreSQL's bind limits.
+    static func insert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], on sql: any SQLDatabase) async throws {
+        let perStatement = max(1, 30_000 / columns.count)
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            var insert = sql.insert(into: table).columns(columns)
+            for row in chunk { insert = insert.values(row) }
+            try await insert.run()
+            start += perStatement
+        }
+    }
+
+    /// Enterprises in scope, as a file that re-imports unchanged. Contacts are masked unless
+    /// `clearContacts` is asked for by someone allowed to see them (audited).
+    func exportCSV(filter: Filter = Filter(), clearContacts: Bool = false) async throws -> String {
+        if clearContacts { try principal.require(.revealPersonalData) }
+        var out = CSVWriter.line(EnterpriseRecord.header.columns.map(\.key))
+        var page = 1
+        var count = 0
+        while true {
+            let codes = try await list(PageRequest(page: page, per: PageRequest.maxPer), filter: filter).items.map(\.credit_code)
+            if codes.isEmpty { break }
+            let enterprises = try await Enterprise.query(on: db).filter(\.$creditCode ~~ codes).sort(\.$name).all()
+            for e in enterprises {
+                var record = e.maskedRecord
+                if clearContacts { record.contact = try e.contactCipher.map(app.fieldCipher.open) ?? "" }
+                out += CSVWriter.line(record.csvFields)
+            }
+            count += enterprises.count
+            page += 1
+        }
+        if clearContacts {
+            try await AuditLog.record(db, by: principal, action: "personal_data.export", subjectType: "enterprise", subjectID: "*",
+                                      after: ["field": "contact", "rows": "\(count)"])
+        }
+        return out
+    }
+}

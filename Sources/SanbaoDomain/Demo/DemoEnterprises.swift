@@ -1,0 +1,64 @@
+/// The demo city's enterprises: spread over the towns and streets, with names, credit codes
+/// that pass the check, industries, sizes and coordinates like a real city list has.
+enum DemoEnterprises {
+    /// (industry code, weight, name word, vulnerable to shocks)
+    static let industries: [(String, Int, [String], Bool)] = [
+        ("C3411", 8, ["机械", "锅炉", "重工"], false), ("C3824", 6, ["电气", "电器"], false),
+        ("C3985", 6, ["电子", "微电子"], false), ("C1369", 5, ["食品", "农产品"], true),
+        ("C1810", 5, ["服装", "制衣"], true), ("C1711", 3, ["纺织", "棉纺"], true), ("C1951", 2, ["鞋业"], true),
+        ("C3021", 4, ["建材", "水泥制品"], false), ("C2614", 2, ["化工"], false), ("C3670", 4, ["汽车零部件"], true),
+        ("E4790", 7, ["建筑", "建设工程"], false), ("F5191", 8, ["商贸", "贸易"], false), ("F5211", 6, ["超市", "百货"], false),
+        ("G5430", 4, ["物流", "运输"], false), ("H6210", 6, ["餐饮", "酒店管理"], true), ("I6510", 5, ["软件", "信息技术"], false),
+        ("K7020", 3, ["物业管理"], false), ("L7212", 3, ["人力资源", "商务咨询"], false), ("M7320", 2, ["科技研发"], false),
+        ("O8020", 3, ["家政服务", "保洁服务"], false), ("D4411", 1, ["电力"], false), ("A0190", 2, ["农业科技", "种植"], false),
+    ]
+
+    static let firstWords = ["华", "恒", "瑞", "鑫", "宏", "安", "庐", "皖", "江淮", "新", "金", "国",
+                             "东方", "中科", "合力", "荣", "德", "兴", "顺", "联", "天", "科", "长", "汇", "盛", "远", "明"]
+    static let secondWords = ["泰", "源", "达", "丰", "信", "通", "诚", "和", "昌", "博", "创", "峰", "嘉", "晟", "锐", "康",
+                              "佳", "腾", "润", "星", "宇", "凯", "祥", "海", "林", "华", "晨", "越", "成", "飞"]
+    static let roads = ["长江西路", "望江路", "金寨路", "黄山路", "繁华大道", "紫云路", "合作化路", "徽州大道", "临泉路",
+                        "阜阳路", "淮河路", "创新大道", "习友路", "天都路", "芙蓉路", "锦绣大道", "方兴大道"]
+
+    static func make(units: [OrgUnitRecord], count: Int, rng: inout SeededRandom) -> [EnterpriseRecord] {
+        let places = units.filter { $0.kind == .town || $0.kind == .street }
+        let totalWeight = industries.map(\.1).reduce(0, +)
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        var usedNames: Set<String> = []
+        var out: [EnterpriseRecord] = []
+        out.reserveCapacity(count)
+        while out.count < count {
+            let place = rng.pick(places)
+            var pick = rng.int(1...totalWeight)
+            let industry = industries.first { pick -= $0.1; return pick <= 0 }!
+            let brand = rng.pick(firstWords) + rng.pick(secondWords)
+            let suffix = rng.int(0...3) == 0 ? "股份有限公司" : "有限公司"
+            let name = "合肥" + brand + rng.pick(industry.2) + suffix
+            guard usedNames.insert(name).inserted else { continue }
+            let roll = rng.int(1...100)
+            let size: EnterpriseRecord.SizeClass = roll <= 2 ? .large : roll <= 12 ? .medium : roll <= 40 ? .small : .micro
+            let employees = switch size {
+            case .large: rng.int(1_000...6_000)
+            case .medium: rng.int(300...999)
+            case .small: rng.int(20...299)
+            case .micro: rng.int(3...19)
+            }
+            let migrants = employees * rng.int(0...60) / 100
+            let body = "91" + String(place.code.prefix(6)) + String((0..<9).map { _ in rng.pick(alphabet) })
+            var tags: [String] = []
+            if industry.3 { tags.append("易受冲击行业") }
+            if rng.int(1...8) == 1 { tags.append("外向型") }
+            let mobile = "1" + String(rng.pick(Array("35789"))) + String(format: "%09d", rng.int(0...999_999_999))
+            out.append(EnterpriseRecord(
+                creditCode: CreditCode.withCheck(body), name: name, aliases: rng.int(1...10) == 1 ? ["合肥市" + brand + rng.pick(industry.2) + "厂"] : [],
+                address: place.name.replacingOccurrences(of: "工会", with: "") + rng.pick(roads) + "\(rng.int(1...999))号",
+                divisionCode: place.code, industry: IndustryCode(parsing: industry.0)!, sizeClass: size,
+                aboveScale: size == .large || size == .medium || (size == .small && rng.int(1...3) == 1),
+                employees: employees, migrantWorkers: migrants, unionEstablished: size != .micro || rng.int(1...4) == 1,
+                legalRep: String(rng.pick(DemoPlaces.surnames)) + String(rng.pick(DemoPlaces.givenChars)) + String(rng.pick(DemoPlaces.givenChars)),
+                contact: mobile, lat: ((rng.jitter(place.lat ?? 31.8, by: 0.012)) * 1e6).rounded() / 1e6,
+                lon: ((rng.jitter(place.lon ?? 117.2, by: 0.012)) * 1e6).rounded() / 1e6, tags: tags))
+        }
+        return out
+    }
+}
