@@ -120,3 +120,16 @@ def test_district_admin_finds_an_enterprise_and_its_covering_unions(server, brow
     assert "市机械冶金工会" in covering
     assert "****" in browser.find_element(By.ID, "contact").text
     shot(browser, "13-enterprise-detail")
+
+
+def test_assistance_centre_reveals_a_hardship_workers_details(server, browser):
+    sign_in(browser, server, "assistance")
+    browser.get(server + "/workers?hardship=extreme_poverty")
+    assert "名职工" in browser.find_element(By.ID, "worker-count").text
+    shot(browser, "14-hardship-workers")
+    browser.find_element(By.CSS_SELECTOR, "#workers tbody tr a").click()
+    assert "**********" in browser.find_element(By.ID, "id-number").text
+    browser.find_element(By.ID, "reveal-worker").click()
+    WebDriverWait(browser, 10).until(lambda d: "/reveal" in d.current_url)
+    assert "*" not in browser.find_element(By.ID, "id-number").text.split(" ")[0]
+    shot(browser, "15-worker-revealed")

@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PeoplePages())
     try signedIn.register(collection: TransferPages())
     try signedIn.register(collection: EnterprisePages())
+    try signedIn.register(collection: WorkerPages())
     try signedIn.register(collection: TokenPages())
     try signedIn.register(collection: AuditPages())
 
@@ -20,5 +21,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: OrgUnitAPI())
     try api.register(collection: UserAPI())
     try api.register(collection: EnterpriseAPI())
+    try api.register(collection: WorkerAPI())
     try api.register(collection: AuditAPI())
 }

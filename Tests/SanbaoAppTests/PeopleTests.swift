@@ -20,6 +20,9 @@ import VaporTesting
             let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(file)"))
             #expect(bytes.range(of: Data("13912345678".utf8)) == nil, "clear phone found in \(file)")
             #expect(bytes.range(of: Data("13955556666".utf8)) == nil, "clear enterprise contact found in \(file)")
+            #expect(bytes.range(of: Data(Fixture.workerAID.utf8)) == nil, "clear ID number found in \(file)")
+            #expect(bytes.range(of: Data("13811112222".utf8)) == nil, "clear worker phone found in \(file)")
+            #expect(bytes.range(of: Data("月收入1800元".utf8)) == nil, "clear household situation found in \(file)")
         }
     }
 

@@ -56,6 +56,12 @@ import VaporTesting
         Case(route: "GET export/enterprises.csv", via: .page, path: "/export/enterprises.csv?unit=340102"),
         Case(route: "GET api/v1/enterprises", via: .api, path: "/api/v1/enterprises?unit=340102"),
         Case(route: "GET api/v1/enterprises/:code", via: .api, path: "/api/v1/enterprises/{enterpriseB}"),
+        Case(route: "GET workers", via: .page, path: "/workers?enterprise={enterpriseB}"),
+        Case(route: "GET workers/:id", via: .page, path: "/workers/{workerB}"),
+        Case(route: "POST workers/:id/reveal", via: .page, path: "/workers/{workerB}/reveal", form: [:]),
+        Case(route: "GET export/workers.csv", via: .page, path: "/export/workers.csv?clear=1"),
+        Case(route: "GET api/v1/workers", via: .api, path: "/api/v1/workers?enterprise={enterpriseB}"),
+        Case(route: "GET api/v1/workers/:id", via: .api, path: "/api/v1/workers/{workerB}"),
         Case(route: "GET api/v1/me", via: .api, path: "/api/v1/me", ownOnly: "the caller"),
         Case(route: "GET api/v1/org-units", via: .api, path: "/api/v1/org-units?parent=340102"),
         Case(route: "POST api/v1/org-units", via: .api, path: "/api/v1/org-units",
@@ -86,6 +92,7 @@ import VaporTesting
             let tokenB = try await AuthService(app: app, db: app.db)
                 .createToken(userID: try await User.query(on: app.db).filter(\.$username == "adminB").first()!.requireID(),
                              name: "b", by: .system("test")).token.requireID()
+            let workerB = try await Worker.query(on: app.db).filter(\.$name == "李工").first()!.id!.uuidString
             var page = TestClient(app)
             try await page.signIn("adminA")
             var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
@@ -93,6 +100,7 @@ import VaporTesting
             for c in Self.cases where c.ownOnly == nil {
                 let path = c.path.replacingOccurrences(of: "{tokenB}", with: tokenB.uuidString)
                     .replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB)
+                    .replacingOccurrences(of: "{workerB}", with: workerB)
                 let res: TestingHTTPResponse
                 switch c.via {
                 case .page:
@@ -128,6 +136,8 @@ import VaporTesting
             #expect(people.contains("张伟") && !people.contains("李娜"))
             let enterprises = try await api.send(.GET, "/api/v1/enterprises?per=200").body.string
             #expect(enterprises.contains(Fixture.enterpriseA) && !enterprises.contains(Fixture.enterpriseB))
+            let workers = try await api.send(.GET, "/api/v1/workers?per=200").body.string
+            #expect(workers.contains("张工") && !workers.contains("李工"))
             let industry = try await TestClient(app, bearer: try await Fixture.token(app, "office")).sendCopy(.GET, "/api/v1/org-units?per=200")
             #expect(industry.body.string.contains("IND-JX"), "the office sees the whole city")
         }
@@ -172,6 +182,7 @@ struct Snapshot: Equatable {
             .map { "\($0.username)|\($0.displayName)|\($0.$unit.id)|\($0.rolesText)|\($0.retiredAt == nil)|\($0.passwordHash ?? "")" }.sorted()
         cadres = try await Cadre.query(on: app.db).all().map { "\($0.staffNo)|\($0.capacity)|\($0.$user.id)" }.sorted()
         enterprises = try await Enterprise.query(on: app.db).all().map { "\($0.creditCode)|\($0.name)|\($0.employees)" }.sorted()
+            + (try await Worker.query(on: app.db).all().map { "\($0.name)|\($0.idDigest)|\($0.hardship)" }.sorted())
         tokens = try await ApiToken.query(on: app.db).all().map { "\($0.id!)|\($0.revokedAt == nil)" }.sorted()
         // Sign-ins and token creation are the test's own doing; every other write is audited.
         writes = try await AuditEvent.query(on: app.db).all()

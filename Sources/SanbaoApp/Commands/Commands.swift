@@ -11,12 +11,14 @@ enum Commands {
         imports.use(ImportCommand(kind: .orgUnits), as: "org-units")
         imports.use(ImportCommand(kind: .cadres), as: "cadres")
         imports.use(ImportCommand(kind: .enterprises), as: "enterprises")
-        app.asyncCommands.use(imports.group(help: "Import org units, cadres or enterprises from CSV."), as: "import")
+        imports.use(ImportCommand(kind: .workers), as: "workers")
+        app.asyncCommands.use(imports.group(help: "Import org units, cadres, enterprises or workers from CSV."), as: "import")
         var exports = AsyncCommands()
         exports.use(ExportCommand(kind: .orgUnits), as: "org-units")
         exports.use(ExportCommand(kind: .cadres), as: "cadres")
         exports.use(ExportCommand(kind: .enterprises), as: "enterprises")
-        app.asyncCommands.use(exports.group(help: "Export org units, cadres or enterprises as CSV."), as: "export")
+        exports.use(ExportCommand(kind: .workers), as: "workers")
+        app.asyncCommands.use(exports.group(help: "Export org units, cadres, enterprises or workers as CSV."), as: "export")
         var users = AsyncCommands()
         users.use(UserCreateCommand(), as: "create")
         users.use(UserResetPasswordCommand(), as: "reset-password")
@@ -53,7 +55,7 @@ struct ServeCommand: AsyncCommand {
             if try await DemoLoader.isEmpty(app) {
                 context.console.print("Loading the demo city…")
                 let loaded = try await DemoLoader.load(app)
-                context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises.")
+                context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers.")
             }
             context.console.print(DemoLoader.describe(DemoCity().signIns))
         }
@@ -81,7 +83,7 @@ struct DemoCommand: AsyncCommand {
             throw ExitCode(1)
         }
         let loaded = try await DemoLoader.load(app, seed: signature.seed ?? DemoCity.defaultSeed)
-        context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises.")
+        context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers.")
         context.console.print(DemoLoader.describe(loaded.signIns))
     }
 }

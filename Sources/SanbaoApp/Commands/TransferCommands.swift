@@ -3,13 +3,14 @@ import SanbaoDomain
 import Vapor
 
 enum TransferKind: Sendable {
-    case orgUnits, cadres, enterprises
+    case orgUnits, cadres, enterprises, workers
 
     var header: String {
         let header = switch self {
         case .orgUnits: OrgUnitRecord.header
         case .cadres: CadreRecord.header
         case .enterprises: EnterpriseRecord.header
+        case .workers: WorkerRecord.header
         }
         return header.columns.map(\.key).joined(separator: ",")
     }
@@ -48,6 +49,8 @@ struct ImportCommand: AsyncCommand {
         case .enterprises:
             outcome = try await EnterpriseService(app: app, db: app.db, principal: Commands.principal)
                 .importCSV(Array(data), mode: mode, allowLegacyCodes: signature.allowLegacyCodes)
+        case .workers:
+            outcome = try await WorkerService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
         }
         let locale = app.config.defaultLocale
         let localizer = app.localizer
@@ -76,8 +79,8 @@ struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "output", short: "o", help: "Write to this file instead of standard output.")
         var output: String?
-        @Flag(name: "clear-contacts", help: "Enterprises: write contacts in clear (audited); masked otherwise.")
-        var clearContacts: Bool
+        @Flag(name: "clear", help: "Enterprises and workers: write personal data in clear (audited); masked otherwise.")
+        var clear: Bool
     }
 
     let kind: TransferKind
@@ -89,7 +92,8 @@ struct ExportCommand: AsyncCommand {
         case .orgUnits: try await OrgUnitService(db: app.db, principal: Commands.principal).exportCSV()
         case .cadres: try await UserService(app: app, db: app.db, principal: Commands.principal).exportCadres()
         case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: Commands.principal)
-            .exportCSV(clearContacts: signature.clearContacts)
+            .exportCSV(clearContacts: signature.clear)
+        case .workers: try await WorkerService(app: app, db: app.db, principal: Commands.principal).exportCSV(clear: signature.clear)
         }
         if let path = signature.output {
             guard FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)) else {

@@ -12,5 +12,6 @@ enum Migrations {
         CreateAuditEvents(),
         // v2: the enterprise registry
         CreateEnterprises(),
+        CreateWorkers(),
     ]
 }

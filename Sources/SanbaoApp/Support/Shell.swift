@@ -48,6 +48,7 @@ struct Shell: Encodable {
             item("nav.units", "/units")
             item("nav.people", "/people")
             item("nav.enterprises", "/enterprises")
+            item("nav.workers", "/workers")
             item("nav.tokens", "/tokens")
             if p.can(.readAudit) { item("nav.audit", "/audit") }
         }

@@ -17,6 +17,7 @@ public struct DemoCity: Sendable {
     public private(set) var units: [OrgUnitRecord] = []
     public private(set) var cadres: [CadreRecord] = []
     public private(set) var enterprises: [EnterpriseRecord] = []
+    public private(set) var workers: [WorkerRecord] = []
     public static let enterpriseCount = 10_000
     public private(set) var signIns: [SignIn] = []
 
@@ -60,6 +61,7 @@ public struct DemoCity: Sendable {
             addCadres(&rng, unit: unit, count: s.kind == .industryUnion ? 20 : 8)
         }
         enterprises = DemoEnterprises.make(units: units, count: Self.enterpriseCount, rng: &rng)
+        workers = DemoEnterprises.workers(for: enterprises, count: 3_000, rng: &rng)
         let demoCadre = cadres.first { $0.unitCode == "340104" }!
         signIns = [
             SignIn(username: "office", displayName: "市总领导小组办公室", unitCode: root.code, roles: [.office]),
@@ -97,6 +99,10 @@ extension DemoCity {
 
     public var enterprisesCSV: String {
         CSVWriter.line(EnterpriseRecord.header.columns.map(\.key)) + enterprises.map { CSVWriter.line($0.csvFields) }.joined()
+    }
+
+    public var workersCSV: String {
+        CSVWriter.line(WorkerRecord.header.columns.map(\.key)) + workers.map { CSVWriter.line($0.csvFields) }.joined()
     }
 
     public var cadresCSV: String {

@@ -61,4 +61,36 @@ enum DemoEnterprises {
         }
         return out
     }
+
+    static let jobs = ["车间操作工", "装配工", "电工", "焊工", "仓库管理员", "保安", "保洁员", "厨师", "服务员", "司机",
+                       "质检员", "销售", "会计", "技术员", "缝纫工", "叉车工"]
+    static let households = ["", "", "", "独生子女家庭", "子女在读大学", "配偶无业", "父母年迈需赡养", "家有重病患者",
+                             "住房困难", "单亲抚养子女"]
+
+    /// Workers of the demo enterprises; about one in eight in a hardship category.
+    static func workers(for enterprises: [EnterpriseRecord], count: Int, rng: inout SeededRandom) -> [WorkerRecord] {
+        var used: Set<String> = []
+        var out: [WorkerRecord] = []
+        while out.count < count {
+            let e = rng.pick(enterprises)
+            let birth = String(format: "%04d%02d%02d", rng.int(1965...2004), rng.int(1...12), rng.int(1...28))
+            let seq = String(format: "%03d", rng.int(0...999))
+            let id = ResidentID.withCheck(String(e.divisionCode.prefix(6)) + birth + seq)
+            guard used.insert(id).inserted else { continue }
+            let migrant = rng.int(1...10) <= 4
+            var hardship = WorkerRecord.Hardship.none
+            if rng.int(1...8) == 1 {
+                hardship = rng.pick(migrant ? [.migrant, .seriousIllness, .extremePoverty]
+                                            : [.extremePoverty, .singleMother, .seriousIllness, .modelWorker])
+                if hardship == .singleMother && Int(String(Array(id)[16]))! % 2 == 1 { hardship = .extremePoverty }
+            }
+            let given = String(rng.pick(DemoPlaces.givenChars)) + (rng.int(0...2) == 0 ? "" : String(rng.pick(DemoPlaces.givenChars)))
+            out.append(WorkerRecord(
+                name: String(rng.pick(DemoPlaces.surnames)) + given, idNumber: id,
+                phone: "1" + String(rng.pick(Array("35789"))) + String(format: "%09d", rng.int(0...999_999_999)),
+                enterpriseCode: e.creditCode, job: rng.pick(jobs), migrant: migrant,
+                household: hardship == .none ? rng.pick(households) : rng.pick(Array(households.dropFirst(3))), hardship: hardship))
+        }
+        return out
+    }
 }

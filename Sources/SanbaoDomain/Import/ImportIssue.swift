@@ -44,6 +44,8 @@ public struct ImportIssue: Sendable, Equatable, Codable {
         case badCreditCode = "bad_credit_code"
         case legacyCode = "legacy_code"
         case badChoice = "bad_choice"
+        case badIDNumber = "bad_id_number"
+        case unknownEnterprise = "unknown_enterprise"
     }
 }
 

@@ -49,12 +49,15 @@ public enum Permission: Sendable {
     case manageRegistry
     case readAudit
     case revealPersonalData
+    /// Workers' ID numbers, phones and hardship: the assistance centre and the office only.
+    case revealWorkerData
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
         switch self {
         case .manageUnits, .manageUsers, .importCadres, .manageRegistry, .revealPersonalData: return roles.contains(.unitAdmin)
         case .readAudit: return false
+        case .revealWorkerData: return roles.contains(.assistance)
         }
     }
 }

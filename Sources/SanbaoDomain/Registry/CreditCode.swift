@@ -48,6 +48,7 @@ public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
     public static func withCheck(_ first17: String) -> String {
         let chars = Array(first17)
         var sum = 0
+        precondition(chars.count == 17 && chars.allSatisfy(alphabet.contains), "withCheck needs 17 characters of the GB 32100 alphabet")
         for i in 0..<17 { sum += alphabet.firstIndex(of: chars[i])! * weights[i] }
         return first17 + String(alphabet[(31 - sum % 31) % 31])
     }

@@ -93,7 +93,16 @@ enum Fixture {
 
         """ }
 
-    /// Users: office (root), adminA (蜀山), adminB (瑶海), viewerA (蜀山), plus cadres A001, B001.
+    static let workerAID = ResidentID.withCheck("34010419850612301")
+    static var workersCSV: String { """
+        name,id_number,phone,enterprise_code,job,migrant,household,hardship
+        张工,\(workerAID),13811112222,\(enterpriseA),焊工,是,配偶无业 月收入1800元,困难农民工
+        李工,\(ResidentID.withCheck("34010219900101002")),,\(enterpriseB),司机,no,,
+
+        """ }
+
+    /// Users: office (root), adminA (蜀山), adminB (瑶海), viewerA (蜀山), helper (assistance centre),
+    /// plus cadres A001, B001.
     static func load(_ app: Application) async throws {
         let system = Principal.system("test")
         let units = try await OrgUnitService(db: app.db, principal: system).importCSV(Array(unitsCSV.utf8), mode: .allOrNothing)
@@ -102,7 +111,8 @@ enum Fixture {
         let cadres = try await people.importCadres(Array(cadresCSV.utf8), mode: .allOrNothing)
         #expect(cadres.issues.isEmpty, "\(cadres.issues)")
         for (username, unit, roles) in [("office", "3401", ["office"]), ("adminA", "340104", ["unit_admin"]),
-                                        ("adminB", "340102", ["unit_admin"]), ("viewerA", "340104", ["viewer"])] {
+                                        ("adminB", "340102", ["unit_admin"]), ("viewerA", "340104", ["viewer"]),
+                                        ("helper", "3401", ["assistance"])] {
             _ = try await people.create(UserInput(username: username, displayName: username, unitCode: unit, roles: roles,
                                                   password: password, phone: nil))
         }
@@ -110,6 +120,8 @@ enum Fixture {
         let registry = try await EnterpriseService(app: app, db: app.db, principal: system)
             .importCSV(Array(enterprisesCSV.utf8), mode: .allOrNothing)
         #expect(registry.issues.isEmpty, "\(registry.issues)")
+        let workers = try await WorkerService(app: app, db: app.db, principal: system).importCSV(Array(workersCSV.utf8), mode: .allOrNothing)
+        #expect(workers.issues.isEmpty, "\(workers.issues)")
     }
 
     static func token(_ app: Application, _ username: String) async throws -> String {

@@ -10,6 +10,7 @@ enum DemoLoader {
         var units: ImportSummary
         var cadres: ImportSummary
         var enterprises: ImportSummary
+        var workers: ImportSummary
         var signIns: [DemoCity.SignIn]
     }
 
@@ -28,6 +29,9 @@ enum DemoLoader {
         let enterprises = try await EnterpriseService(app: app, db: app.db, principal: system)
             .importCSV(Array(city.enterprisesCSV.utf8), mode: .allOrNothing)
         guard enterprises.issues.isEmpty else { throw DemoError(issues: enterprises.issues) }
+        let workers = try await WorkerService(app: app, db: app.db, principal: system)
+            .importCSV(Array(city.workersCSV.utf8), mode: .allOrNothing)
+        guard workers.issues.isEmpty else { throw DemoError(issues: workers.issues) }
         for signIn in city.signIns {
             if try await User.query(on: app.db).filter(\.$username == signIn.username).first() != nil {
                 try await people.resetPassword(username: signIn.username, to: DemoCity.password)
@@ -37,7 +41,8 @@ enum DemoLoader {
                                                       password: DemoCity.password, phone: nil))
             }
         }
-        return Loaded(units: units.summary, cadres: cadres.summary, enterprises: enterprises.summary, signIns: city.signIns)
+        return Loaded(units: units.summary, cadres: cadres.summary, enterprises: enterprises.summary, workers: workers.summary,
+                      signIns: city.signIns)
     }
 
     static func describe(_ signIns: [DemoCity.SignIn]) -> String {

@@ -9,6 +9,7 @@ struct TransferPages: RouteCollection {
         routes.get("export", "org-units.csv", use: exportUnits)
         routes.get("export", "cadres.csv", use: exportCadres)
         routes.get("export", "enterprises.csv", use: exportEnterprises)
+        routes.get("export", "workers.csv", use: exportWorkers)
     }
 
     struct Page: Encodable {
@@ -37,6 +38,7 @@ struct TransferPages: RouteCollection {
         case "org-units": return .orgUnits
         case "cadres": return .cadres
         case "enterprises": return .enterprises
+        case "workers": return .workers
         default: throw AppError(.notFound, "error.not_found")
         }
     }
@@ -47,7 +49,7 @@ struct TransferPages: RouteCollection {
         switch kind {
         case .orgUnits: .manageUnits
         case .cadres: .importCadres
-        case .enterprises: .manageRegistry
+        case .enterprises, .workers: .manageRegistry
         }
     }
 
@@ -76,6 +78,7 @@ struct TransferPages: RouteCollection {
         case .orgUnits: try await OrgUnitService(db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .cadres: try await UserService(app: req.application, db: req.db, principal: principal).importCadres(bytes, mode: mode)
         case .enterprises: try await EnterpriseService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
+        case .workers: try await WorkerService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         }
         let s = outcome.summary
         let report = ImportFile.report(outcome.issues, localizer: req.application.localizer, locale: req.locale)
@@ -106,6 +109,13 @@ struct TransferPages: RouteCollection {
         let service = EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
         let csv = try await service.exportCSV(filter: .init(req), clearContacts: req.query[String.self, at: "clear"] == "1")
         return download(csv, name: "enterprises.csv")
+    }
+
+    /// Masked unless `clear=1` from the assistance centre or the office (audited).
+    func exportWorkers(req: Request) async throws -> Response {
+        let csv = try await WorkerService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+            .exportCSV(clear: req.query[String.self, at: "clear"] == "1")
+        return download(csv, name: "workers.csv")
     }
 
     /// With a BOM so that Excel opens the Chinese text correctly; our importer accepts it.

@@ -1,0 +1,112 @@
+import SanbaoDomain
+import Vapor
+
+struct WorkerPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let workers = routes.grouped("workers")
+        workers.get(use: index)
+        workers.get(":id", use: show)
+        workers.post(":id", "reveal", use: reveal)
+    }
+
+    struct Item: Encodable {
+        var id: String
+        var name: String
+        var idMasked: String
+        var enterpriseCode: String
+        var enterpriseName: String
+        var job: String
+        var migrant: Bool
+        var hardship: String
+        var inHardship: Bool
+    }
+
+    struct IndexPage: Encodable {
+        var shell: Shell
+        var items: [Item]
+        var total: Int
+        var page: Int
+        var filter: [String: String]
+        var hardships: [OrgUnitPages.Option]
+        var prevHref: String?
+        var nextHref: String?
+        var canImport: Bool
+        var canExportClear: Bool
+    }
+
+    private func item(_ r: WorkerService.Row, _ req: Request) -> Item {
+        Item(id: r.id.uuidString, name: r.name, idMasked: r.id_masked, enterpriseCode: r.enterprise_code, enterpriseName: r.enterprise_name,
+             job: r.job, migrant: r.migrant, hardship: req.t("hardship." + r.hardship), inHardship: r.hardship != "none")
+    }
+
+    func index(req: Request) async throws -> View {
+        let principal = try req.requirePrincipal()
+        let filter = ["enterprise": req.query[String.self, at: "enterprise"] ?? "", "hardship": req.query[String.self, at: "hardship"] ?? "",
+                      "q": req.query[String.self, at: "q"] ?? ""]
+        let page = try await WorkerService(app: req.application, db: req.db, principal: principal)
+            .list(PageRequest(req), enterpriseCode: filter["enterprise"]!, hardship: filter["hardship"]!, search: filter["q"]!)
+        func href(_ p: Int) -> String {
+            var c = URLComponents()
+            c.path = "/workers"
+            c.queryItems = filter.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
+                + [URLQueryItem(name: "page", value: "\(p)")]
+            return c.string ?? "/workers"
+        }
+        return try await req.view.render("workers/index", IndexPage(
+            shell: Shell(req, title: req.t("workers.title")), items: page.items.map { item($0, req) }, total: page.total, page: page.page,
+            filter: filter, hardships: WorkerRecord.Hardship.allCases.map { .init(value: $0.rawValue, label: req.t("hardship." + $0.rawValue)) },
+            prevHref: page.page > 1 ? href(page.page - 1) : nil, nextHref: page.page < page.pageCount ? href(page.page + 1) : nil,
+            canImport: principal.can(.manageRegistry), canExportClear: principal.can(.revealWorkerData)))
+    }
+
+    struct ShowPage: Encodable {
+        var shell: Shell
+        var w: Item
+        var phoneMasked: String
+        var gender: String
+        var birthYear: Int
+        var revealed: WorkerService.Revealed?
+        var canReveal: Bool
+    }
+
+    func show(req: Request) async throws -> Response {
+        try await render(req, revealed: nil)
+    }
+
+    func reveal(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        let revealed = try await WorkerService(app: req.application, db: req.db, principal: principal).reveal(id: id)
+        let response = try await render(req, revealed: revealed)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    private func render(_ req: Request, revealed: WorkerService.Revealed?) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        let row = try await WorkerService(app: req.application, db: req.db, principal: principal).detail(id: id)
+        let page = ShowPage(shell: Shell(req, title: row.name), w: item(row, req), phoneMasked: row.phone_masked,
+                            gender: req.t(row.gender == "m" ? "gender.m" : "gender.f"), birthYear: row.birth_year,
+                            revealed: revealed, canReveal: principal.can(.revealWorkerData))
+        return try await req.view.render("workers/show", page).encodeResponse(for: req)
+    }
+}
+
+struct WorkerAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("workers", use: list)
+        routes.get("workers", ":id", use: show)
+    }
+
+    func list(req: Request) async throws -> Page<WorkerService.Row> {
+        try await WorkerService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+            .list(PageRequest(req), enterpriseCode: req.query["enterprise"] ?? "", hardship: req.query["hardship"] ?? "",
+                  search: req.query["q"] ?? "")
+    }
+
+    func show(req: Request) async throws -> WorkerService.Row {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        return try await WorkerService(app: req.application, db: req.db, principal: try req.requirePrincipal()).detail(id: id)
+    }
+}

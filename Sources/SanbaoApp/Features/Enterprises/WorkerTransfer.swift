@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+
+/// Worker files in and out: `name,id_number,phone,enterprise_code,job,migrant,household,hardship`.
+extension WorkerService {
+    func importCSV(_ bytes: [UInt8], mode: ImportMode) async throws -> ImportOutcome {
+        try principal.require(.manageRegistry)
+        let (records, encoding, fileIssue) = ImportFile.records(bytes)
+        var summary = ImportSummary()
+        summary.encoding = encoding?.rawValue ?? ""
+        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+
+        struct E: Decodable { var id: UUID; var credit_code: String }
+        let all = try await sql.raw("SELECT e.id, e.credit_code FROM enterprises e").all(decoding: E.self)
+        let visible = Set(try await sql.raw("SELECT e.id, e.credit_code FROM enterprises e WHERE \(enterprises.visible)")
+            .all(decoding: E.self).map(\.id))
+        let enterpriseID = Dictionary(uniqueKeysWithValues: all.map { ($0.credit_code, $0.id) })
+        let codeOf = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.credit_code) })
+        let stored = Dictionary(uniqueKeysWithValues: try await Worker.query(on: db).all().map { ($0.idDigest, $0) })
+        let cipher = app.fieldCipher
+        let privateDigest: @Sendable (WorkerRecord) -> String = { cipher.digest($0.phone + "\u{1F}" + $0.household) }
+
+        let plan = WorkerImportPlan(records: records, today: Self.today, existing: { id in
+            stored[cipher.digest(id)].map {
+                WorkerRecord(name: $0.name, idNumber: id, phone: "", enterpriseCode: codeOf[$0.$enterprise.id] ?? "", job: $0.job,
+                             migrant: $0.migrant, household: "", hardship: .init(rawValue: $0.hardship) ?? .none)
+            }
+        }, samePrivate: { r in stored[cipher.digest(r.idNumber)]?.privateDigest == privateDigest(r) }, enterprise: { code in
+            guard let id = enterpriseID[code] else { return .unknown }
+            return visible.contains(id) ? .visible : .outsideScope
+        })
+        summary = plan.summary.with(encoding: summary.encoding)
+        let outcome = ImportOutcome(summary: summary, issues: plan.issues)
+        if TableHeader.isFatal(plan.issues) { return outcome.nothingWritten() }
+        if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
+
+        let now = Date()
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            var inserts: [[any Encodable & Sendable]] = []
+            var audits: [[any Encodable & Sendable]] = []
+            for row in plan.rows where row.action != .unchanged {
+                let r = row.record
+                let id = try ResidentID.check(r.idNumber, today: Self.today).get()
+                let digest = cipher.digest(r.idNumber)
+                let phoneCipher: String? = r.phone.isEmpty ? nil : try cipher.seal(r.phone)
+                let phoneDigest: String? = r.phone.isEmpty ? nil : cipher.digest(r.phone)
+                let household: String? = r.household.isEmpty ? nil : try cipher.seal(r.household)
+                let after = ["name": r.name, "id_number": id.masked, "phone": r.phone.isEmpty ? "" : Phone.mask(r.phone),
+                             "enterprise_code": r.enterpriseCode, "job": r.job, "migrant": "\(r.migrant)", "hardship": r.hardship.rawValue]
+                if let old = stored[digest] {
+                    try await sql.raw("""
+                        UPDATE workers SET name = \(bind: r.name), phone_cipher = \(bind: phoneCipher),
+                        phone_masked = \(bind: r.phone.isEmpty ? "" : Phone.mask(r.phone)), phone_digest = \(bind: phoneDigest),
+                        enterprise_id = \(bind: enterpriseID[r.enterpriseCode]!), job = \(bind: r.job), migrant = \(bind: r.migrant),
+                        household_cipher = \(bind: household), private_digest = \(bind: privateDigest(r)),
+                        hardship = \(bind: r.hardship.rawValue), updated_at = \(bind: now) WHERE id = \(bind: old.id!)
+                        """).run()
+                    try await AuditLog.record(db, by: principal, action: "worker.import_update", subjectType: "worker",
+                                              subjectID: old.id!.uuidString,
+                                              before: ["name": old.name, "job": old.job, "hardship": old.hardship,
+                                                       "enterprise_code": codeOf[old.$enterprise.id] ?? "", "migrant": "\(old.migrant)"],
+                                              after: after)
+                } else {
+                    let workerID = UUID()
+                    inserts.append([workerID, r.name, try cipher.seal(r.idNumber), id.masked, digest, phoneCipher,
+                                    r.phone.isEmpty ? "" : Phone.mask(r.phone), phoneDigest, id.isMale ? "m" : "f", id.birthYear,
+                                    enterpriseID[r.enterpriseCode]!, r.job, r.migrant, household, privateDigest(r),
+                                    r.hardship.rawValue, now, now])
+                    audits.append([UUID(), now, principal.userID, principal.username, principal.unitID, "worker.import_create",
+                                   "worker", workerID.uuidString, AuditLog.summary(before: nil, after: after), principal.ip])
+                }
+            }
+            try await EnterpriseService.insert(into: "workers", columns: ["id", "name", "id_cipher", "id_masked", "id_digest",
+                "phone_cipher", "phone_masked", "phone_digest", "gender", "birth_year", "enterprise_id", "job", "migrant",
+                "household_cipher", "private_digest", "hardship", "created_at", "updated_at"], rows: inserts, on: sql)
+            try await EnterpriseService.insert(into: "audit_events", columns: ["id", "at", "actor_id", "actor_name", "unit_id", "action",
+                "subject_type", "subject_id", "summary", "ip"], rows: audits, on: sql)
+        }
+        return outcome
+    }
+
+    /// Masked ID numbers, phones and no household text, unless `clear` is asked for by the
+    /// assistance centre or the office (audited); only a clear export re-imports.
+    func exportCSV(clear: Bool = false) async throws -> String {
+        if clear { try principal.require(.revealWorkerData) }
+        var out = CSVWriter.line(WorkerRecord.header.columns.map(\.key))
+        var page = 1
+        var count = 0
+        let cipher = app.fieldCipher
+        while true {
+            let rows = try await list(PageRequest(page: page, per: PageRequest.maxPer)).items
+            if rows.isEmpty { break }
+            let workers = clear ? Dictionary(uniqueKeysWithValues: try await Worker.query(on: db).filter(\.$id ~~ rows.map(\.id)).all()
+                .map { ($0.id!, $0) }) : [:]
+            for r in rows {
+                var record = WorkerRecord(name: r.name, idNumber: r.id_masked, phone: r.phone_masked, enterpriseCode: r.enterprise_code,
+                                          job: r.job, migrant: r.migrant, household: "", hardship: .init(rawValue: r.hardship) ?? .none)
+                if let w = workers[r.id] {
+                    record.idNumber = try cipher.open(w.idCipher)
+                    record.phone = try w.phoneCipher.map(cipher.open) ?? ""
+                    record.household = try w.householdCipher.map(cipher.open) ?? ""
+                }
+                out += CSVWriter.line(record.csvFields)
+            }
+            count += rows.count
+            page += 1
+        }
+        if clear {
+            try await AuditLog.record(db, by: principal, action: "personal_data.export", subjectType: "worker", subjectID: "*",
+                                      after: ["field": "id_number,phone,household", "rows": "\(count)"])
+        }
+        return out
+    }
+}
