@@ -133,3 +133,17 @@ def test_assistance_centre_reveals_a_hardship_workers_details(server, browser):
     WebDriverWait(browser, 10).until(lambda d: "/reveal" in d.current_url)
     assert "*" not in browser.find_element(By.ID, "id-number").text.split(" ")[0]
     shot(browser, "15-worker-revealed")
+
+
+def test_office_decides_a_duplicate_pair(server, browser):
+    sign_in(browser, server, "office")
+    browser.get(server + "/enterprises")
+    browser.find_element(By.ID, "duplicates-link").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#duplicates tbody tr")
+    assert len(rows) >= 10
+    shot(browser, "16-duplicates")
+    first_pair = rows[0].text
+    rows[0].find_element(By.CSS_SELECTOR, "button.merge").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=saved" in d.current_url)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#duplicates tbody tr")) == len(rows) - 1
+    assert first_pair not in browser.find_element(By.ID, "duplicates").text

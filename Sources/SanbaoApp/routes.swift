@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PeoplePages())
     try signedIn.register(collection: TransferPages())
     try signedIn.register(collection: EnterprisePages())
+    try signedIn.register(collection: DuplicatePages())
     try signedIn.register(collection: WorkerPages())
     try signedIn.register(collection: TokenPages())
     try signedIn.register(collection: AuditPages())

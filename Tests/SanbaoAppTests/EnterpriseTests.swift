@@ -84,3 +84,45 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DuplicateTests {
+    @Test(arguments: TestDatabase.all) func nearIdenticalNamesAtOneAddressAreProposedAndDecidedByAPerson(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let a = CreditCode.withCheck("91340104MA2N0FFF1"), b = CreditCode.withCheck("92340104MA2N0GGG1")
+            let c = CreditCode.withCheck("91340104MA2N0HHH1"), d = CreditCode.withCheck("92340104MA2N0JJJ1")
+            let file = """
+            credit_code,name,address,division_code,industry_code,size_class,employees
+            \(a),合肥荣达机械有限公司,三里庵街道 长江西路１号,340104001,3411,small,50
+            \(b),安徽荣达机械有限责任公司,三里庵街道长江西路1号,340104001,3411,small,50
+            \(c),合肥景和餐饮有限公司,长江西路2号,340104001,H6210,micro,8
+            \(d),景和餐饮（集团）有限公司,长江西路2号,340104001,H6210,micro,8
+            """
+            let office = EnterpriseService(app: app, db: app.db, principal: .system("t"))
+            #expect(try await office.importCSV(Array(file.utf8), mode: .allOrNothing).issues.isEmpty)
+            let pairs = Set(try await office.duplicateCandidates().map { [$0.first_code, $0.second_code] })
+            #expect(pairs == [[a, b], [c, d]])
+            let other = try await AuthService(app: app, db: app.db).principal(bearer: try await Fixture.token(app, "adminB"), ip: "t")!
+            #expect(try await EnterpriseService(app: app, db: app.db, principal: other).duplicateCandidates().isEmpty)
+
+            _ = try await WorkerService(app: app, db: app.db, principal: .system("t")).importCSV(Array("""
+                name,id_number,enterprise_code
+                周工,\(ResidentID.withCheck("34010419880808808")),\(b)
+                """.utf8), mode: .allOrNothing)
+            var page = TestClient(app)
+            try await page.signIn("adminA")
+            try await page.open("/enterprises/duplicates")
+            #expect(try await page.send(.POST, "/enterprises/duplicates", form: ["keep": a, "other": b, "decision": "merged"]).status == .seeOther)
+            #expect(try await page.send(.POST, "/enterprises/duplicates", form: ["keep": c, "other": d, "decision": "distinct"]).status == .seeOther)
+            #expect(try await office.duplicateCandidates().isEmpty)
+            let listed = try await office.list(PageRequest(page: 1, per: 200), filter: .init()).items.map(\.credit_code)
+            #expect(listed.contains(a) && !listed.contains(b) && listed.contains(c) && listed.contains(d))
+            let kept = try await Enterprise.query(on: app.db).filter(\.$creditCode == a).first()!
+            #expect(kept.aliases.contains("安徽荣达机械有限责任公司"))
+            #expect(try await Worker.query(on: app.db).filter(\.$name == "周工").first()?.$enterprise.id == kept.id)
+            #expect(try await page.send(.GET, "/enterprises/\(b)").body.string.contains("merged-into"))
+            let again = try await page.send(.POST, "/enterprises/duplicates", form: ["keep": a, "other": b, "decision": "merged"])
+            #expect(again.status == .conflict)
+        }
+    }
+}

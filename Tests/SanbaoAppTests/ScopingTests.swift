@@ -56,6 +56,9 @@ import VaporTesting
         Case(route: "GET export/enterprises.csv", via: .page, path: "/export/enterprises.csv?unit=340102"),
         Case(route: "GET api/v1/enterprises", via: .api, path: "/api/v1/enterprises?unit=340102"),
         Case(route: "GET api/v1/enterprises/:code", via: .api, path: "/api/v1/enterprises/{enterpriseB}"),
+        Case(route: "GET enterprises/duplicates", via: .page, path: "/enterprises/duplicates", ownOnly: "lists only pairs the caller sees; see EnterpriseTests"),
+        Case(route: "POST enterprises/duplicates", via: .page, path: "/enterprises/duplicates",
+             form: ["keep": "{enterpriseB}", "other": "{enterpriseB}", "decision": "merged"]),
         Case(route: "GET workers", via: .page, path: "/workers?enterprise={enterpriseB}"),
         Case(route: "GET workers/:id", via: .page, path: "/workers/{workerB}"),
         Case(route: "POST workers/:id/reveal", via: .page, path: "/workers/{workerB}/reveal", form: [:]),
@@ -101,11 +104,12 @@ import VaporTesting
                 let path = c.path.replacingOccurrences(of: "{tokenB}", with: tokenB.uuidString)
                     .replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB)
                     .replacingOccurrences(of: "{workerB}", with: workerB)
+                let form = c.form?.mapValues { $0.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB) }
                 let res: TestingHTTPResponse
                 switch c.via {
                 case .page:
                     try await page.open("/")
-                    res = try await page.send(c.form == nil ? .GET : .POST, path, form: c.form)
+                    res = try await page.send(form == nil ? .GET : .POST, path, form: form)
                 case .api:
                     let method: HTTPMethod = c.route.hasPrefix("PATCH") ? .PATCH : (c.json == nil ? .GET : .POST)
                     res = try await api.send(method, path, json: c.json)

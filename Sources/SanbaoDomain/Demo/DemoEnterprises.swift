@@ -27,7 +27,8 @@ enum DemoEnterprises {
         var usedNames: Set<String> = []
         var out: [EnterpriseRecord] = []
         out.reserveCapacity(count)
-        while out.count < count {
+        let duplicates = min(15, count / 100)
+        while out.count < count - duplicates {
             let place = rng.pick(places)
             var pick = rng.int(1...totalWeight)
             let industry = industries.first { pick -= $0.1; return pick <= 0 }!
@@ -58,6 +59,15 @@ enum DemoEnterprises {
                 legalRep: String(rng.pick(DemoPlaces.surnames)) + String(rng.pick(DemoPlaces.givenChars)) + String(rng.pick(DemoPlaces.givenChars)),
                 contact: mobile, lat: ((rng.jitter(place.lat ?? 31.8, by: 0.012)) * 1e6).rounded() / 1e6,
                 lon: ((rng.jitter(place.lon ?? 117.2, by: 0.012)) * 1e6).rounded() / 1e6, tags: tags))
+        }
+        // The same enterprise registered twice, as merged lists deliver it: another code, the
+        // name spelled another way, the same address. The duplicates page finds these.
+        for i in 0..<duplicates {
+            var twin = out[i * 37 % out.count]
+            twin.creditCode = CreditCode.withCheck("92" + String(twin.divisionCode.prefix(6)) + String((0..<9).map { _ in rng.pick(alphabet) }))
+            twin.name = twin.name.replacingOccurrences(of: "合肥", with: "安徽").replacingOccurrences(of: "有限公司", with: "有限责任公司")
+            twin.aliases = []
+            out.append(twin)
         }
         return out
     }

@@ -13,6 +13,9 @@ final class Enterprise: Model, @unchecked Sendable {
     @Field(key: "name_key") var nameKey: String
     @Field(key: "aliases") var aliases: String
     @Field(key: "address") var address: String
+    @Field(key: "address_key") var addressKey: String
+    /// Set when a person confirmed this record duplicates another: lists then show only that one.
+    @OptionalParent(key: "merged_into_id") var mergedInto: Enterprise?
     @Field(key: "division_code") var divisionCode: String
     @Field(key: "industry_code") var industryCode: String
     @Field(key: "size_class") var sizeClass: String

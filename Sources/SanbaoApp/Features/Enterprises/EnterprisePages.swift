@@ -65,6 +65,8 @@ struct EnterprisePages: RouteCollection {
         var units: [UnitRow]
         var clearContact: String?
         var canReveal: Bool
+        var mergedIntoCode: String?
+        var mergedIntoName: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -85,9 +87,11 @@ struct EnterprisePages: RouteCollection {
         let (enterprise, units) = try await EnterpriseService(app: req.application, db: req.db, principal: principal)
             .detail(creditCode: req.parameters.get("code")!)
         let dto = EnterpriseDTO(enterprise, units: units)
+        let mergedInto = try await enterprise.$mergedInto.get(on: req.db)
         let page = ShowPage(shell: Shell(req, title: enterprise.name), e: dto, size: req.t("size." + enterprise.sizeClass),
                             units: units.map { UnitRow($0, nil, req) }, clearContact: clearContact,
-                            canReveal: principal.can(.revealPersonalData) && enterprise.contactCipher != nil)
+                            canReveal: principal.can(.revealPersonalData) && enterprise.contactCipher != nil,
+                            mergedIntoCode: mergedInto?.creditCode, mergedIntoName: mergedInto?.name)
         return try await req.view.render("enterprises/show", page).encodeResponse(for: req)
     }
 }

@@ -15,9 +15,11 @@ struct EnterpriseService {
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     /// The scope rule for enterprises, for hand-written SQL on `enterprises e`.
-    var visible: any SQLExpression {
+    var visible: any SQLExpression { visible("e") }
+
+    func visible(_ alias: String) -> any SQLExpression {
         if scope.isEverything { return SQLRaw("1 = 1") }
-        return SQLQueryString("EXISTS (SELECT 1 FROM enterprise_units eu JOIN org_units o ON o.id = eu.unit_id WHERE eu.enterprise_id = e.id AND \(scope.sqlCondition(unitAlias: "o")))")
+        return SQLQueryString("EXISTS (SELECT 1 FROM enterprise_units eu JOIN org_units o ON o.id = eu.unit_id WHERE eu.enterprise_id = \(unsafeRaw: alias).id AND \(scope.sqlCondition(unitAlias: "o")))")
     }
 
     struct Filter: Sendable {
@@ -41,7 +43,7 @@ struct EnterpriseService {
     }
 
     func list(_ page: PageRequest, filter: Filter) async throws -> Page<Row> {
-        var conditions: [any SQLExpression] = [visible]
+        var conditions: [any SQLExpression] = [visible, SQLRaw("e.merged_into_id IS NULL")]
         let like = { (s: String) in s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") }
         if !filter.search.isEmpty {

@@ -67,6 +67,7 @@ extension EnterpriseService {
                     try await sql.raw("""
                         UPDATE enterprises SET name = \(bind: r.name), name_key = \(bind: EnterpriseName.key(r.name)),
                         aliases = \(bind: r.aliases.joined(separator: ";")), address = \(bind: r.address),
+                        address_key = \(bind: EnterpriseName.addressKey(r.address)),
                         division_code = \(bind: r.divisionCode), industry_code = \(bind: r.industry.description),
                         size_class = \(bind: r.sizeClass.rawValue), above_scale = \(bind: r.aboveScale), employees = \(bind: r.employees),
                         migrant_workers = \(bind: r.migrantWorkers), union_established = \(bind: r.unionEstablished),
@@ -81,7 +82,7 @@ extension EnterpriseService {
                 } else {
                     let id = UUID()
                     newEnterprises.append([id, r.creditCode, r.name, EnterpriseName.key(r.name), r.aliases.joined(separator: ";"),
-                                           r.address, r.divisionCode, r.industry.description, r.sizeClass.rawValue, r.aboveScale,
+                                           r.address, EnterpriseName.addressKey(r.address), r.divisionCode, r.industry.description, r.sizeClass.rawValue, r.aboveScale,
                                            r.employees, r.migrantWorkers, r.unionEstablished, r.legalRep, contactCipher,
                                            contactMasked, contactDigest, r.lat, r.lon, r.tags.joined(separator: ";"), now, now])
                     for unit in covering { newLinks.append([UUID(), id, unit.id!]) }
@@ -90,7 +91,7 @@ extension EnterpriseService {
                 }
             }
             try await Self.insert(into: "enterprises", columns: ["id", "credit_code", "name", "name_key", "aliases", "address",
-                "division_code", "industry_code", "size_class", "above_scale", "employees", "migrant_workers", "union_established",
+                "address_key", "division_code", "industry_code", "size_class", "above_scale", "employees", "migrant_workers", "union_established",
                 "legal_rep", "contact_cipher", "contact_masked", "contact_digest", "lat", "lon", "tags", "created_at", "updated_at"],
                 rows: newEnterprises, on: sql)
             try await Self.insert(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], rows: newLinks, on: sql)

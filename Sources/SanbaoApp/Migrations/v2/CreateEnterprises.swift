@@ -10,6 +10,8 @@ struct CreateEnterprises: AsyncMigration {
             .field("name_key", .string, .required)
             .field("aliases", .string, .required)
             .field("address", .string, .required)
+            .field("address_key", .string, .required)
+            .field("merged_into_id", .uuid, .references("enterprises", "id"))
             .field("division_code", .string, .required)
             .field("industry_code", .string, .required)
             .field("size_class", .string, .required)
@@ -34,13 +36,24 @@ struct CreateEnterprises: AsyncMigration {
             .field("unit_id", .uuid, .required, .references("org_units", "id"))
             .unique(on: "enterprise_id", "unit_id")
             .create()
+        // A person's decision on a candidate pair: "merged" (the second is the first) or "distinct".
+        try await database.schema("enterprise_duplicates")
+            .id()
+            .field("first_id", .uuid, .required, .references("enterprises", "id"))
+            .field("second_id", .uuid, .required, .references("enterprises", "id"))
+            .field("decision", .string, .required)
+            .field("decided_by", .string, .required)
+            .field("decided_at", .datetime, .required)
+            .unique(on: "first_id", "second_id")
+            .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "enterprises_name_key").on("enterprises").column("name_key").run()
+        try await sql.create(index: "enterprises_name_key").on("enterprises").column("name_key").column("address_key").run()
         try await sql.create(index: "enterprises_division").on("enterprises").column("division_code").run()
         try await sql.create(index: "enterprise_units_unit").on("enterprise_units").column("unit_id").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("enterprise_duplicates").delete()
         try await database.schema("enterprise_units").delete()
         try await database.schema("enterprises").delete()
     }
