@@ -74,34 +74,51 @@ struct ImportCommand: AsyncCommand {
     }
 }
 
-/// `sanbao export org-units|cadres [--output FILE]` (standard output by default).
+/// `sanbao export org-units|cadres|enterprises|workers [-o FILE]`: CSV on standard output, or
+/// to FILE — as XLSX when FILE ends in .xlsx.
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "output", short: "o", help: "Write to this file instead of standard output.")
+        @Option(name: "output", short: "o", help: "Write to this file (.csv or .xlsx) instead of standard output.")
         var output: String?
         @Flag(name: "clear", help: "Enterprises and workers: write personal data in clear (audited); masked otherwise.")
         var clear: Bool
     }
 
     let kind: TransferKind
-    var help: String { "Export as CSV with the header \(kind.header)" }
+    var help: String { "Export with the header \(kind.header)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let csv: String = switch kind {
-        case .orgUnits: try await OrgUnitService(db: app.db, principal: Commands.principal).exportCSV()
-        case .cadres: try await UserService(app: app, db: app.db, principal: Commands.principal).exportCadres()
-        case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: Commands.principal)
-            .exportCSV(clearContacts: signature.clear)
-        case .workers: try await WorkerService(app: app, db: app.db, principal: Commands.principal).exportCSV(clear: signature.clear)
+        let rows = try await kind.exportRows(app: app, principal: Commands.principal, clear: signature.clear)
+        guard let path = signature.output else {
+            FileHandle.standardOutput.write(Data(CSVWriter.document(rows).utf8))
+            return
         }
-        if let path = signature.output {
-            guard FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)) else {
-                context.console.error("Cannot write \(path).")
-                throw ExitCode(2)
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(csv.utf8))
+        guard FileManager.default.createFile(atPath: path, contents: try TableFormat(fileName: path).render(rows, bom: false)) else {
+            context.console.error("Cannot write \(path).")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension TransferKind {
+    init?(slug: String) {
+        switch slug {
+        case "org-units": self = .orgUnits
+        case "cadres": self = .cadres
+        case "enterprises": self = .enterprises
+        case "workers": self = .workers
+        default: return nil
+        }
+    }
+
+    /// The one export path the CLI and the download pages share.
+    func exportRows(app: Application, principal: Principal, clear: Bool, filter: EnterpriseService.Filter = .init()) async throws -> [[String]] {
+        switch self {
+        case .orgUnits: try await OrgUnitService(db: app.db, principal: principal).exportRows()
+        case .cadres: try await UserService(app: app, db: app.db, principal: principal).exportCadreRows()
+        case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: principal).exportRows(filter: filter, clearContacts: clear)
+        case .workers: try await WorkerService(app: app, db: app.db, principal: principal).exportRows(clear: clear)
         }
     }
 }

@@ -18,14 +18,25 @@ extension ImportIssue: Content {}
 enum ImportFile {
     static let maxFieldLength = 2_000
 
-    static func records(_ bytes: [UInt8]) -> (records: [CSVRecord], encoding: SourceEncoding?, issue: ImportIssue?) {
+    static func records(_ bytes: [UInt8]) -> (records: [CSVRecord], encoding: String?, issue: ImportIssue?) {
+        // Decided by content, not by the file's name: an .xls(x) saved as .csv, or the reverse, still reads.
+        if XLSX.looksLikeZip(bytes) {
+            do {
+                return (try XLSX.records(bytes, maxFieldLength: maxFieldLength), "XLSX", nil)
+            } catch let e as XLSX.Problem {
+                let reason: ImportIssue.Reason = e.detail == "field_too_long" ? .tooLong : .badSpreadsheet
+                return ([], "XLSX", ImportIssue(row: e.line, reason: reason, detail: e.detail))
+            } catch {
+                return ([], "XLSX", ImportIssue(row: 0, reason: .badSpreadsheet, detail: "\(error)"))
+            }
+        }
         do {
             let (text, encoding) = try TextDecoding.decode(bytes)
             do {
-                return (try CSVParser.records(in: text, maxFieldLength: maxFieldLength), encoding, nil)
+                return (try CSVParser.records(in: text, maxFieldLength: maxFieldLength), encoding.rawValue, nil)
             } catch let e as CSVSyntaxError {
                 let reason: ImportIssue.Reason = e.reason == "field_too_long" ? .tooLong : .syntax
-                return ([], encoding, ImportIssue(row: e.line, reason: reason, detail: e.reason))
+                return ([], encoding.rawValue, ImportIssue(row: e.line, reason: reason, detail: e.reason))
             }
         } catch let e as UndecodableText {
             return ([], nil, ImportIssue(row: e.line, reason: .undecodable))
@@ -41,5 +52,27 @@ enum ImportFile {
             out += CSVWriter.line(["\(i.row)", i.column, i.value, localizer.text("import.reason.\(i.reason.rawValue)", locale, [i.value, i.detail])])
         }
         return out
+    }
+}
+
+/// How a table leaves the system: CSV (with a BOM for Excel when downloaded) or XLSX.
+enum TableFormat: String, Sendable {
+    case csv, xlsx
+
+    /// From a file name's extension; CSV unless it ends in .xlsx.
+    init(fileName: String) { self = fileName.lowercased().hasSuffix(".xlsx") ? .xlsx : .csv }
+
+    func render(_ rows: [[String]], bom: Bool) throws -> Data {
+        switch self {
+        case .csv: Data(((bom ? "\u{FEFF}" : "") + CSVWriter.document(rows)).utf8)
+        case .xlsx: try XLSX.render(rows)
+        }
+    }
+
+    var contentType: String {
+        switch self {
+        case .csv: "text/csv; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
     }
 }

@@ -45,6 +45,7 @@ public struct ImportIssue: Sendable, Equatable, Codable {
         case legacyCode = "legacy_code"
         case badChoice = "bad_choice"
         case badIDNumber = "bad_id_number"
+        case badSpreadsheet = "bad_spreadsheet"
         case unknownEnterprise = "unknown_enterprise"
     }
 }

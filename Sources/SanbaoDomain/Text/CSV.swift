@@ -122,6 +122,10 @@ public enum CSVWriter {
         fields.map(escape).joined(separator: ",") + "\r\n"
     }
 
+    public static func document(_ rows: [[String]]) -> String {
+        rows.map(line).joined()
+    }
+
     public static func escape(_ field: String) -> String {
         // A leading =, +, - or @ makes spreadsheets run the cell as a formula; a quote
         // prefix keeps exported data inert (OWASP "CSV injection").

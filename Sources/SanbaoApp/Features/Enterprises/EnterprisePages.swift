@@ -30,6 +30,7 @@ struct EnterprisePages: RouteCollection {
         var prevHref: String?
         var nextHref: String?
         var exportHref: String
+        var exportXLSXHref: String
         var canImport: Bool
     }
 
@@ -54,7 +55,8 @@ struct EnterprisePages: RouteCollection {
             sizes: EnterpriseRecord.SizeClass.allCases.map { .init(value: $0.rawValue, label: req.t("size." + $0.rawValue)) },
             prevHref: page.page > 1 ? href("/enterprises", page: page.page - 1) : nil,
             nextHref: page.page < page.pageCount ? href("/enterprises", page: page.page + 1) : nil,
-            exportHref: href("/export/enterprises.csv", page: nil), canImport: principal.can(.manageRegistry))
+            exportHref: href("/export/enterprises.csv", page: nil), exportXLSXHref: href("/export/enterprises.xlsx", page: nil),
+            canImport: principal.can(.manageRegistry))
         return try await req.view.render("enterprises/index", model)
     }
 

@@ -10,7 +10,7 @@ extension EnterpriseService {
         try principal.require(.manageRegistry)
         let (records, encoding, fileIssue) = ImportFile.records(bytes)
         var summary = ImportSummary()
-        summary.encoding = encoding?.rawValue ?? ""
+        summary.encoding = encoding ?? ""
         if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
 
         let stored = try await Enterprise.query(on: db).all()
@@ -117,8 +117,12 @@ extension EnterpriseService {
     /// Enterprises in scope, as a file that re-imports unchanged. Contacts are masked unless
     /// `clearContacts` is asked for by someone allowed to see them (audited).
     func exportCSV(filter: Filter = Filter(), clearContacts: Bool = false) async throws -> String {
+        CSVWriter.document(try await exportRows(filter: filter, clearContacts: clearContacts))
+    }
+
+    func exportRows(filter: Filter = Filter(), clearContacts: Bool = false) async throws -> [[String]] {
         if clearContacts { try principal.require(.revealPersonalData) }
-        var out = CSVWriter.line(EnterpriseRecord.header.columns.map(\.key))
+        var out = [EnterpriseRecord.header.columns.map(\.key)]
         var page = 1
         var count = 0
         while true {
@@ -128,7 +132,7 @@ extension EnterpriseService {
             for e in enterprises {
                 var record = e.maskedRecord
                 if clearContacts { record.contact = try e.contactCipher.map(app.fieldCipher.open) ?? "" }
-                out += CSVWriter.line(record.csvFields)
+                out.append(record.csvFields)
             }
             count += enterprises.count
             page += 1

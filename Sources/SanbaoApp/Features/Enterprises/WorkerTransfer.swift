@@ -9,7 +9,7 @@ extension WorkerService {
         try principal.require(.manageRegistry)
         let (records, encoding, fileIssue) = ImportFile.records(bytes)
         var summary = ImportSummary()
-        summary.encoding = encoding?.rawValue ?? ""
+        summary.encoding = encoding ?? ""
         if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
 
         struct E: Decodable { var id: UUID; var credit_code: String }
@@ -84,9 +84,11 @@ extension WorkerService {
 
     /// Masked ID numbers, phones and no household text, unless `clear` is asked for by the
     /// assistance centre or the office (audited); only a clear export re-imports.
-    func exportCSV(clear: Bool = false) async throws -> String {
+    func exportCSV(clear: Bool = false) async throws -> String { CSVWriter.document(try await exportRows(clear: clear)) }
+
+    func exportRows(clear: Bool = false) async throws -> [[String]] {
         if clear { try principal.require(.revealWorkerData) }
-        var out = CSVWriter.line(WorkerRecord.header.columns.map(\.key))
+        var out = [WorkerRecord.header.columns.map(\.key)]
         var page = 1
         var count = 0
         let cipher = app.fieldCipher
@@ -103,7 +105,7 @@ extension WorkerService {
                     record.phone = try w.phoneCipher.map(cipher.open) ?? ""
                     record.household = try w.householdCipher.map(cipher.open) ?? ""
                 }
-                out += CSVWriter.line(record.csvFields)
+                out.append(record.csvFields)
             }
             count += rows.count
             page += 1

@@ -8,7 +8,7 @@ extension OrgUnitService {
         try principal.require(.manageUnits)
         let (records, encoding, fileIssue) = ImportFile.records(bytes)
         var summary = ImportSummary()
-        summary.encoding = encoding?.rawValue ?? ""
+        summary.encoding = encoding ?? ""
         if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
 
         // The plan needs the whole tree to find parents and loops; scope is applied by
@@ -59,15 +59,13 @@ extension OrgUnitService {
     }
 
     /// Active units in scope, parents before children, so the file re-imports as it is.
-    func exportCSV() async throws -> String {
+    func exportRows() async throws -> [[String]] {
         let units = try await scope.query(OrgUnit.self, on: db).filter(\.$retiredAt == nil).sort(\.$depth).sort(\.$code).all()
         let codes = try await parentCodes(of: units)
-        var out = CSVWriter.line(OrgUnitRecord.header.columns.map(\.key))
-        for unit in units {
-            out += CSVWriter.line(unit.record(parentCode: unit.$parent.id.flatMap { codes[$0] }).csvFields)
-        }
-        return out
+        return [OrgUnitRecord.header.columns.map(\.key)] + units.map { $0.record(parentCode: $0.$parent.id.flatMap { codes[$0] }).csvFields }
     }
+
+    func exportCSV() async throws -> String { CSVWriter.document(try await exportRows()) }
 }
 
 extension ImportSummary {

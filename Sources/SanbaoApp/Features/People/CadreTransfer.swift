@@ -9,7 +9,7 @@ extension UserService {
         try principal.require(.importCadres)
         let (records, encoding, fileIssue) = ImportFile.records(bytes)
         var summary = ImportSummary()
-        summary.encoding = encoding?.rawValue ?? ""
+        summary.encoding = encoding ?? ""
         if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
 
         let units = try await OrgUnit.query(on: db).filter(\.$retiredAt == nil).all()
@@ -75,15 +75,17 @@ extension UserService {
     }
 
     /// The export carries clear phone numbers, so it needs the right to see them and is audited.
-    func exportCadres() async throws -> String {
+    func exportCadres() async throws -> String { CSVWriter.document(try await exportCadreRows()) }
+
+    func exportCadreRows() async throws -> [[String]] {
         try principal.require(.revealPersonalData)
         let cadres = try await scope.query(Cadre.self, on: db).with(\.$user) { $0.with(\.$unit) }.sort(\.$staffNo).all()
         let cipher = app.fieldCipher
-        var out = CSVWriter.line(CadreRecord.header.columns.map(\.key))
+        var out = [CadreRecord.header.columns.map(\.key)]
         for c in cadres where c.user.retiredAt == nil {
             let phone = try c.user.phoneCipher.map(cipher.open) ?? ""
-            out += CSVWriter.line(CadreRecord(staffNo: c.staffNo, name: c.user.displayName, unitCode: c.user.unit.code,
-                                              phone: phone, lat: c.lat, lon: c.lon, capacity: c.capacity).csvFields)
+            out.append(CadreRecord(staffNo: c.staffNo, name: c.user.displayName, unitCode: c.user.unit.code,
+                                   phone: phone, lat: c.lat, lon: c.lon, capacity: c.capacity).csvFields)
         }
         try await AuditLog.record(db, by: principal, action: "personal_data.export", subjectType: "cadre",
                                   subjectID: "*", after: ["field": "phone", "rows": "\(cadres.count)"])

@@ -6,10 +6,7 @@ struct TransferPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("import", ":kind", use: form)
         routes.on(.POST, "import", ":kind", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxBody)), use: upload)
-        routes.get("export", "org-units.csv", use: exportUnits)
-        routes.get("export", "cadres.csv", use: exportCadres)
-        routes.get("export", "enterprises.csv", use: exportEnterprises)
-        routes.get("export", "workers.csv", use: exportWorkers)
+        routes.get("export", ":file", use: export)
     }
 
     struct Page: Encodable {
@@ -94,34 +91,23 @@ struct TransferPages: RouteCollection {
             .encodeResponse(status: outcome.hasRejections ? .unprocessableEntity : .ok, for: req)
     }
 
-    func exportUnits(req: Request) async throws -> Response {
-        let csv = try await OrgUnitService(db: req.db, principal: try req.requirePrincipal()).exportCSV()
-        return download(csv, name: "org-units.csv")
-    }
-
-    func exportCadres(req: Request) async throws -> Response {
-        let csv = try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal()).exportCadres()
-        return download(csv, name: "cadres.csv")
-    }
-
-    /// Filtered like the list page; contacts masked unless `clear=1` from someone allowed (audited).
-    func exportEnterprises(req: Request) async throws -> Response {
-        let service = EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
-        let csv = try await service.exportCSV(filter: .init(req), clearContacts: req.query[String.self, at: "clear"] == "1")
-        return download(csv, name: "enterprises.csv")
-    }
-
-    /// Masked unless `clear=1` from the assistance centre or the office (audited).
-    func exportWorkers(req: Request) async throws -> Response {
-        let csv = try await WorkerService(app: req.application, db: req.db, principal: try req.requirePrincipal())
-            .exportCSV(clear: req.query[String.self, at: "clear"] == "1")
-        return download(csv, name: "workers.csv")
+    /// `/export/{kind}.csv` or `.xlsx`. Enterprises follow the list page's filters; personal data
+    /// is masked unless `clear=1` comes from someone allowed to see it (audited).
+    func export(req: Request) async throws -> Response {
+        let file = req.parameters.get("file")!
+        let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = TransferKind(slug: parts[0]), let format = TableFormat(rawValue: parts[1]) else {
+            throw AppError(.notFound, "error.not_found")
+        }
+        let rows = try await kind.exportRows(app: req.application, principal: try req.requirePrincipal(),
+                                             clear: req.query[String.self, at: "clear"] == "1", filter: .init(req))
+        return try download(rows, format: format, name: file)
     }
 
     /// With a BOM so that Excel opens the Chinese text correctly; our importer accepts it.
-    private func download(_ csv: String, name: String) -> Response {
-        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + csv))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+    private func download(_ rows: [[String]], format: TableFormat, name: String) throws -> Response {
+        let response = Response(status: .ok, body: .init(data: try format.render(rows, bom: true)))
+        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
         response.headers.contentDisposition = .init(.attachment, filename: name)
         return response
     }
