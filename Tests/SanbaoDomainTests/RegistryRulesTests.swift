@@ -35,3 +35,24 @@ import Testing
         #expect(EnterpriseName.key("合肥华源机械厂") != EnterpriseName.key("合肥华源电子厂"))
     }
 }
+
+@Suite struct CoverageTests {
+    @Test func theIndexAgreesWithCheckingEveryUnit() {
+        let city = DemoCity()
+        let units = city.units.map { Coverage.Unit(code: $0.code, parentCode: $0.parentCode,
+                                                   jurisdiction: Jurisdiction(territory: $0.territory, sectors: $0.sectors)) }
+        let coverage = Coverage(units: units)
+        let parent = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.parentCode) })
+        func ancestors(_ code: String) -> Set<String> {
+            var set: Set<String> = []
+            var c = parent[code] ?? nil
+            while let p = c { set.insert(p); c = parent[p] ?? nil }
+            return set
+        }
+        for e in city.enterprises.prefix(2_000) {
+            let all = units.filter { $0.jurisdiction.covers(divisionCode: e.divisionCode, industry: e.industry) }.map(\.code)
+            let dropped = all.reduce(into: Set<String>()) { $0.formUnion(ancestors($1)) }
+            #expect(coverage.covering(divisionCode: e.divisionCode, industry: e.industry) == all.filter { !dropped.contains($0) }.sorted())
+        }
+    }
+}

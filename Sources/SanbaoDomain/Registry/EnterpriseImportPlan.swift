@@ -67,11 +67,12 @@ public struct Coverage: Sendable {
         }
     }
 
-    let units: [Unit]
     let ancestors: [String: Set<String>]
+    /// Units by territory (every prefix length a division code can have), so a lookup checks
+    /// at most a dozen prefixes instead of every unit: a province has tens of thousands.
+    let byTerritory: [String: [Unit]]
 
     public init(units: [Unit]) {
-        self.units = units
         let parent = Dictionary(units.map { ($0.code, $0.parentCode) }, uniquingKeysWith: { a, _ in a })
         var ancestors: [String: Set<String>] = [:]
         for unit in units {
@@ -84,10 +85,17 @@ public struct Coverage: Sendable {
             ancestors[unit.code] = set
         }
         self.ancestors = ancestors
+        byTerritory = Dictionary(grouping: units, by: \.jurisdiction.territory)
     }
 
     public func covering(divisionCode: String, industry: IndustryCode) -> [String] {
-        let all = units.filter { $0.jurisdiction.covers(divisionCode: divisionCode, industry: industry) }.map(\.code)
+        var all: [String] = []
+        for length in 0...divisionCode.count {
+            for unit in byTerritory[String(divisionCode.prefix(length))] ?? []
+            where unit.jurisdiction.covers(divisionCode: divisionCode, industry: industry) {
+                all.append(unit.code)
+            }
+        }
         let dropped = all.reduce(into: Set<String>()) { $0.formUnion(ancestors[$1] ?? []) }
         return all.filter { !dropped.contains($0) }.sorted()
     }

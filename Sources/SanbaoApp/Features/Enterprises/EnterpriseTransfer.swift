@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import Fluent
 import Foundation
 import SanbaoDomain
@@ -49,11 +50,12 @@ extension EnterpriseService {
 
         let now = Date()
         let accepted = rows
+        let fileDigest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
         try await db.transaction { db in
             let sql = db as! any SQLDatabase
             var newEnterprises: [[any Encodable & Sendable]] = []
             var newLinks: [[any Encodable & Sendable]] = []
-            var audits: [[any Encodable & Sendable]] = []
+            var created = 0
             for (row, covering) in accepted where row.action != .unchanged {
                 let r = row.record
                 let old = byCode[r.creditCode]
@@ -86,8 +88,7 @@ extension EnterpriseService {
                                            r.employees, r.migrantWorkers, r.unionEstablished, r.legalRep, contactCipher,
                                            contactMasked, contactDigest, r.lat, r.lon, r.tags.joined(separator: ";"), now, now])
                     for unit in covering { newLinks.append([UUID(), id, unit.id!]) }
-                    audits.append([UUID(), now, principal.userID, principal.username, principal.unitID, "enterprise.import_create",
-                                   "enterprise", r.creditCode, AuditLog.summary(before: nil, after: after), principal.ip])
+                    created += 1
                 }
             }
             try await Self.insert(into: "enterprises", columns: ["id", "credit_code", "name", "name_key", "aliases", "address",
@@ -95,8 +96,12 @@ extension EnterpriseService {
                 "legal_rep", "contact_cipher", "contact_masked", "contact_digest", "lat", "lon", "tags", "created_at", "updated_at"],
                 rows: newEnterprises, on: sql)
             try await Self.insert(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], rows: newLinks, on: sql)
-            try await Self.insert(into: "audit_events", columns: ["id", "at", "actor_id", "actor_name", "unit_id", "action",
-                "subject_type", "subject_id", "summary", "ip"], rows: audits, on: sql)
+            // New records are one event for the whole file (a city list has tens of thousands);
+            // each changed record has its own, with what changed.
+            if created > 0 {
+                try await AuditLog.record(db, by: principal, action: "enterprise.import_create", subjectType: "enterprise_file",
+                                          subjectID: fileDigest, after: ["created": "\(created)"])
+            }
         }
         return outcome
     }

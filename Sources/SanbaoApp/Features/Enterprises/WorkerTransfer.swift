@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import Fluent
 import Foundation
 import SanbaoDomain
@@ -37,10 +38,11 @@ extension WorkerService {
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
 
         let now = Date()
+        let fileDigest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
         try await db.transaction { db in
             let sql = db as! any SQLDatabase
             var inserts: [[any Encodable & Sendable]] = []
-            var audits: [[any Encodable & Sendable]] = []
+            var created = 0
             for row in plan.rows where row.action != .unchanged {
                 let r = row.record
                 let id = try ResidentID.check(r.idNumber, today: Self.today).get()
@@ -69,15 +71,16 @@ extension WorkerService {
                                     r.phone.isEmpty ? "" : Phone.mask(r.phone), phoneDigest, id.isMale ? "m" : "f", id.birthYear,
                                     enterpriseID[r.enterpriseCode]!, r.job, r.migrant, household, privateDigest(r),
                                     r.hardship.rawValue, now, now])
-                    audits.append([UUID(), now, principal.userID, principal.username, principal.unitID, "worker.import_create",
-                                   "worker", workerID.uuidString, AuditLog.summary(before: nil, after: after), principal.ip])
+                    created += 1
                 }
             }
             try await EnterpriseService.insert(into: "workers", columns: ["id", "name", "id_cipher", "id_masked", "id_digest",
                 "phone_cipher", "phone_masked", "phone_digest", "gender", "birth_year", "enterprise_id", "job", "migrant",
                 "household_cipher", "private_digest", "hardship", "created_at", "updated_at"], rows: inserts, on: sql)
-            try await EnterpriseService.insert(into: "audit_events", columns: ["id", "at", "actor_id", "actor_name", "unit_id", "action",
-                "subject_type", "subject_id", "summary", "ip"], rows: audits, on: sql)
+            if created > 0 {
+                try await AuditLog.record(db, by: principal, action: "worker.import_create", subjectType: "worker_file",
+                                          subjectID: fileDigest, after: ["created": "\(created)"])
+            }
         }
         return outcome
     }
