@@ -21,7 +21,7 @@ SIZE=$(du -m "$WORK/enterprises.csv" | cut -f1)
 
 measure() {  # prints "seconds peak_MiB" for a command
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>&1 || { cat "$WORK/out.txt" | tail -5; exit 1; }
-  awk '{printf "%s %d", $1, $2 / 1024}' "$WORK/time.txt"
+  awk '{printf "%s %d\n", $1, $2 / 1024}' "$WORK/time.txt"
 }
 
 read -r t_import m_import < <(measure "$BIN" import enterprises "$WORK/enterprises.csv")
