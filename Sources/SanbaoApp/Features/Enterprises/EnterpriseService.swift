@@ -43,6 +43,24 @@ struct EnterpriseService {
     }
 
     func list(_ page: PageRequest, filter: Filter) async throws -> Page<Row> {
+        let conditions = try await conditions(for: filter)
+        let rows = try await sql.raw("""
+            SELECT e.credit_code, e.name, e.division_code, e.industry_code, e.size_class, e.above_scale, e.employees,
+                   e.union_established, COUNT(*) OVER () AS total
+            FROM enterprises e WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
+            ORDER BY e.name LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+            """).all(decoding: Row.self)
+        var total = rows.first?.total ?? 0
+        if rows.isEmpty && page.page > 1 {
+            struct N: Decodable { var n: Int }
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM enterprises e WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))")
+                .first(decoding: N.self)?.n ?? 0
+        }
+        return Page(items: rows.map { var r = $0; r.total = nil; return r }, page: page.page, per: page.per, total: total)
+    }
+
+    /// The WHERE conditions of a filtered view of the registry (`enterprises e`), scope included.
+    func conditions(for filter: Filter) async throws -> [any SQLExpression] {
         var conditions: [any SQLExpression] = [visible, SQLRaw("e.merged_into_id IS NULL")]
         let like = { (s: String) in s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") }
@@ -63,19 +81,7 @@ struct EnterpriseService {
         if !filter.tag.isEmpty {
             conditions.append(SQLQueryString("(';' || e.tags || ';') LIKE \(bind: "%;" + like(filter.tag) + ";%") ESCAPE '\\'"))
         }
-        let rows = try await sql.raw("""
-            SELECT e.credit_code, e.name, e.division_code, e.industry_code, e.size_class, e.above_scale, e.employees,
-                   e.union_established, COUNT(*) OVER () AS total
-            FROM enterprises e WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
-            ORDER BY e.name LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
-            """).all(decoding: Row.self)
-        var total = rows.first?.total ?? 0
-        if rows.isEmpty && page.page > 1 {
-            struct N: Decodable { var n: Int }
-            total = try await sql.raw("SELECT COUNT(*) AS n FROM enterprises e WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))")
-                .first(decoding: N.self)?.n ?? 0
-        }
-        return Page(items: rows.map { var r = $0; r.total = nil; return r }, page: page.page, per: page.per, total: total)
+        return conditions
     }
 
     /// The enterprise with this code if the principal may see it, and the units covering it.

@@ -127,24 +127,36 @@ extension EnterpriseService {
 
     func exportRows(filter: Filter = Filter(), clearContacts: Bool = false) async throws -> [[String]] {
         if clearContacts { try principal.require(.revealPersonalData) }
+        struct Stored: Decodable {
+            var credit_code: String, name: String, aliases: String, address: String, division_code: String, industry_code: String
+            var size_class: String, above_scale: Bool, employees: Int, migrant_workers: Int, union_established: Bool
+            var legal_rep: String, contact_masked: String, contact_cipher: String?, lat: Double?, lon: Double?, tags: String
+        }
+        let conditions = try await conditions(for: filter)
+        let cipher = app.fieldCipher
         var out = [EnterpriseRecord.header.columns.map(\.key)]
-        var page = 1
-        var count = 0
+        // Keyset pages (code > last code): each page costs the same however deep the export is.
+        var last = ""
         while true {
-            let codes = try await list(PageRequest(page: page, per: PageRequest.maxPer), filter: filter).items.map(\.credit_code)
-            if codes.isEmpty { break }
-            let enterprises = try await Enterprise.query(on: db).filter(\.$creditCode ~~ codes).sort(\.$name).all()
-            for e in enterprises {
-                var record = e.maskedRecord
-                if clearContacts { record.contact = try e.contactCipher.map(app.fieldCipher.open) ?? "" }
-                out.append(record.csvFields)
+            let page = try await sql.raw("""
+                SELECT e.credit_code, e.name, e.aliases, e.address, e.division_code, e.industry_code, e.size_class, e.above_scale,
+                       e.employees, e.migrant_workers, e.union_established, e.legal_rep, e.contact_masked, e.contact_cipher,
+                       e.lat, e.lon, e.tags
+                FROM enterprises e WHERE \(SQLList(conditions, separator: SQLRaw(" AND "))) AND e.credit_code > \(bind: last)
+                ORDER BY e.credit_code LIMIT 5000
+                """).all(decoding: Stored.self)
+            guard let tail = page.last else { break }
+            for e in page {
+                let contact = clearContacts ? try e.contact_cipher.map(cipher.open) ?? "" : e.contact_masked
+                out.append([e.credit_code, e.name, e.aliases, e.address, e.division_code, e.industry_code, e.size_class,
+                            e.above_scale ? "yes" : "no", "\(e.employees)", "\(e.migrant_workers)", e.union_established ? "yes" : "no",
+                            e.legal_rep, contact, e.lat.map(Coordinates.format) ?? "", e.lon.map(Coordinates.format) ?? "", e.tags])
             }
-            count += enterprises.count
-            page += 1
+            last = tail.credit_code
         }
         if clearContacts {
             try await AuditLog.record(db, by: principal, action: "personal_data.export", subjectType: "enterprise", subjectID: "*",
-                                      after: ["field": "contact", "rows": "\(count)"])
+                                      after: ["field": "contact", "rows": "\(out.count - 1)"])
         }
         return out
     }

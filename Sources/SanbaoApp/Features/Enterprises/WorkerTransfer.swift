@@ -92,26 +92,35 @@ extension WorkerService {
     func exportRows(clear: Bool = false) async throws -> [[String]] {
         if clear { try principal.require(.revealWorkerData) }
         var out = [WorkerRecord.header.columns.map(\.key)]
-        var page = 1
-        var count = 0
+        struct Stored: Decodable {
+            var id: UUID, name: String, id_masked: String, phone_masked: String, enterprise_code: String, job: String
+            var migrant: Bool, hardship: String, id_cipher: String, phone_cipher: String?, household_cipher: String?
+        }
         let cipher = app.fieldCipher
+        var count = 0
+        // Keyset pages by id: constant cost per page however many workers there are.
+        var last: UUID?
         while true {
-            let rows = try await list(PageRequest(page: page, per: PageRequest.maxPer)).items
-            if rows.isEmpty { break }
-            let workers = clear ? Dictionary(uniqueKeysWithValues: try await Worker.query(on: db).filter(\.$id ~~ rows.map(\.id)).all()
-                .map { ($0.id!, $0) }) : [:]
-            for r in rows {
-                var record = WorkerRecord(name: r.name, idNumber: r.id_masked, phone: r.phone_masked, enterpriseCode: r.enterprise_code,
-                                          job: r.job, migrant: r.migrant, household: "", hardship: .init(rawValue: r.hardship) ?? .none)
-                if let w = workers[r.id] {
-                    record.idNumber = try cipher.open(w.idCipher)
-                    record.phone = try w.phoneCipher.map(cipher.open) ?? ""
-                    record.household = try w.householdCipher.map(cipher.open) ?? ""
+            let after: any SQLExpression = last.map { SQLQueryString("w.id > \(bind: $0)") } ?? SQLRaw("1 = 1")
+            let page = try await sql.raw("""
+                SELECT w.id, w.name, w.id_masked, w.phone_masked, e.credit_code AS enterprise_code, w.job, w.migrant, w.hardship,
+                       w.id_cipher, w.phone_cipher, w.household_cipher
+                FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
+                WHERE \(enterprises.visible) AND \(after) ORDER BY w.id LIMIT 5000
+                """).all(decoding: Stored.self)
+            guard let tail = page.last else { break }
+            for w in page {
+                var record = WorkerRecord(name: w.name, idNumber: w.id_masked, phone: w.phone_masked, enterpriseCode: w.enterprise_code,
+                                          job: w.job, migrant: w.migrant, household: "", hardship: .init(rawValue: w.hardship) ?? .none)
+                if clear {
+                    record.idNumber = try cipher.open(w.id_cipher)
+                    record.phone = try w.phone_cipher.map(cipher.open) ?? ""
+                    record.household = try w.household_cipher.map(cipher.open) ?? ""
                 }
                 out.append(record.csvFields)
             }
-            count += rows.count
-            page += 1
+            count += page.count
+            last = tail.id
         }
         if clear {
             try await AuditLog.record(db, by: principal, action: "personal_data.export", subjectType: "worker", subjectID: "*",
