@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import SanbaoDomain
+import Logging
 import SQLKit
 import Testing
 import VaporTesting
@@ -32,8 +33,16 @@ enum TestDatabase: CustomStringConvertible, Sendable {
 
 var testSecret: SymmetricKey { SymmetricKey(data: Data(repeating: 7, count: 32)) }
 
-func withApp(_ database: TestDatabase, file: String? = nil, _ body: (Application) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
+/// - Parameter logger: given, it is the app's logger from the start, so that every database
+///   connection logs to it (connections keep the logger they were opened with).
+func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = nil,
+             _ body: (Application) async throws -> Void) async throws {
+    let app: Application
+    if let logger {
+        app = try await Application.make(.testing, .singleton, logger: logger)
+    } else {
+        app = try await Application.make(.testing)
+    }
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
     let choice: AppConfig.DatabaseChoice = switch database {
     case .sqlite: file.map { .sqliteFile($0) } ?? .sqliteMemory
