@@ -5,6 +5,10 @@ import Vapor
 
 // The executable only reads the environment and hands over to the app. Logs go to standard
 // error so that `sanbao export … > file.csv` writes only the data to standard output.
+if SolverCommand.isInvoked(CommandLine.arguments) {
+    // Pure computation on a file: no database, no configuration.
+    exit(SolverCommand.run(CommandLine.arguments))
+}
 var env = try Environment.detect()
 let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .info
 LoggingSystem.bootstrap { label in

@@ -19,6 +19,7 @@ enum Commands {
         exports.use(ExportCommand(kind: .enterprises), as: "enterprises")
         exports.use(ExportCommand(kind: .workers), as: "workers")
         app.asyncCommands.use(exports.group(help: "Export org units, cadres, enterprises or workers as CSV."), as: "export")
+        app.asyncCommands.use(AssignCommand(), as: "assign")
         var users = AsyncCommands()
         users.use(UserCreateCommand(), as: "create")
         users.use(UserResetPasswordCommand(), as: "reset-password")

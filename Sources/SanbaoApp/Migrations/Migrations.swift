@@ -13,5 +13,8 @@ enum Migrations {
         // v2: the enterprise registry
         CreateEnterprises(),
         CreateWorkers(),
+        // v3: the campaign, its task decomposition table and the assignment
+        CreateCampaigns(),
+        CreateAssignments(),
     ]
 }

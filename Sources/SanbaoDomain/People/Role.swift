@@ -51,12 +51,15 @@ public enum Permission: Sendable {
     case revealPersonalData
     /// Workers' ID numbers, phones and hardship: the assistance centre and the office only.
     case revealWorkerData
+    /// Campaigns, the task decomposition table and the assignment: they decide between units,
+    /// so only the campaign office.
+    case manageAssignment
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
         switch self {
         case .manageUnits, .manageUsers, .importCadres, .manageRegistry, .revealPersonalData: return roles.contains(.unitAdmin)
-        case .readAudit: return false
+        case .readAudit, .manageAssignment: return false
         case .revealWorkerData: return roles.contains(.assistance)
         }
     }

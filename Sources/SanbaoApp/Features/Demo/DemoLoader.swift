@@ -32,6 +32,7 @@ enum DemoLoader {
         let workers = try await WorkerService(app: app, db: app.db, principal: system)
             .importCSV(Array(city.workersCSV.utf8), mode: .allOrNothing)
         guard workers.issues.isEmpty else { throw DemoError(issues: workers.issues) }
+        _ = try await CampaignService(db: app.db, principal: system).createDemo(city: city)
         for signIn in city.signIns {
             if try await User.query(on: app.db).filter(\.$username == signIn.username).first() != nil {
                 try await people.resetPassword(username: signIn.username, to: DemoCity.password)

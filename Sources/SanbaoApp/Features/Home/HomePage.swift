@@ -1,4 +1,5 @@
 import SanbaoDomain
+import SQLKit
 import Vapor
 
 struct HomePage: RouteCollection {
@@ -13,6 +14,16 @@ struct HomePage: RouteCollection {
         var children: [UnitRow]
         var people: [UserDTO]
         var peopleTotal: Int
+        var tasks: [Task]
+    }
+
+    struct Task: Encodable {
+        var credit_code: String
+        var name: String
+        var address: String
+        var stage: String
+        var km: String
+        var done: Bool
     }
 
     func home(req: Request) async throws -> View {
@@ -23,11 +34,15 @@ struct HomePage: RouteCollection {
         let counts = try await units.subtreeCounts(of: [unit] + children)
         let people = try await UserService(app: req.application, db: req.db, principal: principal)
             .list(PageRequest(page: 1, per: 20), unitCode: unit.code)
+        var tasks: [VisitTaskRow] = []
+        if let userID = principal.userID { tasks = try await VisitTaskRow.forUser(userID, on: req.db as! any SQLDatabase) }
         let page = Page(shell: Shell(req, title: req.t("home.title")),
                         unit: UnitRow(unit, counts[unit.id!], req),
                         roles: principal.roles.sorted().map { req.t("role." + $0.rawValue) },
                         children: children.map { UnitRow($0, counts[$0.id!], req) },
-                        people: people.items, peopleTotal: people.total)
+                        people: people.items, peopleTotal: people.total,
+                        tasks: tasks.map { Task(credit_code: $0.credit_code, name: $0.name, address: $0.address, stage: $0.stage,
+                                                km: $0.distanceKm, done: $0.status == "done") })
         return try await req.view.render("home", page)
     }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import SanbaoDomain
+import SQLKit
+
+/// The assignment of one stage as the solver sees it, read from the database in a handful of
+/// plain queries: every active enterprise with the cadres whose unit covers it (a unit covers
+/// what the units below it cover), great-circle metres from the cadre's home, cadre
+/// capacities, the stage's unit quotas as nested groups, locks, exclusions and done visits.
+struct AssignmentInstance {
+    struct UnitRow: Decodable { var id: UUID; var code: String; var name: String; var path: String; var lat: Double?; var lon: Double? }
+    struct CadreRow: Decodable { var id: UUID; var staff_no: String; var display_name: String; var unit_id: UUID; var lat: Double?; var lon: Double?; var capacity: Int }
+    struct EnterpriseRow: Decodable { var id: UUID; var credit_code: String; var name: String; var lat: Double?; var lon: Double? }
+    struct LinkRow: Decodable { var enterprise_id: UUID; var unit_id: UUID }
+    struct QuotaRow: Decodable { var unit_id: UUID; var enterprises: Int }
+    struct PairRow: Decodable { var enterprise_id: UUID; var cadre_id: UUID }
+
+    var units: [UUID: UnitRow] = [:]
+    var cadres: [CadreRow] = []
+    var enterprises: [EnterpriseRow] = []
+    /// The units each enterprise is linked to by the registry (its most specific covering units).
+    var links: [[UUID]] = []
+    var groupUnits: [UUID] = []
+    var groupCapacity: [Int] = []
+    var excluded: Set<UUID> = []
+    var locks: [UUID: UUID] = [:]
+    /// Enterprises whose visit is already recorded: they stay where they are.
+    var done: [UUID: UUID] = [:]
+    var problem: AssignmentProblem
+
+    static func load(stageID: UUID, fairness: AssignmentProblem.Fairness?, on sql: any SQLDatabase) async throws -> AssignmentInstance {
+        let units = try await sql.raw("SELECT id, code, name, path, lat, lon FROM org_units WHERE retired_at IS NULL")
+            .all(decoding: UnitRow.self)
+        let cadres = try await sql.raw("""
+            SELECT c.id, c.staff_no, u.display_name, u.unit_id, c.lat, c.lon, c.capacity
+            FROM cadres c JOIN users u ON u.id = c.user_id WHERE u.retired_at IS NULL ORDER BY c.staff_no
+            """).all(decoding: CadreRow.self)
+        let enterprises = try await sql.raw("""
+            SELECT id, credit_code, name, lat, lon FROM enterprises WHERE merged_into_id IS NULL ORDER BY credit_code
+            """).all(decoding: EnterpriseRow.self)
+        let links = try await sql.raw("SELECT enterprise_id, unit_id FROM enterprise_units").all(decoding: LinkRow.self)
+        let quotas = try await sql.raw("SELECT unit_id, enterprises FROM quotas WHERE stage_id = \(bind: stageID)")
+            .all(decoding: QuotaRow.self)
+        let locks = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_locks WHERE stage_id = \(bind: stageID)")
+            .all(decoding: PairRow.self)
+        let done = try await sql.raw("SELECT enterprise_id, cadre_id FROM visit_tasks WHERE stage_id = \(bind: stageID) AND status = 'done'")
+            .all(decoding: PairRow.self)
+        struct Excluded: Decodable { var cadre_id: UUID }
+        let excluded = try await sql.raw("SELECT cadre_id FROM assignment_exclusions WHERE stage_id = \(bind: stageID)")
+            .all(decoding: Excluded.self)
+        return AssignmentInstance(units: units, cadres: cadres, enterprises: enterprises, links: links, quotas: quotas,
+                                  locks: locks, done: done, excluded: Set(excluded.map(\.cadre_id)), fairness: fairness)
+    }
+
+    init(units unitRows: [UnitRow], cadres: [CadreRow], enterprises: [EnterpriseRow], links linkRows: [LinkRow],
+         quotas: [QuotaRow], locks: [PairRow], done: [PairRow], excluded: Set<UUID>, fairness: AssignmentProblem.Fairness?) {
+        units = Dictionary(uniqueKeysWithValues: unitRows.map { ($0.id, $0) })
+        self.cadres = cadres
+        self.enterprises = enterprises
+        self.excluded = excluded
+        self.locks = Dictionary(locks.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a })
+        self.done = Dictionary(done.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a })
+        let units = self.units
+
+        // Ancestors (self first) of each unit, from its materialised path.
+        func ancestors(_ id: UUID) -> [UUID] {
+            guard let unit = units[id] else { return [] }
+            return unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.reversed()
+        }
+        // Unit quotas become nested groups: each group's parent is the nearest ancestor unit
+        // with a quota, each cadre counts towards the nearest such unit at or above its own.
+        let quotaByUnit = Dictionary(quotas.map { ($0.unit_id, $0.enterprises) }, uniquingKeysWith: { a, _ in a })
+        let groupUnits = quotas.map(\.unit_id).filter { units[$0] != nil }.sorted { $0.uuidString < $1.uuidString }
+        let groupIndex = Dictionary(uniqueKeysWithValues: groupUnits.enumerated().map { ($1, Int32($0)) })
+        func nearestGroup(_ chain: ArraySlice<UUID>) -> Int32 { chain.lazy.compactMap { groupIndex[$0] }.first ?? -1 }
+        self.groupUnits = groupUnits
+        groupCapacity = groupUnits.map { quotaByUnit[$0]! }
+        let groupParent = groupUnits.map { nearestGroup(ancestors($0).dropFirst()) }
+
+        var cadresByUnit: [UUID: [Int]] = [:]
+        for (i, c) in cadres.enumerated() { cadresByUnit[c.unit_id, default: []].append(i) }
+        let homes = cadres.map { c -> (Double, Double)? in
+            if let lat = c.lat, let lon = c.lon { return (lat, lon) }
+            if let u = units[c.unit_id], let lat = u.lat, let lon = u.lon { return (lat, lon) }
+            return nil
+        }
+        var linksByEnterprise: [UUID: [UUID]] = [:]
+        for link in linkRows { linksByEnterprise[link.enterprise_id, default: []].append(link.unit_id) }
+
+        var candidates: [[(cadre: Int, cost: Int64)]] = []
+        candidates.reserveCapacity(enterprises.count)
+        var ancestorCache: [UUID: [UUID]] = [:]
+        var linkList: [[UUID]] = []
+        for e in enterprises {
+            let linked = linksByEnterprise[e.id] ?? []
+            linkList.append(linked)
+            var coveringUnits = Set<UUID>()
+            for unit in linked {
+                if ancestorCache[unit] == nil { ancestorCache[unit] = ancestors(unit) }
+                coveringUnits.formUnion(ancestorCache[unit]!)
+            }
+            // Where the registry has no coordinates, the enterprise is placed at its linked unit.
+            let place: (Double, Double)? = e.lat.flatMap { lat in e.lon.map { (lat, $0) } }
+                ?? linked.lazy.compactMap { units[$0] }.compactMap { u in u.lat.flatMap { lat in u.lon.map { (lat, $0) } } }.first
+            var list: [(cadre: Int, cost: Int64)] = []
+            for unit in coveringUnits {
+                for c in cadresByUnit[unit] ?? [] {
+                    var cost: Int64 = 0
+                    if let a = place, let b = homes[c] { cost = GreatCircle.metres(lat1: a.0, lon1: a.1, lat2: b.0, lon2: b.1) }
+                    list.append((c, cost))
+                }
+            }
+            candidates.append(list)
+        }
+        links = linkList
+        problem = AssignmentProblem(candidates: candidates, cadreCapacity: cadres.map { Int64(max(0, $0.capacity)) },
+                                    cadreGroup: cadres.map { nearestGroup(ancestors($0.unit_id)[...]) },
+                                    groupCapacity: groupCapacity.map { Int64(max(0, $0)) }, groupParent: groupParent,
+                                    fairness: fairness)
+    }
+}

@@ -1,0 +1,189 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Solving, reviewing and publishing a stage's assignment. Solving is the campaign office's
+/// (it decides between units); everyone reads the result within their scope.
+struct AssignmentService {
+    let db: any Database
+    let principal: Principal
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    struct Summary: Content {
+        var campaign: String
+        var stage: String
+        var enterprises: Int
+        var placed: Int
+        var unplaced: [String: Int]
+        var totalMetres: Int64
+        var meanMetres: Int64
+        var penalty: Int64
+        var locked: Int
+        var excludedCadres: Int
+        var optimal: Bool
+        var solveSeconds: Double
+        var totalSeconds: Double
+        var changes: Changes?
+        var conflicts: ConflictReport
+    }
+
+    struct Changes: Content, Equatable {
+        var added: Int
+        var moved: Int
+        var removed: Int
+    }
+
+    /// Reads the instance, solves it, checks the optimality certificate, and (unless
+    /// `dryRun`) replaces the stage's draft. The published tasks are not touched.
+    func solve(stage: Stage, campaign: Campaign, dryRun: Bool) async throws -> Summary {
+        let started = Date()
+        let (instance, solver, locked, solveSeconds) = try await run(stage: stage, campaign: campaign)
+        let proof = solver.verify()
+        if let proof { throw Abort(.internalServerError, reason: "assignment certificate failed: \(proof)") }
+
+        var rows: [[any Encodable & Sendable]] = []
+        var unplaced: [String: Int] = [:]
+        var placed = 0
+        for (e, enterprise) in instance.enterprises.enumerated() {
+            if let c = solver.cadre(of: e) {
+                placed += 1
+                let cadre = instance.cadres[c]
+                rows.append([UUID(), stage.id!, enterprise.id, cadre.id, cadre.unit_id, Int(solver.distance(of: e)!), String?.none])
+            } else {
+                let reason = Self.reason(solver.outcome(of: e), linked: !instance.links[e].isEmpty)
+                unplaced[reason, default: 0] += 1
+                rows.append([UUID(), stage.id!, enterprise.id, UUID?.none, UUID?.none, Int?.none, reason])
+            }
+        }
+        let changes = try await changes(stageID: stage.id!, draft: Dictionary(uniqueKeysWithValues: instance.enterprises.enumerated().compactMap { e, row in
+            solver.cadre(of: e).map { (row.id, instance.cadres[$0].id) }
+        }))
+        let (draftRows, placedCount, metres) = (rows, placed, solver.totalDistance)
+        if !dryRun {
+            let rows = draftRows, placed = placedCount
+            try await db.transaction { db in
+                let sql = db as! any SQLDatabase
+                try await sql.raw("DELETE FROM assignment_drafts WHERE stage_id = \(bind: stage.id!)").run()
+                try await EnterpriseService.insert(into: "assignment_drafts",
+                                                   columns: ["id", "stage_id", "enterprise_id", "cadre_id", "unit_id", "distance_m", "reason"],
+                                                   rows: rows, on: sql)
+                try await AuditLog.record(db, by: principal, action: "assignment.solve", subjectType: "stage", subjectID: stage.id!.uuidString,
+                                          after: ["placed": "\(placed)", "unplaced": "\(instance.enterprises.count - placed)",
+                                                  "metres": "\(metres)"])
+            }
+        }
+        let total = solver.totalDistance
+        return Summary(campaign: campaign.name, stage: stage.name, enterprises: instance.enterprises.count, placed: placed,
+                       unplaced: unplaced, totalMetres: total, meanMetres: placed > 0 ? total / Int64(placed) : 0,
+                       penalty: solver.totalPenalty, locked: locked, excludedCadres: instance.excluded.count, optimal: proof == nil,
+                       solveSeconds: solveSeconds, totalSeconds: Date().timeIntervalSince(started), changes: changes,
+                       conflicts: ConflictReport(instance: instance))
+    }
+
+    /// Reads the instance and solves it with the stage's exclusions and locks (and the
+    /// enterprises already visited, which stay with their cadre).
+    private func run(stage: Stage, campaign: Campaign) async throws -> (AssignmentInstance, AssignmentSolver, Int, Double) {
+        try principal.require(.manageAssignment)
+        let instance = try await AssignmentInstance.load(stageID: stage.id!, fairness: campaign.fairness, on: sql)
+        let solveStart = Date()
+        let solver = AssignmentSolver(instance.problem)
+        let cadreIndex = Dictionary(uniqueKeysWithValues: instance.cadres.enumerated().map { ($1.id, $0) })
+        for (c, cadre) in instance.cadres.enumerated() where instance.excluded.contains(cadre.id) { solver.exclude(cadre: c) }
+        var locked = 0
+        for (e, enterprise) in instance.enterprises.enumerated() {
+            // A recorded visit outranks a lock: that enterprise was visited by that cadre.
+            guard let cadreID = instance.done[enterprise.id] ?? instance.locks[enterprise.id], let c = cadreIndex[cadreID] else { continue }
+            if solver.lock(enterprise: e, toCadre: c) { locked += 1 }
+        }
+        solver.solve()
+        return (instance, solver, locked, Date().timeIntervalSince(solveStart))
+    }
+
+    struct Explanation: Content {
+        struct Alternative: Content {
+            var cadre: String
+            var unit: String
+            var metres: Int64
+            var reason: String
+            var extraMetres: Int64?
+        }
+        var enterprise: String
+        var cadre: String?
+        var unit: String?
+        var metres: Int64?
+        var unplaced: String?
+        var nearer: [Alternative]
+    }
+
+    /// Why an enterprise went to its cadre: for every nearer covering cadre, whether they are
+    /// away, locked out, full, or simply dearer for the whole, and by how many metres the
+    /// total would rise if the enterprise went to them anyway.
+    func explain(stage: Stage, campaign: Campaign, creditCode: String) async throws -> Explanation {
+        let (instance, solver, _, _) = try await run(stage: stage, campaign: campaign)
+        guard let e = instance.enterprises.firstIndex(where: { $0.credit_code == CreditCode.normalise(creditCode) }) else {
+            throw AppError(.notFound, "error.not_found")
+        }
+        func name(_ c: Int) -> (String, String) {
+            let cadre = instance.cadres[c]
+            return ("\(cadre.staff_no) \(cadre.display_name)", instance.units[cadre.unit_id].map { "\($0.code) \($0.name)" } ?? "")
+        }
+        let chosen = solver.cadre(of: e).map(name)
+        return Explanation(enterprise: "\(instance.enterprises[e].credit_code) \(instance.enterprises[e].name)",
+                           cadre: chosen?.0, unit: chosen?.1, metres: solver.distance(of: e),
+                           unplaced: chosen == nil ? Self.reason(solver.outcome(of: e), linked: !instance.links[e].isEmpty) : nil,
+                           nearer: solver.alternatives(for: e).map { alt in
+                               let (cadre, unit) = name(alt.cadre)
+                               return .init(cadre: cadre, unit: unit, metres: alt.distance, reason: alt.reason.rawValue, extraMetres: alt.extraCost)
+                           })
+    }
+
+    static func reason(_ outcome: AssignmentSolver.Outcome, linked: Bool) -> String {
+        switch outcome {
+        case .noCandidates: linked ? "no_cadre" : "no_unit"
+        default: "all_full"
+        }
+    }
+
+    /// What publishing the draft would change for the cadres: enterprises newly given a task,
+    /// moved to another cadre, or no longer assigned. Nil before the first publication.
+    func changes(stageID: UUID, draft: [UUID: UUID]) async throws -> Changes? {
+        let published = try await sql.raw("SELECT enterprise_id, cadre_id FROM visit_tasks WHERE stage_id = \(bind: stageID)")
+            .all(decoding: AssignmentInstance.PairRow.self)
+        guard !published.isEmpty else { return nil }
+        let before = Dictionary(published.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a })
+        var changes = Changes(added: 0, moved: 0, removed: 0)
+        for (e, c) in draft {
+            if let old = before[e] { if old != c { changes.moved += 1 } } else { changes.added += 1 }
+        }
+        changes.removed = before.keys.filter { draft[$0] == nil }.count
+        return changes
+    }
+
+    /// Turns the draft into the cadres' visit tasks. Tasks whose visit is done stay as they
+    /// are (the solve kept them on their cadre); every open task is replaced.
+    func publish(stage: Stage) async throws -> Changes {
+        try principal.require(.manageAssignment)
+        let draft = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_drafts WHERE stage_id = \(bind: stage.id!) AND cadre_id IS NOT NULL")
+            .all(decoding: AssignmentInstance.PairRow.self)
+        guard !draft.isEmpty else { throw AppError(.badRequest, "assignment.nothing_to_publish") }
+        let changes = try await changes(stageID: stage.id!, draft: Dictionary(draft.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a }))
+            ?? Changes(added: draft.count, moved: 0, removed: 0)
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.raw("DELETE FROM visit_tasks WHERE stage_id = \(bind: stage.id!) AND status = 'open'").run()
+            try await sql.raw("""
+                INSERT INTO visit_tasks (id, stage_id, enterprise_id, cadre_id, unit_id, distance_m, status, published_at)
+                SELECT d.id, d.stage_id, d.enterprise_id, d.cadre_id, d.unit_id, d.distance_m, 'open', \(bind: Date())
+                FROM assignment_drafts d
+                WHERE d.stage_id = \(bind: stage.id!) AND d.cadre_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM visit_tasks v WHERE v.stage_id = d.stage_id AND v.enterprise_id = d.enterprise_id)
+                """).run()
+            try await AuditLog.record(db, by: principal, action: "assignment.publish", subjectType: "stage", subjectID: stage.id!.uuidString,
+                                      after: ["added": "\(changes.added)", "moved": "\(changes.moved)", "removed": "\(changes.removed)"])
+        }
+        return changes
+    }
+}

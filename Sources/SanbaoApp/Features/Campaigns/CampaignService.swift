@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Campaigns, stages and the task decomposition table.
+struct CampaignService {
+    let db: any Database
+    let principal: Principal
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    func campaigns() async throws -> [Campaign] {
+        try await Campaign.query(on: db).sort(\.$startsOn, .descending).all()
+    }
+
+    /// A campaign by id, or the only/latest one when `id` is nil (the common case: one city,
+    /// one campaign at a time).
+    func campaign(_ id: String?) async throws -> Campaign {
+        if let id {
+            guard let uuid = UUID(uuidString: id), let found = try await Campaign.find(uuid, on: db) else {
+                throw AppError(.notFound, "error.not_found")
+            }
+            return found
+        }
+        guard let latest = try await campaigns().first else { throw AppError(.notFound, "campaign.none") }
+        return latest
+    }
+
+    func stages(of campaign: Campaign) async throws -> [Stage] {
+        try await Stage.query(on: db).filter(\.$campaign.$id == campaign.id!).sort(\.$position).all()
+    }
+
+    /// A stage by position (1, 2, …) or name; without one, the stage with the most enterprise
+    /// visits in its quotas (the visiting stage).
+    func stage(of campaign: Campaign, _ key: String?) async throws -> Stage {
+        let stages = try await stages(of: campaign)
+        if let key {
+            guard let stage = stages.first(where: { "\($0.position)" == key || $0.name == key || $0.id?.uuidString == key }) else {
+                throw AppError(.notFound, "error.not_found")
+            }
+            return stage
+        }
+        struct Row: Decodable { var stage_id: UUID; var n: Int }
+        let totals = try await sql.raw("""
+            SELECT q.stage_id, SUM(q.enterprises) AS n FROM quotas q JOIN stages s ON s.id = q.stage_id
+            WHERE s.campaign_id = \(bind: campaign.id!) GROUP BY q.stage_id
+            """).all(decoding: Row.self)
+        let best = totals.max { ($0.n, $1.stage_id.uuidString) < ($1.n, $0.stage_id.uuidString) }
+        guard let stage = stages.first(where: { $0.id == best?.stage_id }) ?? stages.first else { throw AppError(.notFound, "campaign.no_stage") }
+        return stage
+    }
+
+    /// The demo city's campaign, its stages and quotas that add up.
+    func createDemo(city: DemoCity) async throws -> Campaign {
+        let plan = DemoCampaign()
+        let units = try await OrgUnit.query(on: db).all()
+        let unitID = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.id!) })
+        let quotas = plan.quotas(for: city)
+        return try await db.transaction { db in
+            let campaign = Campaign(name: plan.name, startsOn: plan.startsOn, endsOn: plan.endsOn)
+            try await campaign.create(on: db)
+            for (i, s) in plan.stages.enumerated() {
+                let stage = Stage(campaignID: campaign.id!, position: i + 1, name: s.name, startsOn: s.startsOn, endsOn: s.endsOn, goals: s.goals)
+                try await stage.create(on: db)
+                guard s.visits else { continue }
+                let rows: [[any Encodable & Sendable]] = quotas.sorted { $0.key < $1.key }.compactMap { code, f in
+                    unitID[code].map { [UUID(), stage.id!, $0, f.enterprises, f.workers, f.questionnaires, f.problems] }
+                }
+                try await EnterpriseService.insert(into: "quotas", columns: ["id", "stage_id", "unit_id", "enterprises", "workers", "questionnaires", "problems"],
+                                                   rows: rows, on: db as! any SQLDatabase)
+            }
+            try await AuditLog.record(db, by: principal, action: "campaign.create", subjectType: "campaign", subjectID: campaign.id!.uuidString,
+                                      after: ["name": campaign.name])
+            return campaign
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// Local re-solves: each edit re-routes only the flow it touches, from the current potentials,
+/// and leaves the state as optimal (and as checkable by `verify()`) as a solve from scratch.
+extension AssignmentSolver {
+    /// Appends an enterprise with its candidate cadres and routes it. Returns its index.
+    @discardableResult
+    public func addEnterprise(candidates: [(cadre: Int, cost: Int64)]) -> Int {
+        let e = enterpriseCount
+        for arc in candidates.sorted(by: { ($0.cost, $0.cadre) < ($1.cost, $1.cadre) }) {
+            precondition(arc.cadre >= 0 && arc.cadre < cadreCount && arc.cost >= 0, "bad candidate")
+            arcCadre.append(Int32(arc.cadre))
+            arcCost.append(arc.cost)
+        }
+        arcStart.append(arcCadre.count)
+        enterpriseCount += 1
+        assignedArc.append(-1)
+        lockedArc.append(-1)
+        memberPos.append(-1)
+        outcome.append(Outcome.pending.rawValue)
+        potential.append(0)
+        dist.append(Self.unreached)
+        predNode.append(-1)
+        predArc.append(-1)
+        mark.append(0)
+        place(e)
+        return e
+    }
+
+    /// Takes an enterprise out (it closed, or left the campaign's scope). The cheapest way back
+    /// from the sink to it frees its place, possibly letting others move closer.
+    public func removeEnterprise(_ e: Int) {
+        unroute(e)
+        outcome[e] = Outcome.removed.rawValue
+        lockedArc[e] = -1
+        clearDeadMarks()
+        solve()
+    }
+
+    /// Pins an enterprise to one of its candidate cadres (an admin's decision). Returns false
+    /// when that cadre is not a candidate (its unit does not cover the enterprise).
+    @discardableResult
+    public func lock(enterprise e: Int, toCadre cadre: Int) -> Bool {
+        guard let arc = (arcStart[e]..<arcStart[e + 1]).first(where: { Int(arcCadre[$0]) == cadre }) else { return false }
+        if !hasSolved {
+            lockedArc[e] = Int32(arc)
+            return true
+        }
+        unroute(e)
+        lockedArc[e] = Int32(arc)
+        clearDeadMarks()
+        outcome[e] = Outcome.pending.rawValue
+        solve()
+        return true
+    }
+
+    public func unlock(enterprise e: Int) {
+        guard lockedArc[e] >= 0 else { return }
+        unroute(e)
+        lockedArc[e] = -1
+        clearDeadMarks()
+        outcome[e] = Outcome.pending.rawValue
+        solve()
+    }
+
+    /// A cadre who is away: the enterprises they held are re-routed (to the next best cadres,
+    /// who may pass some of theirs on), and nothing new reaches them.
+    public func exclude(cadre c: Int) {
+        guard closed[c] == 0 else { return }
+        closed[c] = 1
+        capacity[c] = flow[c]
+        var moved: [Int] = []
+        while memberCount[c] > 0 {
+            let e = Int(memberSlot[memberStart[c]])
+            // Arcs into a closed cadre are ignored, so the way back enters it from above and
+            // its load drops by one.
+            unroute(e)
+            capacity[c] = flow[c]
+            outcome[e] = Outcome.pending.rawValue
+            moved.append(e)
+        }
+        for e in moved where lockedArc[e] >= 0 && Int(arcCadre[Int(lockedArc[e])]) == c { lockedArc[e] = -1 }
+        if hasSolved { solve() }
+    }
+
+    /// A cadre back (or with a new capacity). New residual arcs may be "downhill", so the
+    /// cadre's potential is lowered to keep the arcs into it valid, then each unit of room is
+    /// offered by a search for the best chain of moves into it, while a chain still saves.
+    public func reopen(cadre c: Int, capacity newCapacity: Int64) {
+        precondition(c < cadreCount && newCapacity >= flow[c])
+        closed[c] = 0
+        capacity[c] = newCapacity
+        var h = potential[c]
+        for e in 0..<enterpriseCount where outcome[e] == Outcome.placed.rawValue && lockedArc[e] < 0 {
+            for a in arcStart[e]..<arcStart[e + 1] where Int(arcCadre[a]) == c && Int(assignedArc[e]) != a {
+                h = min(h, arcCost[a] + potential[node(ofEnterprise: e)])
+            }
+        }
+        potential[c] = h
+        repairUpwardArc(of: c)
+        clearDeadMarks()
+        solve()
+    }
+
+    /// Makes the arc from capacity node `c` to its parent non-negative again by moving flow
+    /// round the cheapest saving cycles through it (parent → … → c → parent).
+    func repairUpwardArc(of c: Int) {
+        while flow[c] < capacity[c] {
+            let p = Int(parent[c])
+            let reduced = marginal(c, flow[c]) + potential[c] - potential[p]
+            if reduced >= 0 { return }
+            let saving = -reduced
+            if search(from: p, to: c, limit: saving) {
+                applySearchResult(to: c, limit: dist[c])
+                flow[c] += 1
+            } else {
+                applySearchResult(to: c, limit: saving)
+                return
+            }
+        }
+    }
+
+    /// Sends the enterprise's unit back to the sink by the cheapest residual path from the sink
+    /// to it; afterwards the enterprise holds no cadre.
+    func unroute(_ e: Int) {
+        guard assignedArc[e] >= 0 else { return }
+        let target = node(ofEnterprise: e)
+        let found = search(from: sink, to: target)
+        precondition(found, "an assigned enterprise is always reachable from the sink")
+        applySearchResult(to: target, limit: dist[target])
+        outcome[e] = Outcome.pending.rawValue
+    }
+}

@@ -1,0 +1,49 @@
+/// The demo city's campaign: the four stages of the speech and a task decomposition table
+/// that adds up. A unit's enterprise quota is 95 % of the capacity of its own cadres plus its
+/// children's quotas, so the quotas bind a little without making the city infeasible.
+public struct DemoCampaign: Sendable {
+    public struct StagePlan: Sendable {
+        public var name: String
+        public var startsOn: String
+        public var endsOn: String
+        public var goals: String
+        /// Whether the stage's quotas carry the enterprise visits (the visiting stage).
+        public var visits: Bool
+    }
+
+    public let name = "千名工会干部“双走访、促三保”行动"
+    public let startsOn = "2026-12-01"
+    public let endsOn = "2027-05-31"
+    public let stages = [
+        StagePlan(name: "动员部署", startsOn: "2026-12-01", endsOn: "2026-12-15",
+                  goals: "成立领导小组和办公室，层层动员，制订方案，分解任务。", visits: false),
+        StagePlan(name: "走访调研", startsOn: "2026-12-16", endsOn: "2027-02-28",
+                  goals: "按照不交叉、不重复、不重叠的原则走访万户企业，回收职工和企业调查问卷。", visits: true),
+        StagePlan(name: "解决问题", startsOn: "2027-03-01", endsOn: "2027-04-30",
+                  goals: "对热点难点问题专项督查、跟踪检查、限期解决。", visits: false),
+        StagePlan(name: "总结提高", startsOn: "2027-05-01", endsOn: "2027-05-31",
+                  goals: "总结典型经验，宣传先进典型，督促整改。", visits: false),
+    ]
+
+    public init() {}
+
+    /// Quotas of the visiting stage by unit code.
+    public func quotas(for city: DemoCity) -> [String: QuotaFigures] {
+        var own: [String: Int] = [:]
+        for cadre in city.cadres { own[cadre.unitCode, default: 0] += cadre.capacity }
+        var children: [String: [String]] = [:]
+        for unit in city.units { if let p = unit.parentCode { children[p, default: []].append(unit.code) } }
+        var result: [String: QuotaFigures] = [:]
+        func enterprises(_ code: String) -> Int {
+            let below = (children[code] ?? []).reduce(0) { $0 + enterprises($1) }
+            let total = below + (own[code] ?? 0) * 95 / 100
+            if total > 0 {
+                result[code] = QuotaFigures(enterprises: total, workers: total * 3, questionnaires: total * 4,
+                                            problems: max(1, total / 5))
+            }
+            return total
+        }
+        for unit in city.units where unit.parentCode == nil { _ = enterprises(unit.code) }
+        return result
+    }
+}

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Testing
+import VaporTesting
+@testable import SanbaoApp
+
+@Suite struct AssignmentTests {
+    /// The fixture's two districts, a visiting stage, and quotas for the city and both districts.
+    func campaign(_ app: Application, quotaShushan: Int = 10) async throws -> (Campaign, Stage) {
+        let campaign = Campaign(name: "双走访", startsOn: "2026-12-01", endsOn: "2027-05-31")
+        try await campaign.create(on: app.db)
+        let stage = Stage(campaignID: campaign.id!, position: 1, name: "走访调研", startsOn: "2026-12-16", endsOn: "2027-02-28", goals: "")
+        try await stage.create(on: app.db)
+        for (code, n) in [("3401", 20), ("340104", quotaShushan), ("340102", 10)] {
+            let unit = try await OrgUnit.query(on: app.db).filter(\.$code == code).first()!
+            try await Quota(stageID: stage.id!, unitID: unit.id!, figures: .init(enterprises: n, workers: 0, questionnaires: 0, problems: 0)).create(on: app.db)
+        }
+        return (campaign, stage)
+    }
+
+    struct Draft: Decodable { var credit_code: String; var staff_no: String?; var reason: String? }
+
+    func draft(_ app: Application) async throws -> [String: Draft] {
+        let rows = try await (app.db as! any SQLDatabase).raw("""
+            SELECT e.credit_code, c.staff_no, d.reason FROM assignment_drafts d JOIN enterprises e ON e.id = d.enterprise_id
+            LEFT JOIN cadres c ON c.id = d.cadre_id
+            """).all(decoding: Draft.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.credit_code, $0) })
+    }
+
+    @Test(arguments: TestDatabase.all) func eachEnterpriseGoesToOneCoveringCadreAndOverlapsAreReported(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let (campaign, stage) = try await campaign(app)
+            let office = AssignmentService(db: app.db, principal: .system("t"))
+            let summary = try await office.solve(stage: stage, campaign: campaign, dryRun: false)
+            #expect(summary.placed == 2 && summary.optimal)
+            #expect(summary.conflicts.coveredBySeveral == 1)   // A: 光明社区 (蜀山) and the machinery union
+            #expect(summary.conflicts.overlaps.first?.units == ["340104001001 光明社区工会", "IND-JX 市机械冶金工会"])
+            let rows = try await draft(app)
+            #expect(rows[Fixture.enterpriseA]?.staff_no == "A001")
+            #expect(rows[Fixture.enterpriseB]?.staff_no == "B001")
+
+            let changes = try await office.publish(stage: stage)
+            #expect(changes == .init(added: 2, moved: 0, removed: 0))
+            let again = try await office.solve(stage: stage, campaign: campaign, dryRun: true)
+            #expect(again.changes == .init(added: 0, moved: 0, removed: 0))
+            let audit = try await AuditEvent.query(on: app.db).filter(\.$action == "assignment.publish").count()
+            #expect(audit == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func quotasExclusionsAndLocksAreKept(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            // 蜀山区's quota is 0: its cadre may take nothing, and A has no other cadre.
+            let (campaign, stage) = try await campaign(app, quotaShushan: 0)
+            let office = AssignmentService(db: app.db, principal: .system("t"))
+            var summary = try await office.solve(stage: stage, campaign: campaign, dryRun: false)
+            #expect(summary.placed == 1 && summary.unplaced == ["all_full": 1])
+            #expect(try await draft(app)[Fixture.enterpriseA]?.reason == "all_full")
+
+            let quota = try await Quota.query(on: app.db).filter(\.$enterprises == 0).first()!
+            quota.enterprises = 5
+            try await quota.save(on: app.db)
+            let b001 = try await Cadre.query(on: app.db).filter(\.$staffNo == "B001").first()!
+            try await (app.db as! any SQLDatabase).raw("""
+                INSERT INTO assignment_exclusions (id, stage_id, cadre_id, reason, created_by)
+                VALUES (\(bind: UUID()), \(bind: stage.id!), \(bind: b001.id!), 'leave', 't')
+                """).run()
+            summary = try await office.solve(stage: stage, campaign: campaign, dryRun: false)
+            #expect(summary.placed == 1 && summary.excludedCadres == 1)
+            #expect(try await draft(app)[Fixture.enterpriseB]?.reason == "all_full")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func onlyTheOfficeSolves(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let (campaign, stage) = try await campaign(app)
+            let admin = try await AuthService(app: app, db: app.db).principal(bearer: try await Fixture.token(app, "adminA"), ip: "t")!
+            await #expect(throws: AppError.self) {
+                _ = try await AssignmentService(db: app.db, principal: admin).solve(stage: stage, campaign: campaign, dryRun: false)
+            }
+            #expect(try await draft(app).isEmpty)
+        }
+    }
+
+    @Test func demoQuotasAddUpAndCoverTheCity() {
+        let city = DemoCity()
+        let quotas = DemoCampaign().quotas(for: city)
+        let parentOf = Dictionary(uniqueKeysWithValues: city.units.compactMap { u in u.parentCode.map { (u.code, $0) } })
+        #expect(QuotaGap.find(parentOf: parentOf, quotas: quotas).isEmpty)
+        #expect(quotas[city.units[0].code]!.enterprises >= DemoCity.enterpriseCount)
+        var broken = quotas
+        broken["340104"]!.enterprises = 1
+        #expect(QuotaGap.find(parentOf: parentOf, quotas: broken).map(\.unit) == ["340104"])
+    }
+}
