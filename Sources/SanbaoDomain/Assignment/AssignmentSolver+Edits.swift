@@ -7,27 +7,25 @@ extension AssignmentSolver {
         let e = enterpriseCount
         for arc in candidates.sorted(by: { ($0.cost, $0.cadre) < ($1.cost, $1.cadre) }) {
             precondition(arc.cadre >= 0 && arc.cadre < cadreCount && arc.cost >= 0, "bad candidate")
-            arcCadre.append(Int32(arc.cadre))
-            arcCost.append(arc.cost)
+            arcs.append(Arc(cost: arc.cost, cadre: Int32(arc.cadre)))
         }
-        arcStart.append(arcCadre.count)
+        arcStart.append(arcs.count)
         enterpriseCount += 1
         assignedArc.append(-1)
         lockedArc.append(-1)
         memberPos.append(-1)
         outcome.append(Outcome.pending.rawValue)
-        potential.append(0)
-        dist.append(Self.unreached)
-        predNode.append(-1)
-        predArc.append(-1)
-        mark.append(0)
+        state.append(NodeState())
+        externalOf.append(Int32(e))
+        internalOf.append(Int32(e))
         place(e)
         return e
     }
 
     /// Takes an enterprise out (it closed, or left the campaign's scope). The cheapest way back
     /// from the sink to it frees its place, possibly letting others move closer.
-    public func removeEnterprise(_ e: Int) {
+    public func removeEnterprise(_ external: Int) {
+        let e = inner(external)
         unroute(e)
         outcome[e] = Outcome.removed.rawValue
         lockedArc[e] = -1
@@ -38,8 +36,9 @@ extension AssignmentSolver {
     /// Pins an enterprise to one of its candidate cadres (an admin's decision). Returns false
     /// when that cadre is not a candidate (its unit does not cover the enterprise).
     @discardableResult
-    public func lock(enterprise e: Int, toCadre cadre: Int) -> Bool {
-        guard let arc = (arcStart[e]..<arcStart[e + 1]).first(where: { Int(arcCadre[$0]) == cadre }) else { return false }
+    public func lock(enterprise external: Int, toCadre cadre: Int) -> Bool {
+        let e = inner(external)
+        guard let arc = (arcStart[e]..<arcStart[e + 1]).first(where: { Int(arcs[$0].cadre) == cadre }) else { return false }
         if !hasSolved {
             lockedArc[e] = Int32(arc)
             return true
@@ -52,7 +51,8 @@ extension AssignmentSolver {
         return true
     }
 
-    public func unlock(enterprise e: Int) {
+    public func unlock(enterprise external: Int) {
+        let e = inner(external)
         guard lockedArc[e] >= 0 else { return }
         unroute(e)
         lockedArc[e] = -1
@@ -77,7 +77,7 @@ extension AssignmentSolver {
             outcome[e] = Outcome.pending.rawValue
             moved.append(e)
         }
-        for e in moved where lockedArc[e] >= 0 && Int(arcCadre[Int(lockedArc[e])]) == c { lockedArc[e] = -1 }
+        for e in moved where lockedArc[e] >= 0 && Int(arcs[Int(lockedArc[e])].cadre) == c { lockedArc[e] = -1 }
         if hasSolved { solve() }
     }
 
@@ -88,13 +88,13 @@ extension AssignmentSolver {
         precondition(c < cadreCount && newCapacity >= flow[c])
         closed[c] = 0
         capacity[c] = newCapacity
-        var h = potential[c]
+        var h = state[c].potential
         for e in 0..<enterpriseCount where outcome[e] == Outcome.placed.rawValue && lockedArc[e] < 0 {
-            for a in arcStart[e]..<arcStart[e + 1] where Int(arcCadre[a]) == c && Int(assignedArc[e]) != a {
-                h = min(h, arcCost[a] + potential[node(ofEnterprise: e)])
+            for a in arcStart[e]..<arcStart[e + 1] where Int(arcs[a].cadre) == c && Int(assignedArc[e]) != a {
+                h = min(h, arcs[a].cost + state[node(ofEnterprise: e)].potential)
             }
         }
-        potential[c] = h
+        state[c].potential = h
         repairUpwardArc(of: c)
         clearDeadMarks()
         solve()
@@ -105,11 +105,11 @@ extension AssignmentSolver {
     func repairUpwardArc(of c: Int) {
         while flow[c] < capacity[c] {
             let p = Int(parent[c])
-            let reduced = marginal(c, flow[c]) + potential[c] - potential[p]
+            let reduced = marginal(c, flow[c]) + state[c].potential - state[p].potential
             if reduced >= 0 { return }
             let saving = -reduced
             if search(from: p, to: c, limit: saving) {
-                applySearchResult(to: c, limit: dist[c])
+                applySearchResult(to: c, limit: state[c].dist)
                 flow[c] += 1
             } else {
                 applySearchResult(to: c, limit: saving)
@@ -125,7 +125,7 @@ extension AssignmentSolver {
         let target = node(ofEnterprise: e)
         let found = search(from: sink, to: target)
         precondition(found, "an assigned enterprise is always reachable from the sink")
-        applySearchResult(to: target, limit: dist[target])
+        applySearchResult(to: target, limit: state[target].dist)
         outcome[e] = Outcome.pending.rawValue
     }
 }

@@ -1,16 +1,16 @@
 /// What the solver found, the proof that it is optimal, and why an enterprise went where it did.
 extension AssignmentSolver {
     public func cadre(of e: Int) -> Int? {
-        let a = assignedArc[e]
-        return a < 0 ? nil : Int(arcCadre[Int(a)])
+        let a = assignedArc[inner(e)]
+        return a < 0 ? nil : Int(arcs[Int(a)].cadre)
     }
 
     public func distance(of e: Int) -> Int64? {
-        let a = assignedArc[e]
-        return a < 0 ? nil : arcCost[Int(a)]
+        let a = assignedArc[inner(e)]
+        return a < 0 ? nil : arcs[Int(a)].cost
     }
 
-    public func outcome(of e: Int) -> Outcome { Outcome(rawValue: outcome[e]) ?? .pending }
+    public func outcome(of e: Int) -> Outcome { Outcome(rawValue: outcome[inner(e)]) ?? .pending }
 
     public func load(ofCadre c: Int) -> Int64 { flow[c] }
 
@@ -27,7 +27,7 @@ extension AssignmentSolver {
 
     /// Total metres of the placed enterprises.
     public var totalDistance: Int64 {
-        (0..<enterpriseCount).reduce(0) { $0 + (distance(of: $1) ?? 0) }
+        (0..<enterpriseCount).reduce(0) { $0 + (assignedArc[$1] < 0 ? 0 : arcs[Int(assignedArc[$1])].cost) }
     }
 
     /// The fairness penalty of the current loads (0 without fairness).
@@ -47,7 +47,7 @@ extension AssignmentSolver {
             guard placed else { continue }
             if a < arcStart[e] || a >= arcStart[e + 1] { return "enterprise \(e): assigned to an arc not its own" }
             if lockedArc[e] >= 0 && lockedArc[e] != Int32(a) { return "enterprise \(e): not on its lock" }
-            loads[Int(arcCadre[a])] += 1
+            loads[Int(arcs[a].cadre)] += 1
         }
         for j in 0..<capacityNodes {
             if j >= cadreCount {
@@ -58,10 +58,10 @@ extension AssignmentSolver {
             if loads[j] != flow[j] { return "node \(j): flow \(flow[j]) but carries \(loads[j])" }
             if flow[j] > capacity[j] || flow[j] < 0 { return "node \(j): over capacity" }
         }
-        for u in 0..<mark.count where isInFlow(u) {
+        for u in 0..<state.count where isInFlow(u) {
             var bad: Int? = nil
             forEachResidualArc(from: u) { v, cost in
-                if bad == nil && cost + potential[u] - potential[v] < 0 { bad = v }
+                if bad == nil && cost + state[u].potential - state[v].potential < 0 { bad = v }
             }
             if let bad { return "arc \(describe(u)) → \(describe(bad)) has a negative reduced cost" }
         }
@@ -75,26 +75,27 @@ extension AssignmentSolver {
     /// Why not a nearer cadre: for each candidate cadre closer than the one chosen, whether it
     /// is excluded or full, and by how much the total would rise if the enterprise went there
     /// anyway (the cheapest cycle of moves through that arc: the rest re-arranged at best).
-    public func alternatives(for e: Int) -> [Alternative] {
+    public func alternatives(for external: Int) -> [Alternative] {
+        let e = inner(external)
         guard let chosen = assignedArc[e] >= 0 ? Int(assignedArc[e]) : nil else { return [] }
         var result: [Alternative] = []
         let source = node(ofEnterprise: e)
-        for a in arcStart[e]..<arcStart[e + 1] where a != chosen && arcCost[a] <= arcCost[chosen] {
-            let c = Int(arcCadre[a])
+        for a in arcStart[e]..<arcStart[e + 1] where a != chosen && arcs[a].cost <= arcs[chosen].cost {
+            let c = Int(arcs[a].cadre)
             if closed[c] != 0 {
-                result.append(Alternative(cadre: c, distance: arcCost[a], reason: .excluded, extraCost: nil))
+                result.append(Alternative(cadre: c, distance: arcs[a].cost, reason: .excluded, extraCost: nil))
                 continue
             }
             if lockedArc[e] >= 0 {
-                result.append(Alternative(cadre: c, distance: arcCost[a], reason: .locked, extraCost: nil))
+                result.append(Alternative(cadre: c, distance: arcs[a].cost, reason: .locked, extraCost: nil))
                 continue
             }
             let full = isFull(cadre: c)
-            let reduced = arcCost[a] + potential[source] - potential[c]
+            let reduced = arcs[a].cost + state[source].potential - state[c].potential
             var extra: Int64? = nil
-            if search(from: c, to: source) { extra = reduced + dist[source] }
+            if search(from: c, to: source) { extra = reduced + state[source].dist }
             resetSearch()
-            result.append(Alternative(cadre: c, distance: arcCost[a], reason: full ? .full : .costlier, extraCost: extra))
+            result.append(Alternative(cadre: c, distance: arcs[a].cost, reason: full ? .full : .costlier, extraCost: extra))
         }
         return result
     }
