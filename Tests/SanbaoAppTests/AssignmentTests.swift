@@ -88,6 +88,38 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func theOfficeReviewsLocksAndPublishesOnThePageAndTheCadreSeesTheTask(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            _ = try await campaign(app)
+            var office = TestClient(app)
+            try await office.signIn("office")
+            try await office.open("/assignment")
+            var res = try await office.send(.POST, "/assignment/solve", form: ["stage": "1"])
+            #expect(res.status == .seeOther)
+            try await office.open("/assignment?stage=1")
+            let review = try await office.send(.GET, "/assignment?stage=1").body.string
+            #expect(review.contains("id=\"totals\"") && review.contains("<svg") && review.contains("市机械冶金工会"), "\(review.prefix(3000))")
+            // The office locks A to its cadre and marks a cadre away without saying why (refused).
+            res = try await office.send(.POST, "/assignment/locks", form: ["stage": "1", "credit_code": Fixture.enterpriseA, "staff_no": "A001"])
+            #expect(res.status == .seeOther)
+            res = try await office.send(.POST, "/assignment/exclusions", form: ["stage": "1", "staff_no": "B001", "reason": ""])
+            #expect(res.status == .unprocessableEntity)
+            res = try await office.send(.POST, "/assignment/publish", form: ["stage": "1"])
+            #expect(res.status == .seeOther)
+            let explain = try await office.send(.GET, "/assignment/explain?stage=1&code=\(Fixture.enterpriseA)").body.string
+            #expect(explain.contains("A001"))
+
+            var cadre = TestClient(app)
+            try await cadre.signIn("A001")
+            let home = try await cadre.send(.GET, "/").body.string
+            #expect(home.contains("id=\"tasks\"") && home.contains("合肥华源机械有限公司") && !home.contains("合肥瑶海食品有限公司"))
+            var viewer = TestClient(app)
+            try await viewer.signIn("viewerA")
+            #expect(try await viewer.send(.GET, "/assignment").status == .forbidden)
+        }
+    }
+
     @Test func demoQuotasAddUpAndCoverTheCity() {
         let city = DemoCity()
         let quotas = DemoCampaign().quotas(for: city)

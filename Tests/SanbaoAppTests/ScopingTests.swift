@@ -75,6 +75,15 @@ import VaporTesting
         Case(route: "GET api/v1/users/:username", via: .api, path: "/api/v1/users/B001"),
         Case(route: "POST api/v1/users/:username/retire", via: .api, path: "/api/v1/users/B001/retire", json: "{}"),
         Case(route: "GET api/v1/audit-events", via: .api, path: "/api/v1/audit-events"),
+        // The assignment decides between units: the campaign office's alone.
+        Case(route: "GET assignment", via: .page, path: "/assignment"),
+        Case(route: "GET assignment/explain", via: .page, path: "/assignment/explain?code={enterpriseB}"),
+        Case(route: "POST assignment/solve", via: .page, path: "/assignment/solve", form: [:]),
+        Case(route: "POST assignment/publish", via: .page, path: "/assignment/publish", form: [:]),
+        Case(route: "POST assignment/locks", via: .page, path: "/assignment/locks", form: ["credit_code": "{enterpriseB}", "staff_no": "A001"]),
+        Case(route: "POST assignment/locks/delete", via: .page, path: "/assignment/locks/delete", form: ["credit_code": "{enterpriseB}"]),
+        Case(route: "POST assignment/exclusions", via: .page, path: "/assignment/exclusions", form: ["staff_no": "B001", "reason": "越权"]),
+        Case(route: "POST assignment/exclusions/delete", via: .page, path: "/assignment/exclusions/delete", form: ["staff_no": "B001"]),
     ]
 
     @Test func everyRouteHasACase() async throws {

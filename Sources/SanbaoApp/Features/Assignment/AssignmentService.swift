@@ -80,7 +80,7 @@ struct AssignmentService {
                        unplaced: unplaced, totalMetres: total, meanMetres: placed > 0 ? total / Int64(placed) : 0,
                        penalty: solver.totalPenalty, locked: locked, excludedCadres: instance.excluded.count, optimal: proof == nil,
                        solveSeconds: solveSeconds, totalSeconds: Date().timeIntervalSince(started), changes: changes,
-                       conflicts: ConflictReport(instance: instance))
+                       conflicts: try await ConflictReport.load(on: sql))
     }
 
     /// Reads the instance and solves it with the stage's exclusions and locks (and the

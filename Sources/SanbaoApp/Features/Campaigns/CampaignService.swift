@@ -44,7 +44,7 @@ struct CampaignService {
         }
         struct Row: Decodable { var stage_id: UUID; var n: Int }
         let totals = try await sql.raw("""
-            SELECT q.stage_id, SUM(q.enterprises) AS n FROM quotas q JOIN stages s ON s.id = q.stage_id
+            SELECT q.stage_id, CAST(SUM(q.enterprises) AS BIGINT) AS n FROM quotas q JOIN stages s ON s.id = q.stage_id
             WHERE s.campaign_id = \(bind: campaign.id!) GROUP BY q.stage_id
             """).all(decoding: Row.self)
         let best = totals.max { ($0.n, $1.stage_id.uuidString) < ($1.n, $0.stage_id.uuidString) }

@@ -1,0 +1,173 @@
+import Fluent
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The assignment review: the campaign office (and the inspectors, read only) see the draft
+/// of a stage, solve it again, lock and exclude, and publish it as the cadres' visit tasks.
+struct AssignmentPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("assignment", use: review)
+        routes.get("assignment", "explain", use: explain)
+        routes.post("assignment", "solve", use: solve)
+        routes.post("assignment", "publish", use: publish)
+        routes.post("assignment", "locks", use: lock)
+        routes.post("assignment", "locks", "delete", use: unlock)
+        routes.post("assignment", "exclusions", use: exclude)
+        routes.post("assignment", "exclusions", "delete", use: include)
+    }
+
+    struct Page: Encodable {
+        var shell: Shell
+        var campaign: String
+        var stage: String
+        var stagePosition: Int
+        var stages: [StageLink]
+        var canManage: Bool
+        var totals: AssignmentReview.Totals
+        var km: String
+        var meanKm: String
+        var changes: String?
+        var loads: [Load]
+        var unplaced: [Reasoned]
+        var conflicts: ConflictReport
+        var locks: [AssignmentReview.Lock]
+        var exclusions: [AssignmentReview.Exclusion]
+        var districts: [StageLink]
+        var district: String
+        var map: String
+    }
+
+    struct StageLink: Encodable { var key: String; var name: String; var active: Bool }
+    struct Load: Encodable { var name: String; var total: Bool; var assigned: Int; var quota: String; var hasQuota: Bool; var high: Int; var capacity: Int }
+    struct Reasoned: Encodable { var credit_code: String; var name: String; var reason: String }
+
+    /// Who may look: the office and the inspectors see the whole city's assignment.
+    private func reader(_ req: Request) throws -> Principal {
+        let principal = try req.requirePrincipal()
+        guard principal.can(.manageAssignment) || principal.roles.contains(.inspector) else { throw AppError(.forbidden, "error.forbidden") }
+        return principal
+    }
+
+    private func stage(_ req: Request, _ principal: Principal) async throws -> (Campaign, Stage, [Stage]) {
+        let campaigns = CampaignService(db: req.db, principal: principal)
+        let campaign = try await campaigns.campaign(nil)
+        let key: String? = req.query["stage"] ?? (try? req.content.get(String.self, at: "stage"))
+        return (campaign, try await campaigns.stage(of: campaign, key), try await campaigns.stages(of: campaign))
+    }
+
+    func review(req: Request) async throws -> View {
+        let principal = try reader(req)
+        let (campaign, stage, stages) = try await stage(req, principal)
+        let sql = req.db as! any SQLDatabase
+        let review = AssignmentReview(sql: sql, stageID: stage.id!)
+        let totals = try await review.totals()
+        struct Pair: Decodable { var enterprise_id: UUID; var cadre_id: UUID }
+        let draft = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_drafts WHERE stage_id = \(bind: stage.id!) AND cadre_id IS NOT NULL")
+            .all(decoding: Pair.self)
+        let changes = try await AssignmentService(db: req.db, principal: principal)
+            .changes(stageID: stage.id!, draft: Dictionary(draft.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a }))
+        let districts = try await OrgUnit.query(on: req.db).filter(\.$depth == 1).filter(\.$retiredAt == nil)
+            .filter(\.$territory != "").sort(\.$code).all()
+            .filter { $0.kind.jurisdiction == .territorial }
+        let chosen = districts.first { $0.code == req.query[String.self, at: "district"] } ?? districts.first
+        var map = ""
+        if let chosen { map = try await review.map(district: chosen) }
+        let page = Page(shell: Shell(req, title: req.t("assignment.title")), campaign: campaign.name, stage: stage.name,
+                        stagePosition: stage.position,
+                        stages: stages.map { StageLink(key: "\($0.position)", name: $0.name, active: $0.id == stage.id) },
+                        canManage: principal.can(.manageAssignment), totals: totals,
+                        km: String(format: "%.0f", Double(totals.metres) / 1000),
+                        meanKm: String(format: "%.2f", totals.placed > 0 ? Double(totals.metres) / Double(totals.placed) / 1000 : 0),
+                        changes: changes.map { req.t("assignment.changes", "\($0.added)", "\($0.moved)", "\($0.removed)") },
+                        loads: try await review.unitLoads().map {
+                            Load(name: $0.name, total: $0.depth == 0, assigned: $0.assigned, quota: $0.quota.map(String.init) ?? "—",
+                                 hasQuota: $0.quota != nil, high: $0.quota ?? $0.capacity, capacity: $0.capacity)
+                        },
+                        unplaced: try await review.unplaced().map { Reasoned(credit_code: $0.credit_code, name: $0.name, reason: req.t("assignment.reason." + $0.reason)) },
+                        conflicts: try await ConflictReport.load(on: sql), locks: try await review.locks(),
+                        exclusions: try await review.exclusions(),
+                        districts: districts.map { StageLink(key: $0.code, name: $0.name, active: $0.id == chosen?.id) },
+                        district: chosen?.name ?? "", map: map)
+        return try await req.view.render("assignment/review", page)
+    }
+
+    struct ExplainPage: Encodable {
+        var shell: Shell
+        var stagePosition: Int
+        var enterprise: String
+        var placed: Bool
+        var outcome: String
+        var nearer: [Row]
+    }
+
+    struct Row: Encodable { var cadre: String; var unit: String; var metres: Int64; var why: String }
+
+    func explain(req: Request) async throws -> View {
+        let principal = try reader(req)
+        guard principal.can(.manageAssignment) else { throw AppError(.forbidden, "error.forbidden") }
+        let (campaign, stage, _) = try await stage(req, principal)
+        let code = try req.query.get(String.self, at: "code")
+        let why = try await AssignmentService(db: req.db, principal: principal).explain(stage: stage, campaign: campaign, creditCode: code)
+        let outcome = why.cadre.map { req.t("assignment.goes_to", $0, why.unit ?? "", "\(why.metres ?? 0)") }
+            ?? req.t("assignment.reason." + (why.unplaced ?? "all_full"))
+        return try await req.view.render("assignment/explain", ExplainPage(
+            shell: Shell(req, title: req.t("assignment.explain_title")), stagePosition: stage.position, enterprise: why.enterprise,
+            placed: why.cadre != nil, outcome: outcome,
+            nearer: why.nearer.map { alt in
+                let base = req.t("assignment.why." + alt.reason)
+                return Row(cadre: alt.cadre, unit: alt.unit, metres: alt.metres,
+                           why: alt.extraMetres.map { base + " " + req.t("assignment.extra", "\($0)") } ?? base)
+            }))
+    }
+
+    func solve(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        try principal.require(.manageAssignment)
+        let (campaign, stage, _) = try await stage(req, principal)
+        _ = try await AssignmentService(db: req.db, principal: principal).solve(stage: stage, campaign: campaign, dryRun: false)
+        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=solved")
+    }
+
+    func publish(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        try principal.require(.manageAssignment)
+        let (_, stage, _) = try await stage(req, principal)
+        _ = try await AssignmentService(db: req.db, principal: principal).publish(stage: stage)
+        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=published")
+    }
+
+    struct DecisionForm: Content {
+        var credit_code: String?
+        var staff_no: String?
+        var reason: String?
+    }
+
+    func lock(req: Request) async throws -> Response {
+        try await decide(req) { service, stage, form in
+            try await service.lock(stage: stage, creditCode: form.credit_code ?? "", staffNo: form.staff_no ?? "")
+        }
+    }
+
+    func unlock(req: Request) async throws -> Response {
+        try await decide(req) { service, stage, form in try await service.unlock(stage: stage, creditCode: form.credit_code ?? "") }
+    }
+
+    func exclude(req: Request) async throws -> Response {
+        try await decide(req) { service, stage, form in
+            try await service.exclude(stage: stage, staffNo: form.staff_no ?? "", reason: form.reason ?? "")
+        }
+    }
+
+    func include(req: Request) async throws -> Response {
+        try await decide(req) { service, stage, form in try await service.include(stage: stage, staffNo: form.staff_no ?? "") }
+    }
+
+    private func decide(_ req: Request, _ body: (AssignmentService, Stage, DecisionForm) async throws -> Void) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        try principal.require(.manageAssignment)
+        let (_, stage, _) = try await stage(req, principal)
+        try await body(AssignmentService(db: req.db, principal: principal), stage, try req.content.decode(DecisionForm.self))
+        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=saved")
+    }
+}

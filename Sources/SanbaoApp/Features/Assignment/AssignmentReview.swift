@@ -1,0 +1,110 @@
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// What the review page shows of a stage's draft: the totals, the loads of the city's units
+/// against their quotas and their cadres' capacity, who could not be placed and why, the
+/// locks and exclusions, and a map of one district.
+struct AssignmentReview {
+    let sql: any SQLDatabase
+    let stageID: UUID
+
+    struct Totals: Content { var placed: Int; var unplaced: Int; var metres: Int; var fullCadres: Int; var cadres: Int }
+
+    func totals() async throws -> Totals {
+        struct Row: Decodable { var placed: Int?; var unplaced: Int?; var metres: Int? }
+        let row = try await sql.raw("""
+            SELECT CAST(SUM(CASE WHEN cadre_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS placed,
+                   CAST(SUM(CASE WHEN cadre_id IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unplaced, CAST(SUM(distance_m) AS BIGINT) AS metres
+            FROM assignment_drafts WHERE stage_id = \(bind: stageID)
+            """).first(decoding: Row.self)
+        struct Load: Decodable { var full: Int?; var cadres: Int }
+        let load = try await sql.raw("""
+            SELECT CAST(SUM(CASE WHEN n >= capacity THEN 1 ELSE 0 END) AS BIGINT) AS full, COUNT(*) AS cadres FROM (
+              SELECT c.capacity, (SELECT COUNT(*) FROM assignment_drafts d WHERE d.stage_id = \(bind: stageID) AND d.cadre_id = c.id) AS n
+              FROM cadres c JOIN users u ON u.id = c.user_id WHERE u.retired_at IS NULL) loads
+            """).first(decoding: Load.self)
+        return Totals(placed: row?.placed ?? 0, unplaced: row?.unplaced ?? 0, metres: row?.metres ?? 0,
+                      fullCadres: load?.full ?? 0, cadres: load?.cadres ?? 0)
+    }
+
+    struct UnitLoad: Content {
+        var code: String
+        var name: String
+        var depth: Int
+        var assigned: Int
+        var quota: Int?
+        var capacity: Int
+        var over: Bool { quota.map { assigned > $0 } ?? false }
+    }
+
+    /// The city and the units directly under it, each counting its whole subtree.
+    func unitLoads() async throws -> [UnitLoad] {
+        struct Row: Decodable { var code: String; var name: String; var depth: Int; var assigned: Int; var quota: Int?; var capacity: Int? }
+        return try await sql.raw("""
+            SELECT o.code, o.name, o.depth, q.enterprises AS quota,
+              (SELECT COUNT(*) FROM assignment_drafts d JOIN org_units u ON u.id = d.unit_id
+                WHERE d.stage_id = \(bind: stageID) AND u.path LIKE o.path || '%') AS assigned,
+              (SELECT CAST(SUM(c.capacity) AS BIGINT) FROM cadres c JOIN users us ON us.id = c.user_id JOIN org_units u2 ON u2.id = us.unit_id
+                WHERE us.retired_at IS NULL AND u2.path LIKE o.path || '%') AS capacity
+            FROM org_units o LEFT JOIN quotas q ON q.unit_id = o.id AND q.stage_id = \(bind: stageID)
+            WHERE o.depth <= 1 AND o.retired_at IS NULL ORDER BY o.depth, o.code
+            """).all(decoding: Row.self).map {
+            UnitLoad(code: $0.code, name: $0.name, depth: $0.depth, assigned: $0.assigned, quota: $0.quota, capacity: $0.capacity ?? 0)
+        }
+    }
+
+    struct Unplaced: Content { var credit_code: String; var name: String; var reason: String }
+
+    func unplaced(limit: Int = 50) async throws -> [Unplaced] {
+        try await sql.raw("""
+            SELECT e.credit_code, e.name, d.reason FROM assignment_drafts d JOIN enterprises e ON e.id = d.enterprise_id
+            WHERE d.stage_id = \(bind: stageID) AND d.cadre_id IS NULL ORDER BY d.reason, e.credit_code LIMIT \(bind: limit)
+            """).all(decoding: Unplaced.self)
+    }
+
+    struct Lock: Content { var credit_code: String; var name: String; var staff_no: String; var cadre: String }
+    struct Exclusion: Content { var staff_no: String; var cadre: String; var reason: String }
+
+    func locks() async throws -> [Lock] {
+        try await sql.raw("""
+            SELECT e.credit_code, e.name, c.staff_no, u.display_name AS cadre FROM assignment_locks l
+            JOIN enterprises e ON e.id = l.enterprise_id JOIN cadres c ON c.id = l.cadre_id JOIN users u ON u.id = c.user_id
+            WHERE l.stage_id = \(bind: stageID) ORDER BY e.credit_code
+            """).all(decoding: Lock.self)
+    }
+
+    func exclusions() async throws -> [Exclusion] {
+        try await sql.raw("""
+            SELECT c.staff_no, u.display_name AS cadre, x.reason FROM assignment_exclusions x
+            JOIN cadres c ON c.id = x.cadre_id JOIN users u ON u.id = c.user_id
+            WHERE x.stage_id = \(bind: stageID) ORDER BY c.staff_no
+            """).all(decoding: Exclusion.self)
+    }
+
+    /// The draft of the enterprises linked to units under `district`, drawn as a map.
+    func map(district: OrgUnit) async throws -> String {
+        struct Row: Decodable {
+            var name: String; var lat: Double?; var lon: Double?; var clat: Double?; var clon: Double?
+            var kind: String?; var depth: Int?; var staff_no: String?
+        }
+        let rows = try await sql.raw("""
+            SELECT e.name, e.lat, e.lon, c.lat AS clat, c.lon AS clon, u.kind, u.depth, c.staff_no
+            FROM assignment_drafts d JOIN enterprises e ON e.id = d.enterprise_id
+            LEFT JOIN cadres c ON c.id = d.cadre_id LEFT JOIN org_units u ON u.id = d.unit_id
+            WHERE d.stage_id = \(bind: stageID) AND EXISTS (SELECT 1 FROM enterprise_units eu JOIN org_units o ON o.id = eu.unit_id
+                  WHERE eu.enterprise_id = e.id AND o.path LIKE \(bind: district.path + "%"))
+            """).all(decoding: Row.self)
+        let visits = rows.compactMap { r -> AssignmentMap.Visit? in
+            guard let lat = r.lat, let lon = r.lon else { return nil }
+            let visitor: AssignmentMap.Visitor = switch (r.kind.flatMap(OrgUnitKind.init(rawValue:)), r.depth) {
+            case (nil, _): .none
+            case (_, 0?): .city
+            case (let kind?, _): kind.jurisdiction == .sectoral ? .sectoral : .territorial
+            }
+            return .init(lat: lat, lon: lon, homeLat: r.clat, homeLon: r.clon, visitor: visitor, label: r.name + (r.staff_no.map { " → " + $0 } ?? ""))
+        }
+        return AssignmentMap(visits: visits).svg(title: district.name)
+    }
+}
