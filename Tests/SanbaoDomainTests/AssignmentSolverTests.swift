@@ -137,7 +137,7 @@ import Testing
 
     @Test func randomEditsMatchASolveFromScratch() {
         var rng = SeededRandom(seed: 99)
-        for round in 0..<60 {
+        for round in 0..<300 {
             var small = Small.random(&rng, groups: round % 2 == 0, fairness: round % 3 == 0)
             let solver = AssignmentSolver(small.problem)
             solver.solve()
@@ -155,6 +155,19 @@ import Testing
             if fresh.unplacedCount == 1 && solver.unplacedCount == 0 {
                 #expect(solver.totalDistance + solver.totalPenalty == fresh.totalDistance + fresh.totalPenalty, "round \(round)")
             }
+            // A cadre away: the same as a solve without them, when both place everyone.
+            let away = rng.int(0...(small.capacity.count - 1))
+            let capacity = small.capacity[away]
+            solver.exclude(cadre: away)
+            #expect(solver.verify() == nil, "round \(round) away: \(solver.verify() ?? "")")
+            small.capacity[away] = 0
+            let without = AssignmentSolver(small.problem)
+            without.solve()
+            if without.unplacedCount == 1 && solver.unplacedCount == 0 {
+                #expect(solver.totalDistance + solver.totalPenalty == without.totalDistance + without.totalPenalty, "round \(round) away")
+            }
+            solver.reopen(cadre: away, capacity: capacity)
+            #expect(solver.verify() == nil, "round \(round) back: \(solver.verify() ?? "")")
         }
     }
 

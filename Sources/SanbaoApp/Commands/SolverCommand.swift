@@ -12,16 +12,20 @@ public enum SolverCommand {
 
     /// Returns the exit status. The last line printed is `cost=… seconds=… unassigned=…`.
     public static func run(_ arguments: [String]) -> Int32 {
-        let usage = "usage: sanbao solver run --input FILE.bin --output FILE [--balance SHARE:PENALTY] [--verify]"
+        let usage = "usage: sanbao solver run --input FILE.bin --output FILE [--balance SHARE:PENALTY] [--verify] [--edits N]"
         var args = Array(arguments.dropFirst(3))
         guard arguments.dropFirst().prefix(2) == ["solver", "run"] else { print(usage); return 2 }
-        var input: String?, output: String?, fairness: AssignmentProblem.Fairness?, verify = false
+        var input: String?, output: String?, fairness: AssignmentProblem.Fairness?, verify = false, edits = 0
         while !args.isEmpty {
             let flag = args.removeFirst()
             switch flag {
             case "--input": input = args.isEmpty ? nil : args.removeFirst()
             case "--output": output = args.isEmpty ? nil : args.removeFirst()
             case "--verify": verify = true
+            case "--edits":
+                guard let text = args.first, let n = Int(text), n >= 0 else { print("--edits takes a count"); return 2 }
+                args.removeFirst()
+                edits = n
             case "--balance":
                 guard let text = args.first, let parsed = AssignmentProblem.Fairness(parsing: text) else {
                     print("--balance takes SHARE:PENALTY, e.g. 0.8:2000")
@@ -51,6 +55,7 @@ public enum SolverCommand {
                 print(proof.map { "verify: FAILED \($0)" } ?? "verify: optimal (no residual arc with a negative reduced cost)")
             }
             try writeAssignment(solver, to: output)
+            if edits > 0 { print(measureEdits(solver, count: edits)) }
             if unplaced > 0 {
                 let examples = (0..<n).filter { solver.cadre(of: $0) == nil }.prefix(10)
                 print("not placed (first \(examples.count)): " + examples.map { "\($0) (\(solver.outcome(of: $0) == .noCandidates ? "no candidate cadre" : "all candidate cadres full"))" }.joined(separator: ", "))
@@ -64,6 +69,34 @@ public enum SolverCommand {
     }
 
     private static func format(_ seconds: TimeInterval) -> String { String(format: "%.3f", seconds) }
+
+    /// Local re-solves after the assignment is written: `count` times, an enterprise is taken
+    /// out and put back with its candidates, and a cadre is marked away and back; each re-routes
+    /// from the current potentials. Prints the mean time of each kind of edit.
+    private static func measureEdits(_ solver: AssignmentSolver, count: Int) -> String {
+        var rng = SeededRandom(seed: 7)
+        var live = Array(0..<solver.count)
+        var outIn = 0.0, away = 0.0, back = 0.0
+        for _ in 0..<count {
+            let slot = Int.random(in: 0..<live.count, using: &rng)
+            let candidates = solver.candidates(of: live[slot])
+            var start = Date()
+            solver.removeEnterprise(live[slot])
+            live[slot] = solver.addEnterprise(candidates: candidates)
+            outIn += Date().timeIntervalSince(start)
+            guard let c = solver.cadre(of: live[Int.random(in: 0..<live.count, using: &rng)]) else { continue }
+            let capacity = solver.capacity(ofCadre: c)
+            start = Date()
+            solver.exclude(cadre: c)
+            away += Date().timeIntervalSince(start)
+            start = Date()
+            solver.reopen(cadre: c, capacity: capacity)
+            back += Date().timeIntervalSince(start)
+        }
+        let proof = solver.verify() == nil ? "still optimal" : "CERTIFICATE FAILED"
+        let ms = { (t: Double) in String(format: "%.2f", t / Double(count) * 1000) }
+        return "edits=\(count) enterprise_out_and_in_ms=\(ms(outIn)) cadre_away_ms=\(ms(away)) cadre_back_ms=\(ms(back)) \(proof)"
+    }
 
     private static func writeAssignment(_ solver: AssignmentSolver, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {

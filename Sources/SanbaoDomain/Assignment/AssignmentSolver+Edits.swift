@@ -61,23 +61,41 @@ extension AssignmentSolver {
         solve()
     }
 
-    /// A cadre who is away: the enterprises they held are re-routed (to the next best cadres,
-    /// who may pass some of theirs on), and nothing new reaches them.
+    /// A cadre who is away: each enterprise they held leaves, and its unit is routed afresh
+    /// from the enterprise to where the cadre's flow went (their unit's quota, or the sink), so
+    /// the others rearrange only as far as that needs. Nothing new reaches the cadre.
     public func exclude(cadre c: Int) {
         guard closed[c] == 0 else { return }
         closed[c] = 1
         capacity[c] = flow[c]
-        var moved: [Int] = []
+        let p = Int(parent[c])
+        settleDeadPotentials()
         while memberCount[c] > 0 {
             let e = Int(memberSlot[memberStart[c]])
-            // Arcs into a closed cadre are ignored, so the way back enters it from above and
-            // its load drops by one.
-            unroute(e)
+            if lockedArc[e] >= 0 { lockedArc[e] = -1 }
+            detach(enterprise: e)
+            flow[c] -= 1
             capacity[c] = flow[c]
-            outcome[e] = Outcome.pending.rawValue
-            moved.append(e)
+            let source = node(ofEnterprise: e)
+            state[source].potential = entryPotential(e)
+            settleDeadPotentials()
+            if search(from: source, to: p) {
+                applySearchResult(to: p, limit: state[p].dist)
+                outcome[e] = Outcome.placed.rawValue
+            } else {
+                resetSearch()
+                outcome[e] = Outcome.allCandidatesFull.rawValue
+                // Nothing takes its place above the cadre: the groups up to the sink carry one
+                // less, which may leave their arcs "downhill"; repair them.
+                var g = p
+                while g < capacityNodes { flow[g] -= 1; g = Int(parent[g]) }
+                g = p
+                while g < capacityNodes { repairUpwardArc(of: g); g = Int(parent[g]) }
+            }
         }
-        for e in moved where lockedArc[e] >= 0 && Int(arcs[Int(lockedArc[e])].cadre) == c { lockedArc[e] = -1 }
+        // Paths that ended above the sink may have opened ways that "cannot reach the sink"
+        // marks no longer describe; forget them and let the unplaced try again.
+        clearDeadMarks()
         if hasSolved { solve() }
     }
 
@@ -86,6 +104,7 @@ extension AssignmentSolver {
     /// offered by a search for the best chain of moves into it, while a chain still saves.
     public func reopen(cadre c: Int, capacity newCapacity: Int64) {
         precondition(c < cadreCount && newCapacity >= flow[c])
+        settleDeadPotentials()
         closed[c] = 0
         capacity[c] = newCapacity
         var h = state[c].potential
@@ -103,6 +122,7 @@ extension AssignmentSolver {
     /// Makes the arc from capacity node `c` to its parent non-negative again by moving flow
     /// round the cheapest saving cycles through it (parent → … → c → parent).
     func repairUpwardArc(of c: Int) {
+        settleDeadPotentials()
         while flow[c] < capacity[c] {
             let p = Int(parent[c])
             let reduced = marginal(c, flow[c]) + state[c].potential - state[p].potential
@@ -122,6 +142,7 @@ extension AssignmentSolver {
     /// to it; afterwards the enterprise holds no cadre.
     func unroute(_ e: Int) {
         guard assignedArc[e] >= 0 else { return }
+        settleDeadPotentials()
         let target = node(ofEnterprise: e)
         let found = search(from: sink, to: target)
         precondition(found, "an assigned enterprise is always reachable from the sink")

@@ -14,6 +14,14 @@ extension AssignmentSolver {
 
     public func load(ofCadre c: Int) -> Int64 { flow[c] }
 
+    public func capacity(ofCadre c: Int) -> Int64 { capacity[c] }
+
+    /// The enterprise's candidate cadres with their costs, as the problem gave them.
+    public func candidates(of external: Int) -> [(cadre: Int, cost: Int64)] {
+        let e = inner(external)
+        return (arcStart[e]..<arcStart[e + 1]).map { (Int(arcs[$0].cadre), arcs[$0].cost) }
+    }
+
     public func load(ofGroup g: Int) -> Int64 { flow[cadreCount + g] }
 
     public var count: Int { enterpriseCount }
@@ -39,6 +47,7 @@ extension AssignmentSolver {
     /// carrying their children) and the optimality certificate (no residual arc with a
     /// negative reduced cost). Returns the first violation, or nil.
     public func verify() -> String? {
+        settleDeadPotentials()
         var loads = Array(repeating: Int64(0), count: capacityNodes + 1)
         for e in 0..<enterpriseCount {
             let a = Int(assignedArc[e])
@@ -79,6 +88,7 @@ extension AssignmentSolver {
         let e = inner(external)
         guard let chosen = assignedArc[e] >= 0 ? Int(assignedArc[e]) : nil else { return [] }
         var result: [Alternative] = []
+        settleDeadPotentials()
         let source = node(ofEnterprise: e)
         for a in arcStart[e]..<arcStart[e + 1] where a != chosen && arcs[a].cost <= arcs[chosen].cost {
             let c = Int(arcs[a].cadre)

@@ -62,6 +62,9 @@ public final class AssignmentSolver {
     var touched = FlatBuffer<Int32>(repeating: 0, count: 0)
     var settled = FlatBuffer<Int32>(repeating: 0, count: 0)
     var hasDeadMarks = false
+    /// A search that skipped unreachable nodes may have left arcs into them looking negative;
+    /// `settleDeadPotentials` mends that before any search that does not skip them.
+    var deadPotentialsStale = false
     /// Work done, for the benchmark's report: searches run and nodes they settled.
     public private(set) var searchCount = 0
     public private(set) var settledCount = 0
@@ -217,26 +220,32 @@ public final class AssignmentSolver {
     func place(_ e: Int) {
         let first = arcStart[e], last = arcStart[e + 1]
         guard first < last else { outcome[e] = Outcome.noCandidates.rawValue; return }
-        // No residual arc enters a new enterprise, so any potential that keeps its own arcs
-        // non-negative is valid.
-        var h = Int64.min
-        if lockedArc[e] >= 0 {
-            let a = Int(lockedArc[e])
-            h = state[Int(arcs[a].cadre)].potential - arcs[a].cost
-        } else {
-            for a in first..<last { h = max(h, state[Int(arcs[a].cadre)].potential - arcs[a].cost) }
-        }
+        let h = entryPotential(e)
         let source = node(ofEnterprise: e)
         state[source].potential = h
+        if hasDeadMarks { deadPotentialsStale = true }
         if search(from: source, to: sink, useDeadMarks: true) {
             applySearchResult(to: sink, limit: state[sink].dist)
             outcome[e] = Outcome.placed.rawValue
         } else {
             for i in 0..<settled.count { state[Int(settled[i])].mark |= 2 }
             hasDeadMarks = true
+            deadPotentialsStale = true
             outcome[e] = Outcome.allCandidatesFull.rawValue
             resetSearch()
         }
+    }
+
+    /// No residual arc enters an enterprise that holds no cadre, so any potential that keeps its
+    /// own arcs non-negative is valid: the largest `h(c) - cost` over them.
+    func entryPotential(_ e: Int) -> Int64 {
+        if lockedArc[e] >= 0 {
+            let a = Int(lockedArc[e])
+            return state[Int(arcs[a].cadre)].potential - arcs[a].cost
+        }
+        var h = Int64.min
+        for a in arcStart[e]..<arcStart[e + 1] { h = max(h, state[Int(arcs[a].cadre)].potential - arcs[a].cost) }
+        return h
     }
 
     /// Dijkstra over reduced costs from `source` until `target` is settled, or until every
@@ -447,7 +456,8 @@ public final class AssignmentSolver {
     /// that look negative until none does (Bellman–Ford from the violations; it ends because
     /// there is no negative cycle).
     func settleDeadPotentials() {
-        guard hasDeadMarks else { return }
+        guard hasDeadMarks && deadPotentialsStale else { return }
+        deadPotentialsStale = false
         var queue: [Int] = []
         var queued = Set<Int>()
         func lower(_ u: Int) {
@@ -504,10 +514,11 @@ public final class AssignmentSolver {
     }
 
     func clearDeadMarks() {
-        guard hasDeadMarks else { return }
-        settleDeadPotentials()
-        for v in 0..<state.count { state[v].mark &= ~2 }
-        hasDeadMarks = false
+        if hasDeadMarks {
+            settleDeadPotentials()
+            for v in 0..<state.count { state[v].mark &= ~2 }
+            hasDeadMarks = false
+        }
         // Enterprises that found no room may find some now.
         for e in 0..<enterpriseCount where outcome[e] == Outcome.allCandidatesFull.rawValue {
             outcome[e] = Outcome.pending.rawValue
