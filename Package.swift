@@ -17,7 +17,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
-        .target(name: "SanbaoDomain"),
+        // The domain holds the assignment solver; it is compiled optimised in debug builds too,
+        // so that tests, the e2e suite and `swift run` solve the demo city in seconds.
+        .target(name: "SanbaoDomain", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SanbaoApp", dependencies: [
             "SanbaoDomain",
             .product(name: "Vapor", package: "vapor"),

@@ -147,3 +147,45 @@ def test_office_decides_a_duplicate_pair(server, browser):
     WebDriverWait(browser, 10).until(lambda d: "flash=saved" in d.current_url)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#duplicates tbody tr")) == len(rows) - 1
     assert first_pair not in browser.find_element(By.ID, "duplicates").text
+
+
+def test_office_assigns_locks_publishes_and_a_cadre_sees_the_tasks(server, browser):
+    sign_in(browser, server, "office")
+    browser.find_element(By.LINK_TEXT, "走访分配").click()
+    browser.find_element(By.ID, "solve").click()
+    WebDriverWait(browser, 120).until(lambda d: "flash=solved" in d.current_url)
+    totals = browser.find_element(By.ID, "totals").text
+    assert "10000" in totals
+    assert browser.find_elements(By.CSS_SELECTOR, "#map svg circle")
+    assert "IND-SM 市商贸金融工会" in browser.find_element(By.ID, "conflicts").text
+    shot(browser, "17-assignment-review")
+    # Lock one enterprise of 蜀山区 to the demo cadre, mark another cadre away, solve again.
+    browser.get(server + "/enterprises?unit=340104")
+    code = browser.find_element(By.CSS_SELECTOR, "table.list tbody tr td code, table.list tbody tr td .code").text.strip()
+    browser.get(server + "/assignment")
+    form = browser.find_element(By.ID, "lock-form")
+    form.find_element(By.NAME, "credit_code").send_keys(code)
+    form.find_element(By.NAME, "staff_no").send_keys("C00193")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=saved" in d.current_url)
+    form = browser.find_element(By.ID, "exclude-form")
+    form.find_element(By.NAME, "staff_no").send_keys("C00194")
+    form.find_element(By.NAME, "reason").send_keys("外出学习")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=saved" in d.current_url)
+    browser.find_element(By.ID, "solve").click()
+    WebDriverWait(browser, 120).until(lambda d: "flash=solved" in d.current_url)
+    assert code in browser.find_element(By.ID, "decisions").text
+    browser.find_element(By.ID, "publish").click()
+    WebDriverWait(browser, 60).until(lambda d: "flash=published" in d.current_url)
+    browser.get(server + "/assignment/explain?code=" + code)
+    assert "C00193" in browser.find_element(By.ID, "explanation").text
+    shot(browser, "18-assignment-explain")
+
+    browser.delete_all_cookies()
+    sign_in(browser, server, "C00193")
+    tasks = browser.find_element(By.ID, "tasks").text
+    assert "走访调研" in tasks
+    shot(browser, "19-cadre-tasks")
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#tasks a")]
+    assert any(code in href for href in links)

@@ -26,7 +26,7 @@ do {
 } catch let exit as ExitCode {
     status = exit.code
 } catch {
-    app.logger.critical("\(String(reflecting: error))")
+    FileHandle.standardError.write(Data(("sanbao: " + commandLineMessage(for: error, in: app) + "\n").utf8))
     status = 1
 }
 try await app.asyncShutdown()

@@ -89,6 +89,16 @@ struct DemoCommand: AsyncCommand {
     }
 }
 
+/// How the command line says what went wrong: a user's error in their language (with the
+/// fields at fault), anything else as it is.
+public func commandLineMessage(for error: any Error, in app: Application) -> String {
+    guard let appError = error as? AppError else { return String(reflecting: error) }
+    let locale = app.config.defaultLocale
+    var text = app.localizer.text(appError.key, locale, appError.params)
+    for field in appError.fields { text += "\n  \(field.field): " + app.localizer.text(field.key, locale, field.params) }
+    return text
+}
+
 public struct ExitCode: Error, CustomStringConvertible {
     public var code: Int32
     init(_ code: Int32) { self.code = code }

@@ -98,6 +98,7 @@ struct AssignmentPages: RouteCollection {
         var enterprise: String
         var placed: Bool
         var outcome: String
+        var locked: Bool
         var nearer: [Row]
     }
 
@@ -113,8 +114,8 @@ struct AssignmentPages: RouteCollection {
             ?? req.t("assignment.reason." + (why.unplaced ?? "all_full"))
         return try await req.view.render("assignment/explain", ExplainPage(
             shell: Shell(req, title: req.t("assignment.explain_title")), stagePosition: stage.position, enterprise: why.enterprise,
-            placed: why.cadre != nil, outcome: outcome,
-            nearer: why.nearer.map { alt in
+            placed: why.cadre != nil, outcome: outcome, locked: why.nearer.contains { $0.reason == "locked" },
+            nearer: why.nearer.filter { $0.reason != "locked" }.map { alt in
                 let base = req.t("assignment.why." + alt.reason)
                 return Row(cadre: alt.cadre, unit: alt.unit, metres: alt.metres,
                            why: alt.extraMetres.map { base + " " + req.t("assignment.extra", "\($0)") } ?? base)
