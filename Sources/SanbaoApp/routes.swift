@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: EnterprisePages())
     try signedIn.register(collection: DuplicatePages())
     try signedIn.register(collection: WorkerPages())
+    try signedIn.register(collection: CampaignPages())
     try signedIn.register(collection: AssignmentPages())
     try signedIn.register(collection: TokenPages())
     try signedIn.register(collection: AuditPages())

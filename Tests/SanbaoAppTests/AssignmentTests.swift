@@ -120,6 +120,37 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func theTaskTableImportsWithRowErrorsExportsAndShowsGaps(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            _ = try await campaign(app)
+            let office = CampaignService(db: app.db, principal: .system("t"))
+            let file = """
+            单位编码,阶段,走访企业数,走访职工数,回收问卷数,解决问题数
+            340104,走访调研,30,90,120,6
+            340104001,1,40,0,0,0
+            340102,9,5,,,
+            NOPE,1,5,,,
+            340102,1,-2,,,
+            """
+            let outcome = try await office.importQuotas(Array(file.utf8), mode: .validRows)
+            #expect(outcome.summary.updated == 1 && outcome.summary.created == 1 && outcome.summary.rejected == 3)
+            #expect(Set(outcome.issues.map(\.reason)) == [.badChoice, .unknownUnit, .outOfRange])
+            let rows = try await office.exportQuotaRows()
+            #expect(rows.first == ["unit_code", "stage", "enterprises", "workers", "questionnaires", "problems"])
+            #expect(rows.contains(["340104", "1", "30", "90", "120", "6"]))
+            let again = try await office.importQuotas(Array(CSVWriter.document(rows).utf8), mode: .allOrNothing)
+            #expect(again.summary.unchanged == rows.count - 1 && again.summary.rejected == 0)
+
+            // 三里庵街道 (40) exceeds 蜀山区 (30): the page marks the gap; a district admin sees only theirs.
+            var admin = TestClient(app)
+            try await admin.signIn("adminA")
+            let page = try await admin.send(.GET, "/campaign").body.string
+            #expect(page.contains("id=\"gaps\"") && page.contains("蜀山区总工会") && !page.contains("瑶海区总工会"))
+            #expect(try await admin.send(.GET, "/import/quotas").status == .forbidden)
+        }
+    }
+
     @Test func demoQuotasAddUpAndCoverTheCity() {
         let city = DemoCity()
         let quotas = DemoCampaign().quotas(for: city)

@@ -3,7 +3,7 @@ import SanbaoDomain
 import Vapor
 
 enum TransferKind: Sendable {
-    case orgUnits, cadres, enterprises, workers
+    case orgUnits, cadres, enterprises, workers, quotas
 
     var header: String {
         let header = switch self {
@@ -11,6 +11,7 @@ enum TransferKind: Sendable {
         case .cadres: CadreRecord.header
         case .enterprises: EnterpriseRecord.header
         case .workers: WorkerRecord.header
+        case .quotas: QuotaImportPlan.header
         }
         return header.columns.map(\.key).joined(separator: ",")
     }
@@ -51,6 +52,8 @@ struct ImportCommand: AsyncCommand {
                 .importCSV(Array(data), mode: mode, allowLegacyCodes: signature.allowLegacyCodes)
         case .workers:
             outcome = try await WorkerService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
+        case .quotas:
+            outcome = try await CampaignService(db: app.db, principal: Commands.principal).importQuotas(Array(data), mode: mode)
         }
         let locale = app.config.defaultLocale
         let localizer = app.localizer
@@ -108,6 +111,7 @@ extension TransferKind {
         case "cadres": self = .cadres
         case "enterprises": self = .enterprises
         case "workers": self = .workers
+        case "quotas": self = .quotas
         default: return nil
         }
     }
@@ -119,6 +123,7 @@ extension TransferKind {
         case .cadres: try await UserService(app: app, db: app.db, principal: principal).exportCadreRows()
         case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: principal).exportRows(filter: filter, clearContacts: clear)
         case .workers: try await WorkerService(app: app, db: app.db, principal: principal).exportRows(clear: clear)
+        case .quotas: try await CampaignService(db: app.db, principal: principal).exportQuotaRows()
         }
     }
 }

@@ -31,13 +31,8 @@ struct TransferPages: RouteCollection {
     }
 
     private func kind(_ req: Request) throws -> TransferKind {
-        switch req.parameters.get("kind") {
-        case "org-units": return .orgUnits
-        case "cadres": return .cadres
-        case "enterprises": return .enterprises
-        case "workers": return .workers
-        default: throw AppError(.notFound, "error.not_found")
-        }
+        guard let kind = req.parameters.get("kind").flatMap(TransferKind.init(slug:)) else { throw AppError(.notFound, "error.not_found") }
+        return kind
     }
 
     private func header(_ kind: TransferKind) -> String { kind.header }
@@ -47,6 +42,7 @@ struct TransferPages: RouteCollection {
         case .orgUnits: .manageUnits
         case .cadres: .importCadres
         case .enterprises, .workers: .manageRegistry
+        case .quotas: .manageAssignment
         }
     }
 
@@ -76,6 +72,7 @@ struct TransferPages: RouteCollection {
         case .cadres: try await UserService(app: req.application, db: req.db, principal: principal).importCadres(bytes, mode: mode)
         case .enterprises: try await EnterpriseService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .workers: try await WorkerService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
+        case .quotas: try await CampaignService(db: req.db, principal: principal).importQuotas(bytes, mode: mode)
         }
         let s = outcome.summary
         let report = ImportFile.report(outcome.issues, localizer: req.application.localizer, locale: req.locale)

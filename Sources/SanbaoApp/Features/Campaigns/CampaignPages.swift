@@ -1,0 +1,72 @@
+import Fluent
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The campaign: its stages and the task decomposition table of one stage, with the rows
+/// where a unit's figures do not cover its sub-units' marked. Everyone sees the rows of their
+/// own subtree; the office imports the table from a file.
+struct CampaignPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("campaign", use: show)
+    }
+
+    struct Page: Encodable {
+        var shell: Shell
+        var name: String
+        var period: String
+        var stages: [StageRow]
+        var stage: String
+        var rows: [QuotaRow]
+        var gaps: [String]
+        var canImport: Bool
+    }
+
+    struct StageRow: Encodable { var position: Int; var name: String; var dates: String; var goals: String; var active: Bool }
+    struct QuotaRow: Encodable {
+        var code: String; var name: String; var depth: Int; var enterprises: Int; var workers: Int; var questionnaires: Int
+        var problems: Int; var gap: Bool
+    }
+
+    func show(req: Request) async throws -> View {
+        let principal = try req.requirePrincipal()
+        let service = CampaignService(db: req.db, principal: principal)
+        let campaign = try await service.campaign(nil)
+        let stages = try await service.stages(of: campaign)
+        let stage = try await service.stage(of: campaign, req.query["stage"])
+        struct Row: Decodable { var code: String; var name: String; var depth: Int; var parent: String?
+            var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int }
+        let sql = req.db as! any SQLDatabase
+        // The whole table decides the gaps; the page lists the principal's part of it.
+        let all = try await sql.raw("""
+            SELECT o.code, o.name, o.depth, p.code AS parent, q.enterprises, q.workers, q.questionnaires, q.problems
+            FROM quotas q JOIN org_units o ON o.id = q.unit_id LEFT JOIN org_units p ON p.id = o.parent_id
+            WHERE q.stage_id = \(bind: stage.id!) ORDER BY o.path
+            """).all(decoding: Row.self)
+        let parents = try await sql.raw("SELECT o.code, p.code AS parent FROM org_units o JOIN org_units p ON p.id = o.parent_id")
+            .all(decoding: ParentRow.self)
+        let figures = Dictionary(uniqueKeysWithValues: all.map {
+            ($0.code, QuotaFigures(enterprises: $0.enterprises, workers: $0.workers, questionnaires: $0.questionnaires, problems: $0.problems))
+        })
+        let gaps = QuotaGap.find(parentOf: Dictionary(uniqueKeysWithValues: parents.map { ($0.code, $0.parent) }), quotas: figures)
+        let visible = Set(try await principal.scope.query(OrgUnit.self, on: req.db).all().map(\.code))
+        let gapUnits = Set(gaps.map(\.unit))
+        let names = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0.name) })
+        let page = Page(shell: Shell(req, title: req.t("campaign.title")), name: campaign.name,
+                        period: "\(campaign.startsOn) – \(campaign.endsOn)",
+                        stages: stages.map { StageRow(position: $0.position, name: $0.name, dates: "\($0.startsOn) – \($0.endsOn)",
+                                                      goals: $0.goals, active: $0.id == stage.id) },
+                        stage: stage.name,
+                        rows: all.filter { visible.contains($0.code) }.map {
+                            QuotaRow(code: $0.code, name: $0.name, depth: $0.depth, enterprises: $0.enterprises, workers: $0.workers,
+                                     questionnaires: $0.questionnaires, problems: $0.problems, gap: gapUnits.contains($0.code))
+                        },
+                        gaps: gaps.filter { visible.contains($0.unit) }.map {
+                            req.t("campaign.gap", names[$0.unit] ?? $0.unit, req.t("campaign.field." + $0.field.rawValue), "\($0.own)", "\($0.children)")
+                        },
+                        canImport: principal.can(.manageAssignment))
+        return try await req.view.render("campaign", page)
+    }
+
+    struct ParentRow: Decodable { var code: String; var parent: String }
+}
