@@ -105,6 +105,11 @@ import VaporTesting
             #expect(res.status == .seeOther)
             res = try await office.send(.POST, "/assignment/exclusions", form: ["stage": "1", "staff_no": "B001", "reason": ""])
             #expect(res.status == .unprocessableEntity)
+            res = try await office.send(.POST, "/assignment/fairness", form: ["stage": "1", "percent": "120", "penalty": "500"])
+            #expect(res.status == .unprocessableEntity)
+            res = try await office.send(.POST, "/assignment/fairness", form: ["stage": "1", "percent": "80", "penalty": "500"])
+            #expect(res.status == .seeOther)
+            #expect(try await Campaign.query(on: app.db).first()?.fairness == .init(share: 0.8, penalty: 500))
             res = try await office.send(.POST, "/assignment/publish", form: ["stage": "1"])
             #expect(res.status == .seeOther)
             let explain = try await office.send(.GET, "/assignment/explain?stage=1&code=\(Fixture.enterpriseA)").body.string

@@ -84,6 +84,7 @@ import VaporTesting
         Case(route: "POST assignment/locks", via: .page, path: "/assignment/locks", form: ["credit_code": "{enterpriseB}", "staff_no": "A001"]),
         Case(route: "POST assignment/locks/delete", via: .page, path: "/assignment/locks/delete", form: ["credit_code": "{enterpriseB}"]),
         Case(route: "POST assignment/exclusions", via: .page, path: "/assignment/exclusions", form: ["staff_no": "B001", "reason": "越权"]),
+        Case(route: "POST assignment/fairness", via: .page, path: "/assignment/fairness", form: ["percent": "50", "penalty": "100"]),
         Case(route: "POST assignment/exclusions/delete", via: .page, path: "/assignment/exclusions/delete", form: ["staff_no": "B001"]),
     ]
 

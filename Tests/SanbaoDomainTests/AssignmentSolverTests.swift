@@ -184,6 +184,17 @@ import Testing
         #expect(solver.verify() == nil)
     }
 
+    @Test func stagesParseInOrderWithinTheCampaign() throws {
+        let ok = try StageSpec.parse("动员部署:2026-12-01:2026-12-15;走访调研:2026-12-16:2027-02-28",
+                                     campaignStarts: "2026-12-01", campaignEnds: "2027-05-31").get()
+        #expect(ok.map(\.name) == ["动员部署", "走访调研"])
+        #expect(StageSpec.isDate("2028-02-29") && !StageSpec.isDate("2027-02-29") && !StageSpec.isDate("2026-13-01"))
+        for bad in ["动员部署:2026-12-01", "a:2026-12-01:2026-12-15;b:2026-12-10:2026-12-20", "a:2026-11-01:2026-12-15",
+                    "a:2026-12-01:2026-12-02;a:2026-12-03:2026-12-04", ""] {
+            #expect(throws: StageSpec.SpecError.self) { _ = try StageSpec.parse(bad, campaignStarts: "2026-12-01", campaignEnds: "2027-05-31").get() }
+        }
+    }
+
     @Test func problemShapeIsChecked() {
         var p = line()
         p.arcCost[0] = -1

@@ -68,3 +68,36 @@ struct AssignCommand: AsyncCommand {
         return lines.joined(separator: "\n")
     }
 }
+
+/// `sanbao campaign create --name N --starts D --ends D --stages "名称:起:止;…"`: a new campaign
+/// (it becomes the current one); then `sanbao import quotas FILE` fills its task table.
+struct CampaignCreateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "name", help: "The campaign's name.")
+        var name: String?
+        @Option(name: "starts", help: "First day, YYYY-MM-DD.")
+        var starts: String?
+        @Option(name: "ends", help: "Last day, YYYY-MM-DD.")
+        var ends: String?
+        @Option(name: "stages", help: "NAME:YYYY-MM-DD:YYYY-MM-DD;… in order.")
+        var stages: String?
+    }
+
+    var help: String { "Create a campaign with its stages." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let name = signature.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 100 else {
+            context.console.error("--name is required (at most 100 characters).")
+            throw ExitCode(2)
+        }
+        switch StageSpec.parse(signature.stages ?? "", campaignStarts: signature.starts ?? "", campaignEnds: signature.ends ?? "") {
+        case .failure(let error):
+            context.console.error(error.description)
+            throw ExitCode(2)
+        case .success(let stages):
+            let campaign = try await CampaignService(db: context.application.db, principal: Commands.principal)
+                .create(name: name, startsOn: signature.starts!, endsOn: signature.ends!, stages: stages)
+            context.console.print("campaign \(campaign.id!.uuidString): \(name), \(stages.count) stages")
+        }
+    }
+}

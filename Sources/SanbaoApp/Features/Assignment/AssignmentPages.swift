@@ -15,6 +15,7 @@ struct AssignmentPages: RouteCollection {
         routes.post("assignment", "locks", "delete", use: unlock)
         routes.post("assignment", "exclusions", use: exclude)
         routes.post("assignment", "exclusions", "delete", use: include)
+        routes.post("assignment", "fairness", use: fairness)
     }
 
     struct Page: Encodable {
@@ -36,6 +37,8 @@ struct AssignmentPages: RouteCollection {
         var districts: [StageLink]
         var district: String
         var map: String
+        var fairnessPercent: Int
+        var fairnessPenalty: Int
     }
 
     struct StageLink: Encodable { var key: String; var name: String; var active: Bool }
@@ -88,7 +91,8 @@ struct AssignmentPages: RouteCollection {
                         conflicts: try await ConflictReport.load(on: sql), locks: try await review.locks(),
                         exclusions: try await review.exclusions(),
                         districts: districts.map { StageLink(key: $0.code, name: $0.name, active: $0.id == chosen?.id) },
-                        district: chosen?.name ?? "", map: map)
+                        district: chosen?.name ?? "", map: map,
+                        fairnessPercent: campaign.fairnessPercent, fairnessPenalty: campaign.fairnessPenalty)
         return try await req.view.render("assignment/review", page)
     }
 
@@ -136,6 +140,16 @@ struct AssignmentPages: RouteCollection {
         let (_, stage, _) = try await stage(req, principal)
         _ = try await AssignmentService(db: req.db, principal: principal).publish(stage: stage)
         return req.redirect(to: "/assignment?stage=\(stage.position)&flash=published")
+    }
+
+    func fairness(req: Request) async throws -> Response {
+        struct Form: Content { var percent: Int?; var penalty: Int? }
+        let principal = try req.requirePrincipal()
+        try principal.require(.manageAssignment)
+        let (campaign, stage, _) = try await stage(req, principal)
+        let form = try req.content.decode(Form.self)
+        try await CampaignService(db: req.db, principal: principal).setFairness(campaign, percent: form.percent ?? -1, penalty: form.penalty ?? -1)
+        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=saved")
     }
 
     struct DecisionForm: Content {

@@ -52,6 +52,39 @@ struct CampaignService {
         return stage
     }
 
+    /// The assignment's workload fairness: past `percent` of a cadre's capacity, each further
+    /// enterprise costs `penalty` metres more (0 turns it off).
+    func setFairness(_ campaign: Campaign, percent: Int, penalty: Int) async throws {
+        try principal.require(.manageAssignment)
+        var issues: [AppError.FieldIssue] = []
+        if !(0...100).contains(percent) { issues.append(AppError.field("percent", "campaign.fairness_percent_range")) }
+        if !(0...1_000_000).contains(penalty) { issues.append(AppError.field("penalty", "campaign.fairness_penalty_range")) }
+        guard issues.isEmpty else { throw AppError.invalid(issues) }
+        let before = ["percent": "\(campaign.fairnessPercent)", "penalty": "\(campaign.fairnessPenalty)"]
+        campaign.fairnessPercent = percent
+        campaign.fairnessPenalty = penalty
+        try await db.transaction { db in
+            try await campaign.save(on: db)
+            try await AuditLog.record(db, by: principal, action: "campaign.fairness", subjectType: "campaign", subjectID: campaign.id!.uuidString,
+                                      before: before, after: ["percent": "\(percent)", "penalty": "\(penalty)"])
+        }
+    }
+
+    /// A new campaign with its stages (the office's). Quotas come next, from a file or the page.
+    func create(name: String, startsOn: String, endsOn: String, stages: [StageSpec]) async throws -> Campaign {
+        try principal.require(.manageAssignment)
+        return try await db.transaction { db in
+            let campaign = Campaign(name: name, startsOn: startsOn, endsOn: endsOn)
+            try await campaign.create(on: db)
+            for (i, s) in stages.enumerated() {
+                try await Stage(campaignID: campaign.id!, position: i + 1, name: s.name, startsOn: s.startsOn, endsOn: s.endsOn, goals: "").create(on: db)
+            }
+            try await AuditLog.record(db, by: principal, action: "campaign.create", subjectType: "campaign", subjectID: campaign.id!.uuidString,
+                                      after: ["name": name, "stages": stages.map(\.name).joined(separator: ";")])
+            return campaign
+        }
+    }
+
     /// The demo city's campaign, its stages and quotas that add up.
     func createDemo(city: DemoCity) async throws -> Campaign {
         let plan = DemoCampaign()
