@@ -48,7 +48,10 @@ struct CampaignPages: RouteCollection {
         let figures = Dictionary(uniqueKeysWithValues: all.map {
             ($0.code, QuotaFigures(enterprises: $0.enterprises, workers: $0.workers, questionnaires: $0.questionnaires, problems: $0.problems))
         })
-        let gaps = QuotaGap.find(parentOf: Dictionary(uniqueKeysWithValues: parents.map { ($0.code, $0.parent) }), quotas: figures)
+        let parentOf = Dictionary(uniqueKeysWithValues: parents.map { ($0.code, $0.parent) })
+        let gaps = QuotaGap.find(parentOf: parentOf, quotas: figures)
+        // Tree order by codes: a unit, then its sub-units in code order.
+        func treeKey(_ code: String) -> String { parentOf[code].map { treeKey($0) + "/" + code } ?? code }
         let visible = Set(try await principal.scope.query(OrgUnit.self, on: req.db).all().map(\.code))
         let gapUnits = Set(gaps.map(\.unit))
         let names = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0.name) })
@@ -57,7 +60,7 @@ struct CampaignPages: RouteCollection {
                         stages: stages.map { StageRow(position: $0.position, name: $0.name, dates: "\($0.startsOn) – \($0.endsOn)",
                                                       goals: $0.goals, active: $0.id == stage.id) },
                         stage: stage.name,
-                        rows: all.filter { visible.contains($0.code) }.map {
+                        rows: all.filter { visible.contains($0.code) }.sorted { treeKey($0.code) < treeKey($1.code) }.map {
                             QuotaRow(code: $0.code, name: $0.name, depth: $0.depth, enterprises: $0.enterprises, workers: $0.workers,
                                      questionnaires: $0.questionnaires, problems: $0.problems, gap: gapUnits.contains($0.code))
                         },
