@@ -75,6 +75,7 @@ import VaporTesting
         Case(route: "GET api/v1/users/:username", via: .api, path: "/api/v1/users/B001"),
         Case(route: "POST api/v1/users/:username/retire", via: .api, path: "/api/v1/users/B001/retire", json: "{}"),
         Case(route: "GET api/v1/audit-events", via: .api, path: "/api/v1/audit-events"),
+        Case(route: "POST campaign/quotas", via: .page, path: "/campaign/quotas", form: ["stage": "1", "q.340102.enterprises": "999"]),
         Case(route: "GET campaign", via: .page, path: "/campaign", ownOnly: "lists only the caller's subtree; see AssignmentTests"),
         // The assignment decides between units: the campaign office's alone.
         Case(route: "GET assignment", via: .page, path: "/assignment"),

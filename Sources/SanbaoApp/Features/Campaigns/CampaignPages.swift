@@ -9,6 +9,33 @@ import Vapor
 struct CampaignPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("campaign", use: show)
+        routes.post("campaign", "quotas", use: save)
+    }
+
+    /// The office edits the table as a grid: the form's cells become the rows of a quota file
+    /// and go through the same import (checks, audit, one transaction).
+    func save(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        try principal.require(.manageAssignment)
+        let form = try req.content.decode([String: String].self)
+        guard let stage = form["stage"], !stage.isEmpty else { throw AppError(.badRequest, "error.bad_request") }
+        let fields = ["enterprises", "workers", "questionnaires", "problems"]
+        var rows: [[String]] = [["unit_code", "stage"] + fields]
+        let codes = Set(form.keys.compactMap { key -> String? in
+            guard key.hasPrefix("q."), let dot = key.lastIndex(of: ".") , dot > key.index(key.startIndex, offsetBy: 1) else { return nil }
+            return String(key[key.index(key.startIndex, offsetBy: 2)..<dot])
+        })
+        for code in codes.sorted() { rows.append([code, stage] + fields.map { form["q.\(code).\($0)"] ?? "" }) }
+        let outcome = try await CampaignService(db: req.db, principal: principal)
+            .importQuotas(Array(CSVWriter.document(rows).utf8), mode: .allOrNothing)
+        if outcome.hasRejections {
+            let reasons = outcome.issues.map { issue in
+                (rows.indices.contains(issue.row - 1) ? rows[issue.row - 1][0] + " " : "") + req.t("campaign.field." + issue.column) + ": "
+                    + req.t("import.reason.\(issue.reason.rawValue)", issue.value, issue.detail)
+            }
+            throw AppError.invalid(reasons.map { AppError.field("quotas", "campaign.cell_error", [$0]) })
+        }
+        return req.redirect(to: "/campaign?stage=\(stage)&flash=saved")
     }
 
     struct Page: Encodable {
@@ -20,6 +47,7 @@ struct CampaignPages: RouteCollection {
         var rows: [QuotaRow]
         var gaps: [String]
         var canImport: Bool
+        var stagePosition: Int
     }
 
     struct StageRow: Encodable { var position: Int; var name: String; var dates: String; var goals: String; var active: Bool }
@@ -67,7 +95,7 @@ struct CampaignPages: RouteCollection {
                         gaps: gaps.filter { visible.contains($0.unit) }.map {
                             req.t("campaign.gap", names[$0.unit] ?? $0.unit, req.t("campaign.field." + $0.field.rawValue), "\($0.own)", "\($0.children)")
                         },
-                        canImport: principal.can(.manageAssignment))
+                        canImport: principal.can(.manageAssignment), stagePosition: stage.position)
         return try await req.view.render("campaign", page)
     }
 
