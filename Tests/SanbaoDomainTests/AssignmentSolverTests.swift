@@ -168,6 +168,24 @@ import Testing
             }
             solver.reopen(cadre: away, capacity: capacity)
             #expect(solver.verify() == nil, "round \(round) back: \(solver.verify() ?? "")")
+            small.capacity[away] = capacity
+
+            // A new cadre, in a random group, for some of the enterprises: as if solved afresh.
+            let newGroup = small.groupCapacity.isEmpty ? -1 : rng.int(-1...(small.groupCapacity.count - 1))
+            let newCapacity = Int64(rng.int(0...3))
+            let reach = (0..<small.candidates.count).filter { !small.candidates[$0].isEmpty && rng.int(0...1) == 1 }
+                .map { (enterprise: $0, cost: Int64(rng.int(0...50))) }
+            let c = solver.addCadre(capacity: newCapacity, group: newGroup, candidates: reach)
+            #expect(c == small.capacity.count)
+            #expect(solver.verify() == nil, "round \(round) new cadre: \(solver.verify() ?? "")")
+            small.capacity.append(newCapacity)
+            small.cadreGroup.append(Int32(newGroup))
+            for (e, cost) in reach { small.candidates[e].append((cadre: c, cost: cost)) }
+            let grown = AssignmentSolver(small.problem)
+            grown.solve()
+            if grown.unplacedCount == 0 && solver.unplacedCount == 0 {
+                #expect(solver.totalDistance + solver.totalPenalty == grown.totalDistance + grown.totalPenalty, "round \(round) new cadre")
+            }
         }
     }
 

@@ -76,7 +76,7 @@ public enum SolverCommand {
     private static func measureEdits(_ solver: AssignmentSolver, count: Int) -> String {
         var rng = SeededRandom(seed: 7)
         var live = Array(0..<solver.count)
-        var outIn = 0.0, away = 0.0, back = 0.0
+        var outIn = 0.0, away = 0.0, back = 0.0, added = 0.0
         for _ in 0..<count {
             let slot = Int.random(in: 0..<live.count, using: &rng)
             let candidates = solver.candidates(of: live[slot])
@@ -92,10 +92,15 @@ public enum SolverCommand {
             start = Date()
             solver.reopen(cadre: c, capacity: capacity)
             back += Date().timeIntervalSince(start)
+            // A colleague joins with the same reach (found outside the timing).
+            let reach = live.compactMap { e in solver.candidates(of: e).first { $0.cadre == c }.map { (enterprise: e, cost: $0.cost) } }
+            start = Date()
+            solver.addCadre(capacity: capacity, group: -1, candidates: reach)
+            added += Date().timeIntervalSince(start)
         }
         let proof = solver.verify() == nil ? "still optimal" : "CERTIFICATE FAILED"
         let ms = { (t: Double) in String(format: "%.2f", t / Double(count) * 1000) }
-        return "edits=\(count) enterprise_out_and_in_ms=\(ms(outIn)) cadre_away_ms=\(ms(away)) cadre_back_ms=\(ms(back)) \(proof)"
+        return "edits=\(count) enterprise_out_and_in_ms=\(ms(outIn)) cadre_away_ms=\(ms(away)) cadre_back_ms=\(ms(back)) new_cadre_ms=\(ms(added)) \(proof)"
     }
 
     private static func writeAssignment(_ solver: AssignmentSolver, to path: String) throws {

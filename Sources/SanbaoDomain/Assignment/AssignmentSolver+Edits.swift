@@ -99,6 +99,62 @@ extension AssignmentSolver {
         if hasSolved { solve() }
     }
 
+    /// A new cadre (a new staff member, or one moved in from another unit), with the problem's
+    /// enterprises that may go to them. Cadre numbers stay; the new one is the last. The arcs
+    /// are laid out again (a pass over them, milliseconds for a city), then the cadre is opened
+    /// like one coming back. Returns the new cadre's number.
+    @discardableResult
+    public func addCadre(capacity newCapacity: Int64, group: Int, candidates: [(enterprise: Int, cost: Int64)]) -> Int {
+        precondition(newCapacity >= 0 && group >= -1 && group < capacityNodes - cadreCount)
+        settleDeadPotentials()
+        let c = cadreCount
+        // Every node from `c` on moves up by one: groups, the sink, the enterprises.
+        for j in 0..<capacityNodes where parent[j] >= Int32(c) { parent[j] += 1 }
+        cadreCount += 1
+        capacityNodes += 1
+        sink += 1
+        parent.insert(group < 0 ? Int32(sink) : Int32(cadreCount + group), at: c)
+        capacity.insert(0, at: c)
+        flow.insert(0, at: c)
+        freeLoad.insert(0, at: c)
+        closed.insert(1, at: c)
+        state.insert(NodeState(), at: c)
+        childStart.free()
+        childList.free()
+        (childStart, childList) = Self.children(of: (0..<capacityNodes).map { parent[$0] }, firstGroup: cadreCount,
+                                                groups: capacityNodes - cadreCount)
+        memberStart.append(memberStart[c])
+        memberCount.append(0)
+        // New rows: each enterprise's arcs with the new one in cost order; arc numbers remapped.
+        var extra: [Int: Int64] = [:]
+        for (external, cost) in candidates { extra[inner(external)] = min(extra[inner(external)] ?? .max, cost) }
+        var rows = FlatBuffer<Int>(repeating: 0, count: 0)
+        rows.append(0)
+        let newArcs = FlatBuffer(repeating: Arc(cost: 0, cadre: 0), count: arcs.count + extra.count)
+        var next = 0
+        for e in 0..<enterpriseCount {
+            var pending = extra[e]
+            let assigned = assignedArc[e], locked = lockedArc[e]
+            for a in arcStart[e]..<arcStart[e + 1] {
+                if let cost = pending, cost < arcs[a].cost || (cost == arcs[a].cost && Int32(c) < arcs[a].cadre) {
+                    newArcs[next] = Arc(cost: cost, cadre: Int32(c)); next += 1; pending = nil
+                }
+                if assigned == Int32(a) { assignedArc[e] = Int32(next) }
+                if locked == Int32(a) { lockedArc[e] = Int32(next) }
+                newArcs[next] = arcs[a]; next += 1
+            }
+            if let cost = pending { newArcs[next] = Arc(cost: cost, cadre: Int32(c)); next += 1 }
+            rows.append(next)
+            if pending == nil && extra[e] != nil && outcome[e] == Outcome.noCandidates.rawValue { outcome[e] = Outcome.pending.rawValue }
+        }
+        arcs.free()
+        arcStart.free()
+        arcs = newArcs
+        arcStart = rows
+        reopen(cadre: c, capacity: newCapacity)
+        return c
+    }
+
     /// A cadre back (or with a new capacity). New residual arcs may be "downhill", so the
     /// cadre's potential is lowered to keep the arcs into it valid, then each unit of room is
     /// offered by a search for the best chain of moves into it, while a chain still saves.
@@ -107,6 +163,8 @@ extension AssignmentSolver {
         settleDeadPotentials()
         closed[c] = 0
         capacity[c] = newCapacity
+        // The penalty-free share follows the capacity while nothing rides on the old one.
+        if flow[c] == 0 { freeLoad[c] = fairness?.freeLoad(capacity: newCapacity) ?? newCapacity }
         var h = state[c].potential
         for e in 0..<enterpriseCount where outcome[e] == Outcome.placed.rawValue && lockedArc[e] < 0 {
             for a in arcStart[e]..<arcStart[e + 1] where Int(arcs[a].cadre) == c && Int(assignedArc[e]) != a {

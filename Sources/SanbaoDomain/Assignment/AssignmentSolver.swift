@@ -18,11 +18,12 @@ public final class AssignmentSolver {
         case pending = 0, placed, noCandidates, allCandidatesFull, removed
     }
 
-    let cadreCount: Int
-    let capacityNodes: Int
-    let sink: Int
+    var cadreCount: Int
+    var capacityNodes: Int
+    var sink: Int
     var enterpriseCount: Int
     let penalty: Int64
+    let fairness: AssignmentProblem.Fairness?
 
     // Arcs per enterprise (compressed rows).
     var arcStart: FlatBuffer<Int>
@@ -33,15 +34,15 @@ public final class AssignmentSolver {
     var arcs: FlatBuffer<Arc>
 
     // Capacity nodes: the arc to the parent (a group or the sink) and its flow.
-    let parent: FlatBuffer<Int32>
-    let capacity: FlatBuffer<Int64>
-    let flow: FlatBuffer<Int64>
-    let freeLoad: FlatBuffer<Int64>
+    var parent: FlatBuffer<Int32>
+    var capacity: FlatBuffer<Int64>
+    var flow: FlatBuffer<Int64>
+    var freeLoad: FlatBuffer<Int64>
     /// 1: an excluded cadre; arcs into it are left out of every search.
-    let closed: FlatBuffer<UInt8>
+    var closed: FlatBuffer<UInt8>
     // Children of each group and of the sink (index `node - cadreCount`), compressed rows.
-    let childStart: FlatBuffer<Int>
-    let childList: FlatBuffer<Int32>
+    var childStart: FlatBuffer<Int>
+    var childList: FlatBuffer<Int32>
 
     // Enterprises.
     var assignedArc: FlatBuffer<Int32>
@@ -51,7 +52,7 @@ public final class AssignmentSolver {
     var memberStart: FlatBuffer<Int>
     var memberSlot: FlatBuffer<Int32>
     var memberCost: FlatBuffer<Int64>
-    let memberCount: FlatBuffer<Int32>
+    var memberCount: FlatBuffer<Int32>
     var memberPos: FlatBuffer<Int32>
     var outcome: FlatBuffer<UInt8>
 
@@ -98,6 +99,7 @@ public final class AssignmentSolver {
         sink = capacityNodes
         enterpriseCount = problem.enterpriseCount
         penalty = problem.fairness?.penalty ?? 0
+        fairness = problem.fairness
 
         // Inside, enterprises are numbered by their nearest cadre, so the enterprises a search
         // meets together (a cadre's, and their neighbours') sit together in memory. On the
@@ -143,25 +145,12 @@ public final class AssignmentSolver {
         parent = FlatBuffer(parents)
         capacity = FlatBuffer(problem.cadreCapacity + problem.groupCapacity)
         flow = FlatBuffer(repeating: 0, count: capacityNodes)
-        let fairness = problem.fairness
-        let free = problem.cadreCapacity.map { fairness?.freeLoad(capacity: $0) ?? $0 }
+        let share = problem.fairness
+        let free = problem.cadreCapacity.map { share?.freeLoad(capacity: $0) ?? $0 }
         freeLoad = FlatBuffer(free + problem.groupCapacity)
         closed = FlatBuffer(repeating: 0, count: capacityNodes)
 
-        // Children of groups and of the sink, for the downward residual arcs.
-        let slots = groups + 1
-        var counts = Array(repeating: 0, count: slots + 1)
-        for p in parents { counts[Int(p - firstGroup) + 1] += 1 }
-        for i in 0..<slots { counts[i + 1] += counts[i] }
-        var fill = counts
-        var children = Array(repeating: Int32(0), count: parents.count)
-        for (node, p) in parents.enumerated() {
-            let slot = Int(p - firstGroup)
-            children[fill[slot]] = Int32(node)
-            fill[slot] += 1
-        }
-        childStart = FlatBuffer(counts)
-        childList = FlatBuffer(children)
+        (childStart, childList) = Self.children(of: parents, firstGroup: Int(firstGroup), groups: groups)
 
         assignedArc = FlatBuffer(repeating: -1, count: n)
         lockedArc = FlatBuffer(repeating: -1, count: n)
@@ -176,6 +165,23 @@ public final class AssignmentSolver {
 
         let nodes = capacityNodes + 1 + n
         state = FlatBuffer(repeating: NodeState(), count: nodes)
+    }
+
+    /// Children of each group and of the sink (slot `node - cadreCount`), for the downward
+    /// residual arcs, as compressed rows.
+    static func children(of parents: [Int32], firstGroup: Int, groups: Int) -> (FlatBuffer<Int>, FlatBuffer<Int32>) {
+        let slots = groups + 1
+        var counts = Array(repeating: 0, count: slots + 1)
+        for p in parents { counts[Int(p) - firstGroup + 1] += 1 }
+        for i in 0..<slots { counts[i + 1] += counts[i] }
+        var fill = counts
+        var children = Array(repeating: Int32(0), count: parents.count)
+        for (node, p) in parents.enumerated() {
+            let slot = Int(p) - firstGroup
+            children[fill[slot]] = Int32(node)
+            fill[slot] += 1
+        }
+        return (FlatBuffer(counts), FlatBuffer(children))
     }
 
     deinit {

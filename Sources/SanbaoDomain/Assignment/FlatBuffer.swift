@@ -42,6 +42,13 @@ struct FlatBuffer<Element> {
 
     mutating func removeLast() { count -= 1 }
 
+    mutating func insert(_ value: Element, at i: Int) {
+        append(value)
+        var j = count - 1
+        while j > i { base[j] = base[j - 1]; j -= 1 }
+        base[i] = value
+    }
+
     /// Forgets the elements but keeps the memory (for buffers reused by every search).
     mutating func truncate() { count = 0 }
 
