@@ -99,7 +99,7 @@ import VaporTesting
             #expect(res.status == .seeOther)
             try await office.open("/assignment?stage=1")
             let review = try await office.send(.GET, "/assignment?stage=1").body.string
-            #expect(review.contains("id=\"totals\"") && review.contains("<svg") && review.contains("市机械冶金工会"), "\(review.prefix(3000))")
+            #expect(review.contains("id=\"totals\"") && review.contains("<svg") && review.contains("市机械冶金工会") && review.contains("id=\"cadre-loads\""), "\(review.prefix(3000))")
             // The office locks A to its cadre and marks a cadre away without saying why (refused).
             res = try await office.send(.POST, "/assignment/locks", form: ["stage": "1", "credit_code": Fixture.enterpriseA, "staff_no": "A001"])
             #expect(res.status == .seeOther)

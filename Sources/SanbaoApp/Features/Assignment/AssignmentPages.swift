@@ -37,12 +37,14 @@ struct AssignmentPages: RouteCollection {
         var districts: [StageLink]
         var district: String
         var map: String
+        var cadres: [CadreRow]
         var fairnessPercent: Int
         var fairnessPenalty: Int
     }
 
     struct StageLink: Encodable { var key: String; var name: String; var active: Bool }
     struct Load: Encodable { var name: String; var total: Bool; var assigned: Int; var quota: String; var hasQuota: Bool; var high: Int; var capacity: Int }
+    struct CadreRow: Encodable { var staffNo: String; var name: String; var unit: String; var load: Int; var capacity: Int; var km: String }
     struct Reasoned: Encodable { var credit_code: String; var name: String; var reason: String }
 
     /// Who may look: the office and the inspectors see the whole city's assignment.
@@ -75,7 +77,14 @@ struct AssignmentPages: RouteCollection {
             .filter { $0.kind.jurisdiction == .territorial }
         let chosen = districts.first { $0.code == req.query[String.self, at: "district"] } ?? districts.first
         var map = ""
-        if let chosen { map = try await review.map(district: chosen) }
+        var cadres: [CadreRow] = []
+        if let chosen {
+            map = try await review.map(district: chosen)
+            cadres = try await review.cadreLoads(district: chosen).map {
+                CadreRow(staffNo: $0.staff_no, name: $0.name, unit: $0.unit, load: $0.load, capacity: $0.capacity,
+                         km: String(format: "%.1f", Double($0.metres ?? 0) / 1000))
+            }
+        }
         let page = Page(shell: Shell(req, title: req.t("assignment.title")), campaign: campaign.name, stage: stage.name,
                         stagePosition: stage.position,
                         stages: stages.map { StageLink(key: "\($0.position)", name: $0.name, active: $0.id == stage.id) },
@@ -91,7 +100,7 @@ struct AssignmentPages: RouteCollection {
                         conflicts: try await ConflictReport.load(on: sql), locks: try await review.locks(),
                         exclusions: try await review.exclusions(),
                         districts: districts.map { StageLink(key: $0.code, name: $0.name, active: $0.id == chosen?.id) },
-                        district: chosen?.name ?? "", map: map,
+                        district: chosen?.name ?? "", map: map, cadres: cadres,
                         fairnessPercent: campaign.fairnessPercent, fairnessPenalty: campaign.fairnessPenalty)
         return try await req.view.render("assignment/review", page)
     }

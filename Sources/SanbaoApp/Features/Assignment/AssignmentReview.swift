@@ -55,6 +55,20 @@ struct AssignmentReview {
         }
     }
 
+    struct CadreLoad: Content { var staff_no: String; var name: String; var unit: String; var load: Int; var capacity: Int; var metres: Int? }
+
+    /// The cadres of one district's subtree with their share of the draft, fullest first.
+    func cadreLoads(district: OrgUnit) async throws -> [CadreLoad] {
+        try await sql.raw("""
+            SELECT c.staff_no, u.display_name AS name, o.name AS unit, c.capacity,
+              (SELECT COUNT(*) FROM assignment_drafts d WHERE d.stage_id = \(bind: stageID) AND d.cadre_id = c.id) AS load,
+              (SELECT CAST(SUM(d.distance_m) AS BIGINT) FROM assignment_drafts d WHERE d.stage_id = \(bind: stageID) AND d.cadre_id = c.id) AS metres
+            FROM cadres c JOIN users u ON u.id = c.user_id JOIN org_units o ON o.id = u.unit_id
+            WHERE u.retired_at IS NULL AND o.path LIKE \(bind: district.path + "%")
+            ORDER BY load DESC, c.staff_no
+            """).all(decoding: CadreLoad.self)
+    }
+
     struct Unplaced: Content { var credit_code: String; var name: String; var reason: String }
 
     func unplaced(limit: Int = 50) async throws -> [Unplaced] {
