@@ -21,9 +21,10 @@ struct AssignmentReview {
             """).first(decoding: Row.self)
         struct Load: Decodable { var full: Int?; var cadres: Int }
         let load = try await sql.raw("""
-            SELECT CAST(SUM(CASE WHEN n >= capacity THEN 1 ELSE 0 END) AS BIGINT) AS full, COUNT(*) AS cadres FROM (
-              SELECT c.capacity, (SELECT COUNT(*) FROM assignment_drafts d WHERE d.stage_id = \(bind: stageID) AND d.cadre_id = c.id) AS n
-              FROM cadres c JOIN users u ON u.id = c.user_id WHERE u.retired_at IS NULL) loads
+            SELECT (SELECT COUNT(*) FROM (SELECT d.cadre_id, COUNT(*) AS n FROM assignment_drafts d
+                      WHERE d.stage_id = \(bind: stageID) AND d.cadre_id IS NOT NULL GROUP BY d.cadre_id) x
+                    JOIN cadres c ON c.id = x.cadre_id WHERE x.n >= c.capacity) AS full,
+                   (SELECT COUNT(*) FROM cadres c JOIN users u ON u.id = c.user_id WHERE u.retired_at IS NULL) AS cadres
             """).first(decoding: Load.self)
         return Totals(placed: row?.placed ?? 0, unplaced: row?.unplaced ?? 0, metres: row?.metres ?? 0,
                       fullCadres: load?.full ?? 0, cadres: load?.cadres ?? 0)
@@ -39,19 +40,31 @@ struct AssignmentReview {
         var over: Bool { quota.map { assigned > $0 } ?? false }
     }
 
-    /// The city and the units directly under it, each counting its whole subtree.
+    /// The city and the units directly under it, each counting its whole subtree: the draft and
+    /// the capacities are summed per unit in SQL, then up the paths here.
     func unitLoads() async throws -> [UnitLoad] {
-        struct Row: Decodable { var code: String; var name: String; var depth: Int; var assigned: Int; var quota: Int?; var capacity: Int? }
-        return try await sql.raw("""
-            SELECT o.code, o.name, o.depth, q.enterprises AS quota,
-              (SELECT COUNT(*) FROM assignment_drafts d JOIN org_units u ON u.id = d.unit_id
-                WHERE d.stage_id = \(bind: stageID) AND u.path LIKE o.path || '%') AS assigned,
-              (SELECT CAST(SUM(c.capacity) AS BIGINT) FROM cadres c JOIN users us ON us.id = c.user_id JOIN org_units u2 ON u2.id = us.unit_id
-                WHERE us.retired_at IS NULL AND u2.path LIKE o.path || '%') AS capacity
+        struct Unit: Decodable { var id: UUID; var code: String; var name: String; var depth: Int; var path: String; var quota: Int? }
+        struct Count: Decodable { var unit_id: UUID; var n: Int }
+        let units = try await sql.raw("""
+            SELECT o.id, o.code, o.name, o.depth, o.path, q.enterprises AS quota
             FROM org_units o LEFT JOIN quotas q ON q.unit_id = o.id AND q.stage_id = \(bind: stageID)
-            WHERE o.depth <= 1 AND o.retired_at IS NULL ORDER BY o.depth, o.code
-            """).all(decoding: Row.self).map {
-            UnitLoad(code: $0.code, name: $0.name, depth: $0.depth, assigned: $0.assigned, quota: $0.quota, capacity: $0.capacity ?? 0)
+            WHERE o.retired_at IS NULL
+            """).all(decoding: Unit.self)
+        let assigned = try await sql.raw("""
+            SELECT unit_id, COUNT(*) AS n FROM assignment_drafts WHERE stage_id = \(bind: stageID) AND unit_id IS NOT NULL GROUP BY unit_id
+            """).all(decoding: Count.self)
+        let capacity = try await sql.raw("""
+            SELECT u.unit_id, CAST(SUM(c.capacity) AS BIGINT) AS n FROM cadres c JOIN users u ON u.id = c.user_id
+            WHERE u.retired_at IS NULL GROUP BY u.unit_id
+            """).all(decoding: Count.self)
+        let top = units.filter { $0.depth <= 1 }
+        let pathOf = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path) })
+        func total(_ counts: [Count], under path: String) -> Int {
+            counts.reduce(0) { $0 + ((pathOf[$1.unit_id]?.hasPrefix(path) ?? false) ? $1.n : 0) }
+        }
+        return top.sorted { ($0.depth, $0.code) < ($1.depth, $1.code) }.map {
+            UnitLoad(code: $0.code, name: $0.name, depth: $0.depth, assigned: total(assigned, under: $0.path), quota: $0.quota,
+                     capacity: total(capacity, under: $0.path))
         }
     }
 
@@ -60,10 +73,10 @@ struct AssignmentReview {
     /// The cadres of one district's subtree with their share of the draft, fullest first.
     func cadreLoads(district: OrgUnit) async throws -> [CadreLoad] {
         try await sql.raw("""
-            SELECT c.staff_no, u.display_name AS name, o.name AS unit, c.capacity,
-              (SELECT COUNT(*) FROM assignment_drafts d WHERE d.stage_id = \(bind: stageID) AND d.cadre_id = c.id) AS load,
-              (SELECT CAST(SUM(d.distance_m) AS BIGINT) FROM assignment_drafts d WHERE d.stage_id = \(bind: stageID) AND d.cadre_id = c.id) AS metres
+            SELECT c.staff_no, u.display_name AS name, o.name AS unit, c.capacity, COALESCE(x.n, 0) AS load, x.m AS metres
             FROM cadres c JOIN users u ON u.id = c.user_id JOIN org_units o ON o.id = u.unit_id
+            LEFT JOIN (SELECT cadre_id, COUNT(*) AS n, CAST(SUM(distance_m) AS BIGINT) AS m FROM assignment_drafts
+                       WHERE stage_id = \(bind: stageID) AND cadre_id IS NOT NULL GROUP BY cadre_id) x ON x.cadre_id = c.id
             WHERE u.retired_at IS NULL AND o.path LIKE \(bind: district.path + "%")
             ORDER BY load DESC, c.staff_no
             """).all(decoding: CadreLoad.self)

@@ -92,6 +92,7 @@ struct CreateAssignments: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.create(index: "visit_tasks_cadre").on("visit_tasks").column("cadre_id").run()
         try await sql.create(index: "assignment_drafts_unit").on("assignment_drafts").column("unit_id").run()
+        try await sql.create(index: "assignment_drafts_cadre").on("assignment_drafts").column("cadre_id").run()
     }
 
     func revert(on database: any Database) async throws {
