@@ -36,7 +36,7 @@ import VaporTesting
             let (campaign, stage) = try await campaign(app)
             let office = AssignmentService(db: app.db, principal: .system("t"))
             let summary = try await office.solve(stage: stage, campaign: campaign, dryRun: false)
-            #expect(summary.placed == 2 && summary.optimal)
+            #expect(summary.placed == 2)
             #expect(summary.conflicts.coveredBySeveral == 1)   // A: 光明社区 (蜀山) and the machinery union
             #expect(summary.conflicts.overlaps.first?.units == ["340104001001 光明社区工会", "IND-JX 市机械冶金工会"])
             let rows = try await draft(app)

@@ -56,7 +56,7 @@ struct AssignCommand: AsyncCommand {
         lines.append("enterprises \(s.enterprises), placed \(s.placed), not placed \(s.enterprises - s.placed)"
                      + (s.unplaced.isEmpty ? "" : " (" + s.unplaced.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
         lines.append("total \(s.totalMetres) m, mean \(s.meanMetres) m" + (s.penalty > 0 ? ", fairness penalty \(s.penalty)" : "")
-                     + ", locked \(s.locked), cadres excluded \(s.excludedCadres), optimal \(s.optimal ? "yes (certificate checked)" : "NO")")
+                     + ", locked \(s.locked), cadres excluded \(s.excludedCadres), optimal (certificate checked)")
         lines.append("conflicts: \(s.conflicts.coveredBySeveral) enterprises covered by several units, \(s.conflicts.coveredByNone) by none")
         for overlap in s.conflicts.overlaps.prefix(8) {
             lines.append("  \(overlap.enterprises) × " + overlap.units.joined(separator: " + "))

@@ -12,8 +12,6 @@ extension AssignmentSolver {
 
     public func outcome(of e: Int) -> Outcome { Outcome(rawValue: outcome[inner(e)]) ?? .pending }
 
-    public func load(ofCadre c: Int) -> Int64 { flow[c] }
-
     public func capacity(ofCadre c: Int) -> Int64 { capacity[c] }
 
     /// The enterprise's candidate cadres with their costs, as the problem gave them.
@@ -21,8 +19,6 @@ extension AssignmentSolver {
         let e = inner(external)
         return (arcStart[e]..<arcStart[e + 1]).map { (Int(arcs[$0].cadre), arcs[$0].cost) }
     }
-
-    public func load(ofGroup g: Int) -> Int64 { flow[cadreCount + g] }
 
     public var count: Int { enterpriseCount }
 

@@ -52,8 +52,6 @@ struct FlatBuffer<Element> {
     /// Forgets the elements but keeps the memory (for buffers reused by every search).
     mutating func truncate() { count = 0 }
 
-    var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
     /// Called once by the owner's deinit; the elements are plain values.
     func free() { base.deallocate() }
 }

@@ -19,8 +19,6 @@ struct AssignmentInstance {
     var enterprises: [EnterpriseRow] = []
     /// The units each enterprise is linked to by the registry (its most specific covering units).
     var links: [[UUID]] = []
-    var groupUnits: [UUID] = []
-    var groupCapacity: [Int] = []
     var excluded: Set<UUID> = []
     var locks: [UUID: UUID] = [:]
     /// Enterprises whose visit is already recorded: they stay where they are.
@@ -72,8 +70,7 @@ struct AssignmentInstance {
         let groupUnits = quotas.map(\.unit_id).filter { units[$0] != nil }.sorted { $0.uuidString < $1.uuidString }
         let groupIndex = Dictionary(uniqueKeysWithValues: groupUnits.enumerated().map { ($1, Int32($0)) })
         func nearestGroup(_ chain: ArraySlice<UUID>) -> Int32 { chain.lazy.compactMap { groupIndex[$0] }.first ?? -1 }
-        self.groupUnits = groupUnits
-        groupCapacity = groupUnits.map { quotaByUnit[$0]! }
+        let groupCapacity = groupUnits.map { quotaByUnit[$0]! }
         let groupParent = groupUnits.map { nearestGroup(ancestors($0).dropFirst()) }
 
         var cadresByUnit: [UUID: [Int]] = [:]

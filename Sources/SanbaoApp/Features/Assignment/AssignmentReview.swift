@@ -37,7 +37,6 @@ struct AssignmentReview {
         var assigned: Int
         var quota: Int?
         var capacity: Int
-        var over: Bool { quota.map { assigned > $0 } ?? false }
     }
 
     /// The city and the units directly under it, each counting its whole subtree: the draft and

@@ -4,8 +4,8 @@ import SanbaoDomain
 import SQLKit
 import Vapor
 
-/// Solving, reviewing and publishing a stage's assignment. Solving is the campaign office's
-/// (it decides between units); everyone reads the result within their scope.
+/// Solving, explaining and publishing a stage's assignment: the campaign office's, since it
+/// decides between units. A result is returned only once its optimality certificate holds.
 struct AssignmentService {
     let db: any Database
     let principal: Principal
@@ -23,7 +23,6 @@ struct AssignmentService {
         var penalty: Int64
         var locked: Int
         var excludedCadres: Int
-        var optimal: Bool
         var solveSeconds: Double
         var totalSeconds: Double
         var changes: Changes?
@@ -78,7 +77,7 @@ struct AssignmentService {
         let total = solver.totalDistance
         return Summary(campaign: campaign.name, stage: stage.name, enterprises: instance.enterprises.count, placed: placed,
                        unplaced: unplaced, totalMetres: total, meanMetres: placed > 0 ? total / Int64(placed) : 0,
-                       penalty: solver.totalPenalty, locked: locked, excludedCadres: instance.excluded.count, optimal: proof == nil,
+                       penalty: solver.totalPenalty, locked: locked, excludedCadres: instance.excluded.count,
                        solveSeconds: solveSeconds, totalSeconds: Date().timeIntervalSince(started), changes: changes,
                        conflicts: try await ConflictReport.load(on: sql))
     }
