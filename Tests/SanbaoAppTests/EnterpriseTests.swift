@@ -1,5 +1,8 @@
 import Fluent
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SanbaoDomain
 import Testing
 import VaporTesting
@@ -123,6 +126,104 @@ import VaporTesting
             #expect(try await page.send(.GET, "/enterprises/\(b)").body.string.contains("merged-into"))
             let again = try await page.send(.POST, "/enterprises/duplicates", form: ["keep": a, "other": b, "decision": "merged"])
             #expect(again.status == .conflict)
+        }
+    }
+}
+
+/// Large files are read in pieces and written in batches inside one transaction; these use
+/// tiny pieces and batches so that a small file crosses every boundary.
+@Suite struct StreamingImportTests {
+    static func code(_ n: Int) -> String { CreditCode.withCheck("91340104MA2T" + String(format: "%05d", n)) }
+
+    static func file(_ lines: [String]) throws -> String {
+        let path = NSTemporaryDirectory() + "sanbao-stream-\(UUID().uuidString).csv"
+        try ("credit_code,name,division_code,industry_code,size_class,above_scale,employees\n" + lines.joined(separator: "\n") + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func count(_ app: Application) async throws -> Int { try await Enterprise.query(on: app.db).count() }
+
+    /// Text as an old Excel saves it (Foundation on Linux cannot encode GB18030; iconv can).
+    static func gb18030(_ text: String) -> [UInt8]? {
+        guard let cd = iconv_open("GB18030", "UTF-8"), cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: input.count * 2 + 4)
+        let written: Int? = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr = inBuf.baseAddress, inLeft = inBuf.count
+                var outPtr = outBuf.baseAddress, outLeft = outBuf.count
+                guard iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1 else { return nil }
+                return outBuf.count - outLeft
+            }
+        }
+        return written.map { output[..<$0].map { UInt8(bitPattern: $0) } }
+    }
+
+    @Test(arguments: TestDatabase.all) func batchesMergeRepeatedCodesAndReportEveryBadRow(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let before = try await Self.count(app)
+            let path = try Self.file([
+                "\(Self.code(1)),一号有限公司,340104001,C3411,small,no,10",
+                "\(Self.code(2)),二号有限公司,340104001,C3411,small,no,20",
+                "\(Self.code(3)),三号有限公司,340102001,F5191,micro,no,3",
+                "\(Self.code(4)),坏行,340104001,C3411,huge,no,5",
+                "\(Self.code(1)),一号有限公司,340104001,C3411,small,no,11",   // line 6: the same code again, two batches later
+                "\(Self.code(5)),五号有限公司,340104001,C3411,small,no,50",
+            ])
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let office = EnterpriseService(app: app, db: app.db, principal: .system("t"))
+            let outcome = try await office.importFile(.file(path), mode: .validRows, batchSize: 2, pieceSize: 64)
+            #expect(outcome.summary.created == 4 && outcome.summary.updated == 0 && outcome.summary.rejected == 1)
+            #expect(outcome.issues.map(\.row) == [5])
+            #expect(try await Self.count(app) == before + 4)
+            let one = try await Enterprise.query(on: app.db).filter(\.$creditCode == Self.code(1)).first()
+            #expect(one?.employees == 11, "the later row wins")
+            let links = try await EnterpriseUnit.query(on: app.db).filter(\.$enterprise.$id == one!.id!).count()
+            #expect(links == 2, "its covering units once each, not twice")
+
+            let again = try await office.importFile(.file(path), mode: .validRows, batchSize: 100)
+            #expect(again.summary.created == 0 && again.summary.unchanged == 4 && again.summary.rejected == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func aFailureLateInTheFileLeavesNothingBehind(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let before = try await Self.count(app)
+            let rows = (10..<30).map { "\(Self.code($0)),企业\($0)有限公司,340104001,C3411,small,no,\($0)" }
+            let office = EnterpriseService(app: app, db: app.db, principal: .system("t"))
+
+            // A refused row at the end with all-or-nothing: the batches written before it go too.
+            let strict = try Self.file(rows + ["\(Self.code(99)),坏行,340104001,C3411,small,maybe,1"])
+            defer { try? FileManager.default.removeItem(atPath: strict) }
+            let refused = try await office.importFile(.file(strict), mode: .allOrNothing, batchSize: 3, pieceSize: 100)
+            #expect(refused.summary.rolledBack && refused.summary.created == 0 && refused.issues.map(\.row) == [22])
+            #expect(try await Self.count(app) == before)
+
+            // Broken CSV near the end: the whole file is unreadable, whatever was written goes.
+            let broken = try Self.file(rows + ["\(Self.code(98)),坏\"引号,340104001,C3411,small,no,1"])
+            defer { try? FileManager.default.removeItem(atPath: broken) }
+            let unreadable = try await office.importFile(.file(broken), mode: .validRows, batchSize: 3, pieceSize: 100)
+            #expect(unreadable.issues.map(\.row) == [22] && unreadable.issues.first?.reason == .syntax)
+            #expect(unreadable.summary.created == 0)
+            #expect(try await Self.count(app) == before)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func gb18030FilesReadInPieces(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let text = "统一社会信用代码,企业名称,行政区划代码,行业代码,企业规模,规模以上,职工人数\n"
+                + (40..<46).map { "\(Self.code($0)),合肥第\($0)号电子有限公司,340104001,C3985,小型,否,\($0)" }.joined(separator: "\n")
+            let path = NSTemporaryDirectory() + "sanbao-gb-\(UUID().uuidString).csv"
+            try Data(try #require(Self.gb18030(text))).write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let outcome = try await EnterpriseService(app: app, db: app.db, principal: .system("t"))
+                .importFile(.file(path), mode: .validRows, batchSize: 4, pieceSize: 50)
+            #expect(outcome.summary.encoding == "GB18030" && outcome.summary.created == 6 && outcome.issues.isEmpty)
         }
     }
 }

@@ -36,10 +36,12 @@ struct ImportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
+        guard FileManager.default.isReadableFile(atPath: signature.file) else {
             context.console.error("Cannot read \(signature.file).")
             throw ExitCode(2)
         }
+        // Enterprise lists are read piece by piece (a province's is a million rows); the others are small.
+        var data: Data { FileManager.default.contents(atPath: signature.file) ?? Data() }
         let mode: ImportMode = signature.allOrNothing ? .allOrNothing : .validRows
         let outcome: ImportOutcome
         switch kind {
@@ -49,7 +51,7 @@ struct ImportCommand: AsyncCommand {
             outcome = try await UserService(app: app, db: app.db, principal: Commands.principal).importCadres(Array(data), mode: mode)
         case .enterprises:
             outcome = try await EnterpriseService(app: app, db: app.db, principal: Commands.principal)
-                .importCSV(Array(data), mode: mode, allowLegacyCodes: signature.allowLegacyCodes)
+                .importFile(.file(signature.file), mode: mode, allowLegacyCodes: signature.allowLegacyCodes)
         case .workers:
             outcome = try await WorkerService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
         case .quotas:

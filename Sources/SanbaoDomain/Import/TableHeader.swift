@@ -55,14 +55,16 @@ public struct TableHeader: Sendable {
         if Self.isFatal(issues) { return (nil, issues) }
         var records: [CSVRecord] = []
         for record in all.dropFirst() where !record.isBlank {
-            if record.fields.count != width {
-                issues.append(ImportIssue(row: record.line, value: "\(record.fields.count)", reason: .wrongFieldCount,
-                                          detail: "\(width)"))
-            } else {
-                records.append(record)
-            }
+            if let issue = shapeIssue(record) { issues.append(issue) } else { records.append(record) }
         }
         return (records, issues)
+    }
+
+    /// Why a data record cannot be read against the bound header (nil when it can): it must
+    /// have as many fields as the header. Blank records are the caller's to skip.
+    public func shapeIssue(_ record: CSVRecord) -> ImportIssue? {
+        record.fields.count == width ? nil
+            : ImportIssue(row: record.line, value: "\(record.fields.count)", reason: .wrongFieldCount, detail: "\(width)")
     }
 
     public static func isFatal(_ issues: [ImportIssue]) -> Bool {
@@ -72,6 +74,6 @@ public struct TableHeader: Sendable {
     /// The trimmed value of `key` in `record` ("" when the column is absent or short).
     public func value(_ key: String, in record: CSVRecord) -> String {
         guard let i = positions[key], i < record.fields.count else { return "" }
-        return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        return record.fields[i].trimmed
     }
 }

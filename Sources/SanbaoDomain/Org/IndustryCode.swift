@@ -8,7 +8,7 @@ public struct IndustryCode: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String { String(section) + digits }
 
     public init?(parsing text: String) {
-        let raw = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let raw = text.trimmed.uppercased()
         guard !raw.isEmpty else { return nil }
         let first = raw.first!
         if first.isLetter {

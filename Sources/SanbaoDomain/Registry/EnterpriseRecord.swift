@@ -13,7 +13,7 @@ public struct EnterpriseRecord: Sendable, Equatable {
         }
 
         public init?(parsing text: String) {
-            let t = text.trimmingCharacters(in: .whitespaces)
+            let t = text.trimmed
             if let s = SizeClass(rawValue: t.lowercased()) { self = s; return }
             guard let s = SizeClass.allCases.first(where: { $0.chineseName == t || $0.chineseName + "企业" == t }) else { return nil }
             self = s
@@ -148,12 +148,12 @@ public struct EnterpriseRecord: Sendable, Equatable {
     }
 
     static func split(_ text: String) -> [String] {
-        text.split(whereSeparator: { ";；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(whereSeparator: { ";；".contains($0) }).map { String($0).trimmed }.filter { !$0.isEmpty }
     }
 
     /// Yes/no as spreadsheets write it; empty is no.
     static func parseBool(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed.lowercased() {
         case "", "no", "n", "false", "0", "否", "无", "未建": false
         case "yes", "y", "true", "1", "是", "有", "已建": true
         default: nil

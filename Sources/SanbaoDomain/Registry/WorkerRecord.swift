@@ -21,7 +21,7 @@ public struct WorkerRecord: Sendable, Equatable {
         }
 
         public init?(parsing text: String) {
-            let t = text.trimmingCharacters(in: .whitespaces)
+            let t = text.trimmed
             if t.isEmpty { self = .none; return }
             if let h = Hardship(rawValue: t.lowercased()) { self = h; return }
             guard let h = Hardship.allCases.first(where: { $0.chineseName == t }) else { return nil }

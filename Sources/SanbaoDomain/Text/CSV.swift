@@ -11,7 +11,7 @@ public struct CSVRecord: Sendable, Equatable {
     }
 
     /// A record that is only separators or nothing at all: spreadsheets leave these behind.
-    public var isBlank: Bool { fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+    public var isBlank: Bool { fields.allSatisfy { $0.trimmed.isEmpty } }
 }
 
 public struct CSVSyntaxError: Error, Sendable, Equatable {
@@ -20,7 +20,8 @@ public struct CSVSyntaxError: Error, Sendable, Equatable {
 }
 
 public struct CSVParser: Sendable {
-    private var field = ""
+    private var field: [UInt8] = []
+    private var fieldScalars = 0
     private var fields: [String] = []
     private var inQuotes = false
     private var quoteJustClosed = false
@@ -34,54 +35,68 @@ public struct CSVParser: Sendable {
         self.maxFieldLength = maxFieldLength
     }
 
+    /// Lines begun so far: where a caller that reads the bytes itself is in the file.
+    public var currentLine: Int { line }
+
     /// Feeds the next chunk; returns the records completed by it. Pass `final: true` with the
     /// last chunk (which may be empty) to flush a record that has no trailing newline.
     public mutating func feed(_ chunk: Substring, final: Bool = false) throws -> [CSVRecord] {
+        var text = chunk
+        return try text.withUTF8 { try feed(bytes: $0, final: final) }
+    }
+
+    /// The same over UTF-8 bytes, which is how files arrive: every byte that matters to CSV is
+    /// ASCII, and no byte of a multi-byte UTF-8 sequence is, so the bytes are scanned as they
+    /// are and only whole fields become strings.
+    public mutating func feed(bytes: some Collection<UInt8>, final: Bool = false) throws -> [CSVRecord] {
         var out: [CSVRecord] = []
-        for ch in chunk.unicodeScalars {
+        for b in bytes {
             if pendingCR {
                 pendingCR = false
-                if ch == "\n" { continue }
+                if b == 0x0A { continue }
             }
             if inQuotes {
-                if ch == "\"" {
+                if b == 0x22 {
                     inQuotes = false
                     quoteJustClosed = true
+                } else if b == 0x0A || b == 0x0D {
+                    line += 1
+                    if b == 0x0D { pendingCR = true }
+                    try append(0x0A)
                 } else {
-                    if ch == "\n" || ch == "\r" { line += 1 }
-                    if ch == "\r" { pendingCR = true; field.unicodeScalars.append("\n"); continue }
-                    try append(ch)
+                    try append(b)
                 }
                 continue
             }
-            switch ch {
-            case "\"":
+            switch b {
+            case 0x22:
                 if quoteJustClosed {
                     // A doubled quote inside a quoted field is a literal quote.
                     quoteJustClosed = false
                     inQuotes = true
-                    try append("\"")
+                    try append(0x22)
                 } else if !fieldStarted {
                     inQuotes = true
                     fieldStarted = true
                 } else {
                     throw CSVSyntaxError(line: line, reason: "quote_inside_unquoted_field")
                 }
-            case ",":
+            case 0x2C:
                 endField()
-            case "\n", "\r":
+            case 0x0A, 0x0D:
                 endField()
                 out.append(CSVRecord(line: recordLine, fields: fields))
                 fields = []
+                fields.reserveCapacity(out.last!.fields.count)
                 line += 1
                 recordLine = line
-                if ch == "\r" { pendingCR = true }
+                if b == 0x0D { pendingCR = true }
             default:
                 if quoteJustClosed {
                     throw CSVSyntaxError(line: line, reason: "text_after_closing_quote")
                 }
                 fieldStarted = true
-                try append(ch)
+                try append(b)
             }
         }
         if final {
@@ -95,16 +110,20 @@ public struct CSVParser: Sendable {
         return out
     }
 
-    private mutating func append(_ ch: Unicode.Scalar) throws {
-        field.unicodeScalars.append(ch)
-        if field.unicodeScalars.count > maxFieldLength {
-            throw CSVSyntaxError(line: recordLine, reason: "field_too_long")
+    @inline(__always)
+    private mutating func append(_ b: UInt8) throws {
+        field.append(b)
+        // Lengths count characters (scalars), not bytes: a continuation byte starts none.
+        if b & 0xC0 != 0x80 {
+            fieldScalars += 1
+            if fieldScalars > maxFieldLength { throw CSVSyntaxError(line: recordLine, reason: "field_too_long") }
         }
     }
 
     private mutating func endField() {
-        fields.append(field)
-        field = ""
+        fields.append(String(decoding: field, as: UTF8.self))
+        field.removeAll(keepingCapacity: true)
+        fieldScalars = 0
         fieldStarted = false
         quoteJustClosed = false
     }

@@ -66,9 +66,9 @@ struct AssignmentService {
             try await db.transaction { db in
                 let sql = db as! any SQLDatabase
                 try await sql.raw("DELETE FROM assignment_drafts WHERE stage_id = \(bind: stage.id!)").run()
-                try await EnterpriseService.insert(into: "assignment_drafts",
-                                                   columns: ["id", "stage_id", "enterprise_id", "cadre_id", "unit_id", "distance_m", "reason"],
-                                                   rows: rows, on: sql)
+                try await BulkInsert.rows(into: "assignment_drafts",
+                                          columns: ["id", "stage_id", "enterprise_id", "cadre_id", "unit_id", "distance_m", "reason"],
+                                          rows, on: db)
                 try await AuditLog.record(db, by: principal, action: "assignment.solve", subjectType: "stage", subjectID: stage.id!.uuidString,
                                           after: ["placed": "\(placed)", "unplaced": "\(instance.enterprises.count - placed)",
                                                   "metres": "\(metres)"])

@@ -101,8 +101,8 @@ struct CampaignService {
                 let rows: [[any Encodable & Sendable]] = quotas.sorted { $0.key < $1.key }.compactMap { code, f in
                     unitID[code].map { [UUID(), stage.id!, $0, f.enterprises, f.workers, f.questionnaires, f.problems] }
                 }
-                try await EnterpriseService.insert(into: "quotas", columns: ["id", "stage_id", "unit_id", "enterprises", "workers", "questionnaires", "problems"],
-                                                   rows: rows, on: db as! any SQLDatabase)
+                try await BulkInsert.rows(into: "quotas", columns: ["id", "stage_id", "unit_id", "enterprises", "workers", "questionnaires", "problems"],
+                                          rows, on: db)
             }
             try await AuditLog.record(db, by: principal, action: "campaign.create", subjectType: "campaign", subjectID: campaign.id!.uuidString,
                                       after: ["name": campaign.name])

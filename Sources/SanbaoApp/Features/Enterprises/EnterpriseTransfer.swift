@@ -4,23 +4,28 @@ import Foundation
 import SanbaoDomain
 import SQLKit
 
-/// Enterprise files in and out. New enterprises are written in multi-row inserts (a city
-/// list is tens of thousands of rows); changed ones one by one, each audited with what changed.
+/// Enterprise files in and out. A file is read, checked and written in batches inside one
+/// transaction, so a province's million-row list takes bounded memory and a file that turns
+/// out unreadable halfway leaves nothing behind. New enterprises go in multi-row inserts;
+/// changed ones one by one, each audited with what changed.
 extension EnterpriseService {
-    func importCSV(_ bytes: [UInt8], mode: ImportMode, allowLegacyCodes: Bool = false) async throws -> ImportOutcome {
-        try principal.require(.manageRegistry)
-        let (records, encoding, fileIssue) = ImportFile.records(bytes)
-        var summary = ImportSummary()
-        summary.encoding = encoding ?? ""
-        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+    static let importBatch = 5_000
 
-        let stored = try await Enterprise.query(on: db).all()
-        let byCode = Dictionary(uniqueKeysWithValues: stored.map { ($0.creditCode, $0) })
-        let cipher = app.fieldCipher
-        let plan = EnterpriseImportPlan(records: records, existing: { byCode[$0]?.maskedRecord }, allowLegacyCodes: allowLegacyCodes) { code, contact in
-            guard let e = byCode[code] else { return false }
-            // A masked export read back in leaves the stored contact as it is.
-            return contact == e.contactMasked || (contact.isEmpty ? e.contactDigest == nil : cipher.digest(contact) == e.contactDigest)
+    func importCSV(_ bytes: [UInt8], mode: ImportMode, allowLegacyCodes: Bool = false) async throws -> ImportOutcome {
+        try await importFile(.bytes(bytes), mode: mode, allowLegacyCodes: allowLegacyCodes)
+    }
+
+    /// - Parameters:
+    ///   - batchSize, pieceSize: rows checked and written at a time, and bytes read at a time
+    ///     (tests make them small to cross batch and piece boundaries with a small file).
+    func importFile(_ source: ImportSource, mode: ImportMode, allowLegacyCodes: Bool = false,
+                    batchSize: Int = importBatch, pieceSize: Int = RecordBatches.pieceSize) async throws -> ImportOutcome {
+        try principal.require(.manageRegistry)
+        let run = Run(plan: EnterpriseImportPlan(allowLegacyCodes: allowLegacyCodes))
+        do { run.batches = try RecordBatches(source, pieceSize: pieceSize) } catch let e as UnreadableFile {
+            run.plan.refuse(e.issue)
+            run.encoding = "XLSX"
+            return run.outcome(writing: false)
         }
 
         // Coverage and scope: each enterprise goes to the most specific covering units; a unit
@@ -32,91 +37,200 @@ extension EnterpriseService {
             .init(code: $0.code, parentCode: $0.$parent.id.flatMap { unitByID[$0]?.code },
                   jurisdiction: Jurisdiction(territory: $0.territory, sectors: $0.sectors))
         })
-        var issues = plan.issues
-        var rows: [(row: EnterpriseImportPlan.Row, units: [OrgUnit])] = []
-        for row in plan.rows {
-            let covering = coverage.covering(divisionCode: row.record.divisionCode, industry: row.record.industry).compactMap { unitByCode[$0] }
-            if !scope.isEverything && !covering.contains(where: scope.contains) {
-                issues.append(ImportIssue(row: row.line, column: "division_code", value: row.record.divisionCode, reason: .outsideScope))
-                continue
-            }
-            rows.append((row, covering))
-        }
-        issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
-        summary = ImportSummary(actions: rows.map(\.row.action), issues: issues).with(encoding: summary.encoding)
-        let outcome = ImportOutcome(summary: summary, issues: issues)
-        if TableHeader.isFatal(issues) { return outcome.nothingWritten() }
-        if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
-
+        let cipher = app.fieldCipher
         let now = Date()
-        let accepted = rows
-        let fileDigest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
-        try await db.transaction { db in
-            let sql = db as! any SQLDatabase
-            var newEnterprises: [[any Encodable & Sendable]] = []
-            var newLinks: [[any Encodable & Sendable]] = []
-            var created = 0
-            for (row, covering) in accepted where row.action != .unchanged {
-                let r = row.record
-                let old = byCode[r.creditCode]
-                let keepContact = old.map { r.contact == $0.contactMasked } ?? false
-                let contactCipher: String? = keepContact ? old?.contactCipher : (r.contact.isEmpty ? nil : try cipher.seal(r.contact))
-                let contactDigest: String? = keepContact ? old?.contactDigest : (r.contact.isEmpty ? nil : cipher.digest(r.contact))
-                let contactMasked = keepContact ? old!.contactMasked : ContactMask.mask(r.contact)
-                var after = Self.auditFields(r)
-                after["contact"] = contactMasked
-                if let old {
-                    try await sql.raw("""
-                        UPDATE enterprises SET name = \(bind: r.name), name_key = \(bind: EnterpriseName.key(r.name)),
-                        aliases = \(bind: r.aliases.joined(separator: ";")), address = \(bind: r.address),
-                        address_key = \(bind: EnterpriseName.addressKey(r.address)),
-                        division_code = \(bind: r.divisionCode), industry_code = \(bind: r.industry.description),
-                        size_class = \(bind: r.sizeClass.rawValue), above_scale = \(bind: r.aboveScale), employees = \(bind: r.employees),
-                        migrant_workers = \(bind: r.migrantWorkers), union_established = \(bind: r.unionEstablished),
-                        legal_rep = \(bind: r.legalRep), contact_cipher = \(bind: contactCipher), contact_masked = \(bind: contactMasked),
-                        contact_digest = \(bind: contactDigest), lat = \(bind: r.lat), lon = \(bind: r.lon),
-                        tags = \(bind: r.tags.joined(separator: ";")), updated_at = \(bind: now) WHERE id = \(bind: old.id!)
-                        """).run()
-                    try await sql.raw("DELETE FROM enterprise_units WHERE enterprise_id = \(bind: old.id!)").run()
-                    for unit in covering { newLinks.append([UUID(), old.id!, unit.id!]) }
-                    try await AuditLog.record(db, by: principal, action: "enterprise.import_update", subjectType: "enterprise",
-                                              subjectID: r.creditCode, before: Self.auditFields(old.maskedRecord), after: after)
-                } else {
-                    let id = UUID()
-                    newEnterprises.append([id, r.creditCode, r.name, EnterpriseName.key(r.name), r.aliases.joined(separator: ";"),
-                                           r.address, EnterpriseName.addressKey(r.address), r.divisionCode, r.industry.description, r.sizeClass.rawValue, r.aboveScale,
-                                           r.employees, r.migrantWorkers, r.unionEstablished, r.legalRep, contactCipher,
-                                           contactMasked, contactDigest, r.lat, r.lon, r.tags.joined(separator: ";"), now, now])
-                    for unit in covering { newLinks.append([UUID(), id, unit.id!]) }
-                    created += 1
+        do {
+            try await db.transaction { db in
+                try await Self.withBulkSettings(on: db as! any SQLDatabase) {
+                    // Reading and checking the next batch overlaps with writing the last one.
+                    var writing: Task<Int, any Error>?
+                    do {
+                        var ids = TimeOrderedID()
+                        while let records = try run.batches!.next(batchSize) {
+                            run.encoding = run.batches!.encoding ?? ""
+                            var parsed = run.plan.read(records)
+                            if run.plan.isUnreadable { throw Stop.unreadable }
+                            var covering: [String: [OrgUnit]] = [:]
+                            parsed.removeAll { row in
+                                let units = coverage.covering(divisionCode: row.record.divisionCode, industry: row.record.industry).compactMap { unitByCode[$0] }
+                                if !scope.isEverything && !units.contains(where: scope.contains) {
+                                    run.plan.refuse(ImportIssue(row: row.line, column: "division_code", value: row.record.divisionCode, reason: .outsideScope))
+                                    return true
+                                }
+                                covering[row.record.creditCode] = units
+                                return false
+                            }
+                            // New rows are made ready while the last batch is still being written
+                            // (skipped while a re-import finds everything already there).
+                            let ready = run.expectNew ? try prepareInserts(parsed, covering: covering, ids: &ids, now: now, on: db) : [:]
+                            // The last batch must be in before this one is compared with what is stored.
+                            if let last = writing {
+                                let created = try await last.value
+                                run.created += created
+                                run.expectNew = created > 0
+                            }
+                            writing = nil
+                            let stored = try await Enterprise.query(on: db).filter(\.$creditCode ~~ parsed.map(\.record.creditCode)).all()
+                            let byCode = Dictionary(stored.map { ($0.creditCode, $0) }, uniquingKeysWith: { a, _ in a })
+                            let rows = run.plan.decide(parsed, existing: { byCode[$0]?.maskedRecord }) { code, contact in
+                                guard let e = byCode[code] else { return false }
+                                // A masked export read back in leaves the stored contact as it is.
+                                return contact == e.contactMasked || (contact.isEmpty ? e.contactDigest == nil : cipher.digest(contact) == e.contactDigest)
+                            }
+                            // With all-or-nothing, a refused row means nothing will be kept: read on
+                            // for the report, write no more.
+                            if mode == .allOrNothing && run.plan.refusedAny { continue }
+                            var inserts: [Insertion] = []
+                            for row in rows where row.action == .create {
+                                inserts.append(try ready[row.record.creditCode]
+                                    ?? prepareInserts([(row.line, row.record)], covering: covering, ids: &ids, now: now, on: db)[row.record.creditCode]!)
+                            }
+                            let updates = rows.filter { $0.action == .update }
+                            let units = covering
+                            writing = Task {
+                                try await update(updates, covering: units, stored: byCode, now: now, on: db)
+                                try await insert(inserts, on: db)
+                                return inserts.count
+                            }
+                        }
+                        if let last = writing { run.created += try await last.value }
+                    } catch {
+                        _ = try? await writing?.value
+                        throw error
+                    }
+                }
+                run.plan.finish()
+                run.encoding = run.batches!.encoding ?? run.encoding
+                if run.plan.isUnreadable { throw Stop.unreadable }
+                if mode == .allOrNothing && run.plan.refusedAny { throw Stop.rolledBack }
+                // New records are one event for the whole file (a city list has tens of thousands);
+                // each changed record has its own, with what changed.
+                if run.created > 0 {
+                    try await AuditLog.record(db, by: principal, action: "enterprise.import_create", subjectType: "enterprise_file",
+                                              subjectID: run.batches!.digest, after: ["created": "\(run.created)"])
                 }
             }
-            try await Self.insert(into: "enterprises", columns: ["id", "credit_code", "name", "name_key", "aliases", "address",
-                "address_key", "division_code", "industry_code", "size_class", "above_scale", "employees", "migrant_workers", "union_established",
-                "legal_rep", "contact_cipher", "contact_masked", "contact_digest", "lat", "lon", "tags", "created_at", "updated_at"],
-                rows: newEnterprises, on: sql)
-            try await Self.insert(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], rows: newLinks, on: sql)
-            // New records are one event for the whole file (a city list has tens of thousands);
-            // each changed record has its own, with what changed.
-            if created > 0 {
-                try await AuditLog.record(db, by: principal, action: "enterprise.import_create", subjectType: "enterprise_file",
-                                          subjectID: fileDigest, after: ["created": "\(created)"])
-            }
+        } catch let e as UnreadableFile {
+            run.plan.refuse(e.issue)
+            run.encoding = run.batches?.encoding ?? run.encoding
+            return run.outcome(writing: false)
+        } catch Stop.unreadable {
+            return run.outcome(writing: false)
+        } catch Stop.rolledBack {
+            return run.outcome(writing: false, rolledBack: true)
         }
-        return outcome
+        return run.outcome(writing: true)
     }
 
-    /// Multi-row INSERTs, in chunks that stay under SQLite's and PostgreSQL's bind limits.
-    static func insert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], on sql: any SQLDatabase) async throws {
-        let perStatement = max(1, 30_000 / columns.count)
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start..<min(start + perStatement, rows.count)]
-            var insert = sql.insert(into: table).columns(columns)
-            for row in chunk { insert = insert.values(row) }
-            try await insert.run()
-            start += perStatement
+    /// One import's state as it reads on; the transaction's closure runs it step by step,
+    /// never two steps at once.
+    private final class Run: @unchecked Sendable {
+        var plan: EnterpriseImportPlan
+        var batches: RecordBatches?
+        var encoding = ""
+        var created = 0
+        /// Whether the next batch is likely to hold new enterprises (it is until one has none).
+        var expectNew = true
+
+        init(plan: EnterpriseImportPlan) { self.plan = plan }
+
+        func outcome(writing: Bool, rolledBack: Bool = false) -> ImportOutcome {
+            let issues = plan.issues.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+            let result = ImportOutcome(summary: plan.summary.with(encoding: encoding), issues: issues)
+            return writing ? result : result.nothingWritten(rolledBack: rolledBack)
         }
+    }
+
+    private enum Stop: Error { case unreadable, rolledBack }
+
+    /// A new enterprise and its links to the covering units, ready to insert.
+    private struct Insertion: Sendable {
+        var enterprise: BulkInsert.Row
+        var links: [BulkInsert.Row]
+    }
+
+    private func prepareInserts(_ parsed: [(line: Int, record: EnterpriseRecord)], covering: [String: [OrgUnit]],
+                                ids: inout TimeOrderedID, now: Date, on db: any Database) throws -> [String: Insertion] {
+        let cipher = app.fieldCipher
+        var out: [String: Insertion] = [:]
+        out.reserveCapacity(parsed.count)
+        for (_, r) in parsed {
+            let id = ids.next(now: now)
+            let enterprise = try BulkInsert.Row([
+                id, r.creditCode, r.name, EnterpriseName.key(r.name), r.aliases.joined(separator: ";"), r.address,
+                EnterpriseName.addressKey(r.address), r.divisionCode, r.industry.description, r.sizeClass.rawValue, r.aboveScale,
+                r.employees, r.migrantWorkers, r.unionEstablished, r.legalRep, r.contact.isEmpty ? nil : try cipher.seal(r.contact),
+                ContactMask.mask(r.contact), r.contact.isEmpty ? nil : cipher.digest(r.contact), r.lat, r.lon,
+                r.tags.joined(separator: ";"), now, now], for: db)
+            let links = try (covering[r.creditCode] ?? []).map { try BulkInsert.Row([ids.next(now: now), id, $0.id!], for: db) }
+            out[r.creditCode] = Insertion(enterprise: enterprise, links: links)
+        }
+        return out
+    }
+
+    private func insert(_ inserts: [Insertion], on db: any Database) async throws {
+        try await BulkInsert.rows(into: "enterprises", columns: ["id", "credit_code", "name", "name_key", "aliases", "address",
+            "address_key", "division_code", "industry_code", "size_class", "above_scale", "employees", "migrant_workers", "union_established",
+            "legal_rep", "contact_cipher", "contact_masked", "contact_digest", "lat", "lon", "tags", "created_at", "updated_at"],
+            inserts.map(\.enterprise), on: db)
+        try await BulkInsert.rows(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], inserts.flatMap(\.links), on: db)
+    }
+
+    /// Changed enterprises one by one, each audited with what changed.
+    private func update(_ rows: [EnterpriseImportPlan.Row], covering: [String: [OrgUnit]], stored byCode: [String: Enterprise],
+                        now: Date, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let cipher = app.fieldCipher
+        for row in rows {
+            let r = row.record
+            let old = byCode[r.creditCode]!
+            let keepContact = r.contact == old.contactMasked
+            let contactCipher: String? = keepContact ? old.contactCipher : (r.contact.isEmpty ? nil : try cipher.seal(r.contact))
+            let contactDigest: String? = keepContact ? old.contactDigest : (r.contact.isEmpty ? nil : cipher.digest(r.contact))
+            let contactMasked = keepContact ? old.contactMasked : ContactMask.mask(r.contact)
+            var after = Self.auditFields(r)
+            after["contact"] = contactMasked
+            try await sql.raw("""
+                UPDATE enterprises SET name = \(bind: r.name), name_key = \(bind: EnterpriseName.key(r.name)),
+                aliases = \(bind: r.aliases.joined(separator: ";")), address = \(bind: r.address),
+                address_key = \(bind: EnterpriseName.addressKey(r.address)),
+                division_code = \(bind: r.divisionCode), industry_code = \(bind: r.industry.description),
+                size_class = \(bind: r.sizeClass.rawValue), above_scale = \(bind: r.aboveScale), employees = \(bind: r.employees),
+                migrant_workers = \(bind: r.migrantWorkers), union_established = \(bind: r.unionEstablished),
+                legal_rep = \(bind: r.legalRep), contact_cipher = \(bind: contactCipher), contact_masked = \(bind: contactMasked),
+                contact_digest = \(bind: contactDigest), lat = \(bind: r.lat), lon = \(bind: r.lon),
+                tags = \(bind: r.tags.joined(separator: ";")), updated_at = \(bind: now) WHERE id = \(bind: old.id!)
+                """).run()
+            try await sql.raw("DELETE FROM enterprise_units WHERE enterprise_id = \(bind: old.id!)").run()
+            let links: [[any Encodable & Sendable]] = (covering[r.creditCode] ?? []).map { [UUID(), old.id!, $0.id!] }
+            try await BulkInsert.rows(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], links, on: db)
+            try await AuditLog.record(db, by: principal, action: "enterprise.import_update", subjectType: "enterprise",
+                                      subjectID: r.creditCode, before: Self.auditFields(old.maskedRecord), after: after)
+        }
+    }
+
+    /// SQLite keeps 2 MB of pages per connection by default, and each multi-row insert that
+    /// could fail halfway opens a statement journal in a temporary file; a large import inserts
+    /// into half a dozen indexes, and with that little cache each insert reads and spills
+    /// pages. The import's connection gets 160 MB of cache and journals in memory while `body` runs.
+    static func withBulkSettings(on sql: any SQLDatabase, _ body: () async throws -> Void) async throws {
+        guard sql.dialect.name == "sqlite" else { return try await body() }
+        struct Size: Decodable { var cache_size: Int }
+        struct Store: Decodable { var temp_store: Int }
+        let cache = try await sql.raw("PRAGMA cache_size").first(decoding: Size.self)?.cache_size ?? -2000
+        let store = try await sql.raw("PRAGMA temp_store").first(decoding: Store.self)?.temp_store ?? 0
+        try await sql.raw("PRAGMA cache_size = -163840").run()
+        try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        func restore() async throws {
+            try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(cache))").run()
+            try await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(store))").run()
+            try await sql.raw("PRAGMA shrink_memory").run()
+        }
+        do { try await body() } catch {
+            try? await restore()
+            throw error
+        }
+        try await restore()
     }
 
     /// Enterprises in scope, as a file that re-imports unchanged. Contacts are masked unless

@@ -74,9 +74,9 @@ extension WorkerService {
                     created += 1
                 }
             }
-            try await EnterpriseService.insert(into: "workers", columns: ["id", "name", "id_cipher", "id_masked", "id_digest",
+            try await BulkInsert.rows(into: "workers", columns: ["id", "name", "id_cipher", "id_masked", "id_digest",
                 "phone_cipher", "phone_masked", "phone_digest", "gender", "birth_year", "enterprise_id", "job", "migrant",
-                "household_cipher", "private_digest", "hardship", "created_at", "updated_at"], rows: inserts, on: sql)
+                "household_cipher", "private_digest", "hardship", "created_at", "updated_at"], inserts, on: db)
             if created > 0 {
                 try await AuditLog.record(db, by: principal, action: "worker.import_create", subjectType: "worker_file",
                                           subjectID: fileDigest, after: ["created": "\(created)"])
