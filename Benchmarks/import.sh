@@ -41,4 +41,7 @@ if [ -n "${SANBAO_BENCH_POSTGRES_URL:-}" ]; then
   "$BIN" demo >/dev/null 2>&1 || true
   read -r t_pg m_pg < <(measure "$BIN" import enterprises "$WORK/enterprises.csv")
   printf '%-52s %10s %12s\n' "sanbao import enterprises → PostgreSQL" "$t_pg" "$m_pg"
+  echo "import said: $(grep -v '^\[' "$WORK/out.txt" | head -1)"
+  read -r t_pgx m_pgx < <(measure "$BIN" export enterprises -o "$WORK/export-pg.csv")
+  printf '%-52s %10s %12s\n' "sanbao export enterprises ($(($(wc -l < "$WORK/export-pg.csv") - 1)) rows) ← PostgreSQL" "$t_pgx" "$m_pgx"
 fi

@@ -73,4 +73,23 @@ import ZIPFoundation
             #expect(again.summary.encoding == "XLSX" && again.summary.unchanged == 2 && again.issues.isEmpty)
         }
     }
+
+    @Test(arguments: TestDatabase.all) func aStreamedCSVExportOfEnterprisesReimportsUnchanged(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var page = TestClient(app)
+            try await page.signIn("office")
+            let res = try await page.send(.GET, "/export/enterprises.csv")
+            #expect(res.status == .ok && res.headers.contentType?.description.contains("text/csv") == true)
+            let bytes = Array(res.body.readableBytesView)
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]) && res.body.string.contains("合肥华源机械有限公司"))
+            #expect(!res.body.string.contains("13955556666"), "contacts masked")
+            let again = try await EnterpriseService(app: app, db: app.db, principal: .system("t")).importCSV(bytes, mode: .validRows)
+            #expect(again.summary.encoding == "UTF-8 (BOM)" && again.summary.unchanged == 2 && again.issues.isEmpty)
+            // Clear values need the right to see them, and are refused before anything is sent.
+            var viewer = TestClient(app)
+            try await viewer.signIn("viewerA")
+            #expect(try await viewer.send(.GET, "/export/enterprises.csv?clear=1").status == .forbidden)
+        }
+    }
 }

@@ -57,6 +57,26 @@ import Testing
         #expect(DemoCity(seed: 1).cadresCSV != DemoCity(seed: 2).cadresCSV)
     }
 
+    @Test func theProvinceHasFiftyThousandCadresAndImportableEnterprises() throws {
+        let province = DemoProvince()
+        #expect((49_000...51_000).contains(province.cadres.count))
+        #expect(province.units.filter { $0.kind == .cityFederation }.count == 17)
+        #expect(Set(province.signIns.flatMap(\.roles)) == Set(Role.allCases))
+        let units = OrgUnitImportPlan(records: try CSVParser.records(in: province.unitsCSV), existing: [:], scopeRoot: nil)
+        #expect(units.issues.isEmpty && units.rows.count == province.units.count)
+        let capacity = province.cadres.reduce(0) { $0 + $1.capacity }
+        #expect(capacity > DemoProvince.enterpriseCount, "the cadres can take every enterprise")
+
+        var text = ""
+        let sample = province.writeEnterprises(count: 5_000) { text += $0 }
+        var plan = EnterpriseImportPlan()
+        let rows = plan.decide(plan.read(try CSVParser.records(in: text)), existing: { _ in nil })
+        #expect(plan.issues.isEmpty && rows.count == 5_000 && !sample.isEmpty)
+        let towns = Set(province.units.filter { $0.kind == .town || $0.kind == .street }.map(\.code))
+        #expect(rows.allSatisfy { towns.contains($0.record.divisionCode) })
+        #expect(Set(rows.map { String($0.record.name.prefix(2)) }).count > 10, "names begin with their own city")
+    }
+
     @Test func theCityHasTheShapeTheCampaignNeeds() throws {
         let city = DemoCity()
         #expect(city.units.filter { $0.kind == .district || $0.kind == .county }.count == 12)

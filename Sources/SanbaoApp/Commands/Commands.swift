@@ -76,20 +76,35 @@ struct ServeCommand: AsyncCommand {
 
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "seed", help: "Seed for the demo city (default \(DemoCity.defaultSeed)).")
+        @Option(name: "seed", help: "Seed for the demo data (the same seed gives the same city).")
         var seed: UInt64?
+        @Option(name: "scale", help: "city (default: 443 units, 1,052 cadres, 10,000 enterprises) or province (for benchmarks: about 5,000 units, 50,000 cadres, 1,000,000 enterprises).")
+        var scale: String?
     }
 
-    var help: String { "Load the demo city (units, cadres, one sign-in per role) into an empty database." }
+    var help: String { "Load the demo city (units, cadres, enterprises, workers, a campaign, one sign-in per role) into an empty database." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        guard let scale = DemoLoader.Scale(rawValue: signature.scale ?? "city") else {
+            context.console.error("--scale is city or province, not \(signature.scale ?? "").")
+            throw ExitCode(2)
+        }
         guard try await DemoLoader.isEmpty(app) else {
             context.console.error("The database already holds org units; the demo loads only into an empty one.")
             throw ExitCode(1)
         }
-        let loaded = try await DemoLoader.load(app, seed: signature.seed ?? DemoCity.defaultSeed)
-        context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers.")
+        let loaded: DemoLoader.Loaded
+        switch scale {
+        case .city:
+            loaded = try await DemoLoader.load(app, seed: signature.seed ?? DemoCity.defaultSeed)
+        case .province:
+            let start = Date()
+            loaded = try await DemoLoader.loadProvince(app, seed: signature.seed ?? DemoProvince.defaultSeed) { step in
+                context.console.print(String(format: "%6.1f s  ", Date().timeIntervalSince(start)) + step)
+            }
+        }
+        context.console.print("Demo \(scale == .city ? "city" : "province"): \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers.")
         context.console.print(DemoLoader.describe(loaded.signIns))
     }
 }

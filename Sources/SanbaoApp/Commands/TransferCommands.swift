@@ -94,16 +94,36 @@ struct ExportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let rows = try await kind.exportRows(app: app, principal: Commands.principal, clear: signature.clear)
-        guard let path = signature.output else {
-            FileHandle.standardOutput.write(Data(CSVWriter.document(rows).utf8))
+        let format = signature.output.map(TableFormat.init(fileName:)) ?? .csv
+        if format == .xlsx, let path = signature.output {
+            // A workbook is a zip whose directory comes last: it is made whole.
+            let rows = try await kind.exportRows(app: app, principal: Commands.principal, clear: signature.clear)
+            guard FileManager.default.createFile(atPath: path, contents: try format.render(rows, bom: false)) else {
+                context.console.error("Cannot write \(path).")
+                throw ExitCode(2)
+            }
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: try TableFormat(fileName: path).render(rows, bom: false)) else {
-            context.console.error("Cannot write \(path).")
-            throw ExitCode(2)
+        let out: FileHandle
+        if let path = signature.output {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                context.console.error("Cannot write \(path).")
+                throw ExitCode(2)
+            }
+            out = handle
+        } else {
+            out = FileHandle.standardOutput
         }
+        try await kind.exportPages(app: app, principal: Commands.principal, clear: signature.clear) { page in
+            try out.write(contentsOf: Data(CSVWriter.document(page).utf8))
+        }
+        if signature.output != nil { try out.close() }
     }
+}
+
+/// Rows gathered from pages, for the exports that are made whole (XLSX, the small lists).
+final class RowCollector: @unchecked Sendable {
+    var rows: [[String]] = []
 }
 
 extension TransferKind {
@@ -118,7 +138,17 @@ extension TransferKind {
         }
     }
 
-    /// The one export path the CLI and the download pages share.
+    /// The one export path the CLI and the download pages share, a page of rows at a time
+    /// (the header first). Enterprises come in pages of 5,000; the other lists are small and
+    /// come in one.
+    func exportPages(app: Application, principal: Principal, clear: Bool, filter: EnterpriseService.Filter = .init(),
+                     _ sink: @Sendable ([[String]]) async throws -> Void) async throws {
+        if self == .enterprises {
+            return try await EnterpriseService(app: app, db: app.db, principal: principal).exportPages(filter: filter, clearContacts: clear, sink)
+        }
+        try await sink(try await exportRows(app: app, principal: principal, clear: clear))
+    }
+
     func exportRows(app: Application, principal: Principal, clear: Bool, filter: EnterpriseService.Filter = .init()) async throws -> [[String]] {
         switch self {
         case .orgUnits: try await OrgUnitService(db: app.db, principal: principal).exportRows()

@@ -28,11 +28,13 @@ public struct DemoCampaign: Sendable {
     public init() {}
 
     /// Quotas of the visiting stage by unit code.
-    public func quotas(for city: DemoCity) -> [String: QuotaFigures] {
+    public func quotas(for city: DemoCity) -> [String: QuotaFigures] { quotas(units: city.units, cadres: city.cadres) }
+
+    public func quotas(units: [OrgUnitRecord], cadres: [CadreRecord]) -> [String: QuotaFigures] {
         var own: [String: Int] = [:]
-        for cadre in city.cadres { own[cadre.unitCode, default: 0] += cadre.capacity }
+        for cadre in cadres { own[cadre.unitCode, default: 0] += cadre.capacity }
         var children: [String: [String]] = [:]
-        for unit in city.units { if let p = unit.parentCode { children[p, default: []].append(unit.code) } }
+        for unit in units { if let p = unit.parentCode { children[p, default: []].append(unit.code) } }
         var result: [String: QuotaFigures] = [:]
         func enterprises(_ code: String) -> Int {
             let below = (children[code] ?? []).reduce(0) { $0 + enterprises($1) }
@@ -43,7 +45,7 @@ public struct DemoCampaign: Sendable {
             }
             return total
         }
-        for unit in city.units where unit.parentCode == nil { _ = enterprises(unit.code) }
+        for unit in units where unit.parentCode == nil { _ = enterprises(unit.code) }
         return result
     }
 }

@@ -20,55 +20,82 @@ enum DemoEnterprises {
     static let roads = ["长江西路", "望江路", "金寨路", "黄山路", "繁华大道", "紫云路", "合作化路", "徽州大道", "临泉路",
                         "阜阳路", "淮河路", "创新大道", "习友路", "天都路", "芙蓉路", "锦绣大道", "方兴大道"]
 
+    static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    static let totalWeight = industries.map(\.1).reduce(0, +)
+
+    /// The part of an enterprise that must be unique: where it is and what it is called.
+    struct Draft {
+        var place: OrgUnitRecord
+        var industry: (String, Int, [String], Bool)
+        var brand: String
+        var name: String
+        var city: String
+    }
+
+    /// Names begin with the city's short name ("合肥…有限公司"), as registered names do.
+    /// - Parameter longBrands: a third character in the brand, for a province's million
+    ///   names (two characters give about a million names in all, too few to draw from).
+    static func draft(places: [OrgUnitRecord], city: (OrgUnitRecord) -> String, longBrands: Bool = false,
+                      rng: inout SeededRandom) -> Draft {
+        let place = rng.pick(places)
+        var pick = rng.int(1...totalWeight)
+        let industry = industries.first { pick -= $0.1; return pick <= 0 }!
+        var brand = rng.pick(firstWords) + rng.pick(secondWords)
+        if longBrands { brand.append(rng.pick(DemoPlaces.givenChars)) }
+        let suffix = rng.int(0...3) == 0 ? "股份有限公司" : "有限公司"
+        let cityName = city(place)
+        return Draft(place: place, industry: industry, brand: brand, name: cityName + brand + rng.pick(industry.2) + suffix, city: cityName)
+    }
+
+    static func complete(_ d: Draft, rng: inout SeededRandom) -> EnterpriseRecord {
+        let roll = rng.int(1...100)
+        let size: EnterpriseRecord.SizeClass = roll <= 2 ? .large : roll <= 12 ? .medium : roll <= 40 ? .small : .micro
+        let employees = switch size {
+        case .large: rng.int(1_000...6_000)
+        case .medium: rng.int(300...999)
+        case .small: rng.int(20...299)
+        case .micro: rng.int(3...19)
+        }
+        let migrants = employees * rng.int(0...60) / 100
+        let body = "91" + String(d.place.code.prefix(6)) + String((0..<9).map { _ in rng.pick(alphabet) })
+        var tags: [String] = []
+        if d.industry.3 { tags.append("易受冲击行业") }
+        if rng.int(1...8) == 1 { tags.append("外向型") }
+        let mobile = "1" + String(rng.pick(Array("35789"))) + String(format: "%09d", rng.int(0...999_999_999))
+        return EnterpriseRecord(
+            creditCode: CreditCode.withCheck(body), name: d.name,
+            aliases: rng.int(1...10) == 1 ? [d.city + "市" + d.brand + rng.pick(d.industry.2) + "厂"] : [],
+            address: d.place.name.replacingOccurrences(of: "工会", with: "") + rng.pick(roads) + "\(rng.int(1...999))号",
+            divisionCode: d.place.code, industry: IndustryCode(parsing: d.industry.0)!, sizeClass: size,
+            aboveScale: size == .large || size == .medium || (size == .small && rng.int(1...3) == 1),
+            employees: employees, migrantWorkers: migrants, unionEstablished: size != .micro || rng.int(1...4) == 1,
+            legalRep: String(rng.pick(DemoPlaces.surnames)) + String(rng.pick(DemoPlaces.givenChars)) + String(rng.pick(DemoPlaces.givenChars)),
+            contact: mobile, lat: ((rng.jitter(d.place.lat ?? 31.8, by: 0.012)) * 1e6).rounded() / 1e6,
+            lon: ((rng.jitter(d.place.lon ?? 117.2, by: 0.012)) * 1e6).rounded() / 1e6, tags: tags)
+    }
+
+    /// The same enterprise registered twice, as merged lists deliver it: another code, the
+    /// name spelled another way, the same address. The duplicates page finds these.
+    static func twin(of e: EnterpriseRecord, city: String, rng: inout SeededRandom) -> EnterpriseRecord {
+        var twin = e
+        twin.creditCode = CreditCode.withCheck("92" + String(twin.divisionCode.prefix(6)) + String((0..<9).map { _ in rng.pick(alphabet) }))
+        twin.name = "安徽" + twin.name.dropFirst(city.count).replacingOccurrences(of: "有限公司", with: "有限责任公司")
+        twin.aliases = []
+        return twin
+    }
+
     static func make(units: [OrgUnitRecord], count: Int, rng: inout SeededRandom) -> [EnterpriseRecord] {
         let places = units.filter { $0.kind == .town || $0.kind == .street }
-        let totalWeight = industries.map(\.1).reduce(0, +)
-        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
         var usedNames: Set<String> = []
         var out: [EnterpriseRecord] = []
         out.reserveCapacity(count)
         let duplicates = min(15, count / 100)
         while out.count < count - duplicates {
-            let place = rng.pick(places)
-            var pick = rng.int(1...totalWeight)
-            let industry = industries.first { pick -= $0.1; return pick <= 0 }!
-            let brand = rng.pick(firstWords) + rng.pick(secondWords)
-            let suffix = rng.int(0...3) == 0 ? "股份有限公司" : "有限公司"
-            let name = "合肥" + brand + rng.pick(industry.2) + suffix
-            guard usedNames.insert(name).inserted else { continue }
-            let roll = rng.int(1...100)
-            let size: EnterpriseRecord.SizeClass = roll <= 2 ? .large : roll <= 12 ? .medium : roll <= 40 ? .small : .micro
-            let employees = switch size {
-            case .large: rng.int(1_000...6_000)
-            case .medium: rng.int(300...999)
-            case .small: rng.int(20...299)
-            case .micro: rng.int(3...19)
-            }
-            let migrants = employees * rng.int(0...60) / 100
-            let body = "91" + String(place.code.prefix(6)) + String((0..<9).map { _ in rng.pick(alphabet) })
-            var tags: [String] = []
-            if industry.3 { tags.append("易受冲击行业") }
-            if rng.int(1...8) == 1 { tags.append("外向型") }
-            let mobile = "1" + String(rng.pick(Array("35789"))) + String(format: "%09d", rng.int(0...999_999_999))
-            out.append(EnterpriseRecord(
-                creditCode: CreditCode.withCheck(body), name: name, aliases: rng.int(1...10) == 1 ? ["合肥市" + brand + rng.pick(industry.2) + "厂"] : [],
-                address: place.name.replacingOccurrences(of: "工会", with: "") + rng.pick(roads) + "\(rng.int(1...999))号",
-                divisionCode: place.code, industry: IndustryCode(parsing: industry.0)!, sizeClass: size,
-                aboveScale: size == .large || size == .medium || (size == .small && rng.int(1...3) == 1),
-                employees: employees, migrantWorkers: migrants, unionEstablished: size != .micro || rng.int(1...4) == 1,
-                legalRep: String(rng.pick(DemoPlaces.surnames)) + String(rng.pick(DemoPlaces.givenChars)) + String(rng.pick(DemoPlaces.givenChars)),
-                contact: mobile, lat: ((rng.jitter(place.lat ?? 31.8, by: 0.012)) * 1e6).rounded() / 1e6,
-                lon: ((rng.jitter(place.lon ?? 117.2, by: 0.012)) * 1e6).rounded() / 1e6, tags: tags))
+            let d = draft(places: places, city: { _ in "合肥" }, rng: &rng)
+            guard usedNames.insert(d.name).inserted else { continue }
+            out.append(complete(d, rng: &rng))
         }
-        // The same enterprise registered twice, as merged lists deliver it: another code, the
-        // name spelled another way, the same address. The duplicates page finds these.
-        for i in 0..<duplicates {
-            var twin = out[i * 37 % out.count]
-            twin.creditCode = CreditCode.withCheck("92" + String(twin.divisionCode.prefix(6)) + String((0..<9).map { _ in rng.pick(alphabet) }))
-            twin.name = twin.name.replacingOccurrences(of: "合肥", with: "安徽").replacingOccurrences(of: "有限公司", with: "有限责任公司")
-            twin.aliases = []
-            out.append(twin)
-        }
+        for i in 0..<duplicates { out.append(twin(of: out[i * 37 % out.count], city: "合肥", rng: &rng)) }
         return out
     }
 

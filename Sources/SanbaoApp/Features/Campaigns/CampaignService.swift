@@ -86,11 +86,11 @@ struct CampaignService {
     }
 
     /// The demo city's campaign, its stages and quotas that add up.
-    func createDemo(city: DemoCity) async throws -> Campaign {
+    func createDemo(units records: [OrgUnitRecord], cadres: [CadreRecord]) async throws -> Campaign {
         let plan = DemoCampaign()
         let units = try await OrgUnit.query(on: db).all()
         let unitID = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.id!) })
-        let quotas = plan.quotas(for: city)
+        let quotas = plan.quotas(units: records, cadres: cadres)
         return try await db.transaction { db in
             let campaign = Campaign(name: plan.name, startsOn: plan.startsOn, endsOn: plan.endsOn)
             try await campaign.create(on: db)

@@ -240,6 +240,15 @@ extension EnterpriseService {
     }
 
     func exportRows(filter: Filter = Filter(), clearContacts: Bool = false) async throws -> [[String]] {
+        let all = RowCollector()
+        try await exportPages(filter: filter, clearContacts: clearContacts) { all.rows += $0 }
+        return all.rows
+    }
+
+    /// The export a page at a time (the header first), so that a million rows go out in
+    /// constant memory: the command line writes each page to the file, a download streams it.
+    func exportPages(filter: Filter = Filter(), clearContacts: Bool = false,
+                     _ sink: @Sendable ([[String]]) async throws -> Void) async throws {
         if clearContacts { try principal.require(.revealPersonalData) }
         struct Stored: Decodable {
             var credit_code: String, name: String, aliases: String, address: String, division_code: String, industry_code: String
@@ -248,7 +257,8 @@ extension EnterpriseService {
         }
         let conditions = try await conditions(for: filter)
         let cipher = app.fieldCipher
-        var out = [EnterpriseRecord.header.columns.map(\.key)]
+        try await sink([EnterpriseRecord.header.columns.map(\.key)])
+        var count = 0
         // Keyset pages (code > last code): each page costs the same however deep the export is.
         var last = ""
         while true {
@@ -260,18 +270,18 @@ extension EnterpriseService {
                 ORDER BY e.credit_code LIMIT 5000
                 """).all(decoding: Stored.self)
             guard let tail = page.last else { break }
-            for e in page {
+            try await sink(try page.map { e in
                 let contact = clearContacts ? try e.contact_cipher.map(cipher.open) ?? "" : e.contact_masked
-                out.append([e.credit_code, e.name, e.aliases, e.address, e.division_code, e.industry_code, e.size_class,
-                            e.above_scale ? "yes" : "no", "\(e.employees)", "\(e.migrant_workers)", e.union_established ? "yes" : "no",
-                            e.legal_rep, contact, e.lat.map(Coordinates.format) ?? "", e.lon.map(Coordinates.format) ?? "", e.tags])
-            }
+                return [e.credit_code, e.name, e.aliases, e.address, e.division_code, e.industry_code, e.size_class,
+                        e.above_scale ? "yes" : "no", "\(e.employees)", "\(e.migrant_workers)", e.union_established ? "yes" : "no",
+                        e.legal_rep, contact, e.lat.map(Coordinates.format) ?? "", e.lon.map(Coordinates.format) ?? "", e.tags]
+            })
+            count += page.count
             last = tail.credit_code
         }
         if clearContacts {
             try await AuditLog.record(db, by: principal, action: "personal_data.export", subjectType: "enterprise", subjectID: "*",
-                                      after: ["field": "contact", "rows": "\(out.count - 1)"])
+                                      after: ["field": "contact", "rows": "\(count)"])
         }
-        return out
     }
 }
