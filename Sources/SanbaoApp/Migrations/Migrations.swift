@@ -16,5 +16,7 @@ enum Migrations {
         // v3: the campaign, its task decomposition table and the assignment
         CreateCampaigns(),
         CreateAssignments(),
+        // v4: visits and questionnaires
+        CreateQuestionnaires(),
     ]
 }
