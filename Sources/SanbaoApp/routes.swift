@@ -26,4 +26,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: EnterpriseAPI())
     try api.register(collection: WorkerAPI())
     try api.register(collection: AuditAPI())
+    try api.register(collection: VisitAPI())
 }

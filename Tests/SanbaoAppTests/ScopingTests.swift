@@ -75,6 +75,13 @@ import VaporTesting
         Case(route: "GET api/v1/users/:username", via: .api, path: "/api/v1/users/B001"),
         Case(route: "POST api/v1/users/:username/retire", via: .api, path: "/api/v1/users/B001/retire", json: "{}"),
         Case(route: "GET api/v1/audit-events", via: .api, path: "/api/v1/audit-events"),
+        Case(route: "GET api/v1/visits", via: .api, path: "/api/v1/visits", ownOnly: "the caller's own and subtree's visits; see VisitTests"),
+        Case(route: "POST api/v1/visits", via: .api, path: "/api/v1/visits", json: "{}"),
+        Case(route: "GET api/v1/visits/:id", via: .api, path: "/api/v1/visits/{visitB}"),
+        Case(route: "PUT api/v1/visits/:id", via: .api, path: "/api/v1/visits/{visitB}", json: "{}"),
+        Case(route: "POST api/v1/visits/:id/accept", via: .api, path: "/api/v1/visits/{visitB}/accept", json: #"{"revision": 1}"#),
+        Case(route: "POST api/v1/visits/:id/return", via: .api, path: "/api/v1/visits/{visitB}/return",
+             json: #"{"revision": 1, "comment": "越权"}"#),
         Case(route: "POST campaign/quotas", via: .page, path: "/campaign/quotas", form: ["stage": "1", "q.340102.enterprises": "999"]),
         Case(route: "GET campaign", via: .page, path: "/campaign", ownOnly: "lists only the caller's subtree; see AssignmentTests"),
         // The assignment decides between units: the campaign office's alone.
@@ -105,6 +112,12 @@ import VaporTesting
                 .createToken(userID: try await User.query(on: app.db).filter(\.$username == "adminB").first()!.requireID(),
                              name: "b", by: .system("test")).token.requireID()
             let workerB = try await Worker.query(on: app.db).filter(\.$name == "李工").first()!.id!.uuidString
+            var cadreB = TestClient(app, bearer: try await Fixture.token(app, "B001"))
+            let visitB = try await cadreB.send(.POST, "/api/v1/visits",
+                                               json: VisitTests.body().replacingOccurrences(of: Fixture.enterpriseA, with: Fixture.enterpriseB),
+                                               headers: ["Idempotency-Key": "phone-b001-scoping"])
+            #expect(visitB.status == .created, "\(visitB.body.string)")
+            let visitBID = try visitB.content.decode(VisitDTO.self).id.uuidString
             var page = TestClient(app)
             try await page.signIn("adminA")
             var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
@@ -113,6 +126,7 @@ import VaporTesting
                 let path = c.path.replacingOccurrences(of: "{tokenB}", with: tokenB.uuidString)
                     .replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB)
                     .replacingOccurrences(of: "{workerB}", with: workerB)
+                    .replacingOccurrences(of: "{visitB}", with: visitBID)
                 let form = c.form?.mapValues { $0.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB) }
                 let res: TestingHTTPResponse
                 switch c.via {
@@ -120,7 +134,7 @@ import VaporTesting
                     try await page.open("/")
                     res = try await page.send(form == nil ? .GET : .POST, path, form: form)
                 case .api:
-                    let method: HTTPMethod = c.route.hasPrefix("PATCH") ? .PATCH : (c.json == nil ? .GET : .POST)
+                    let method: HTTPMethod = c.route.hasPrefix("PATCH") ? .PATCH : c.route.hasPrefix("PUT") ? .PUT : (c.json == nil ? .GET : .POST)
                     res = try await api.send(method, path, json: c.json)
                 case .none:
                     continue

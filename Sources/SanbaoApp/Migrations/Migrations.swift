@@ -18,5 +18,6 @@ enum Migrations {
         CreateAssignments(),
         // v4: visits and questionnaires
         CreateQuestionnaires(),
+        CreateVisits(),
     ]
 }

@@ -54,6 +54,10 @@ public enum Permission: Sendable {
     /// Campaigns, the task decomposition table and the assignment: they decide between units,
     /// so only the campaign office.
     case manageAssignment
+    /// Recording visits: the cadres who make them.
+    case recordVisits
+    /// Accepting or returning a unit's visits: its admin.
+    case reviewVisits
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
@@ -61,6 +65,8 @@ public enum Permission: Sendable {
         case .manageUnits, .manageUsers, .importCadres, .manageRegistry, .revealPersonalData: return roles.contains(.unitAdmin)
         case .readAudit, .manageAssignment: return false
         case .revealWorkerData: return roles.contains(.assistance)
+        case .recordVisits: return roles.contains(.cadre)
+        case .reviewVisits: return roles.contains(.unitAdmin)
         }
     }
 }

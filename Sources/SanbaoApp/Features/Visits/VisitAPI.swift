@@ -1,0 +1,81 @@
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// `/api/v1/visits`: the phone's submissions and everyone's reads, scoped like the rest.
+struct VisitAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let visits = routes.grouped("visits")
+        visits.get(use: list)
+        visits.on(.POST, body: .collect(maxSize: "2mb"), use: submit)
+        visits.get(":id", use: show)
+        visits.on(.PUT, ":id", body: .collect(maxSize: "2mb"), use: resubmit)
+        visits.post(":id", "accept", use: accept)
+        visits.post(":id", "return", use: giveBack)
+    }
+
+    private func service(_ req: Request) throws -> VisitService {
+        VisitService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+    }
+
+    private func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError(.notFound, "error.not_found") }
+        return id
+    }
+
+    private func body(_ req: Request) -> [UInt8] { req.body.data.map { Array($0.readableBytesView) } ?? [] }
+
+    /// 201 with the new visit; 200 with the same visit when the Idempotency-Key was seen before.
+    func submit(req: Request) async throws -> Response {
+        try req.requirePrincipal().require(.recordVisits)
+        guard let key = req.headers.first(name: "Idempotency-Key") else {
+            throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.required")])
+        }
+        let s = try service(req)
+        let (visit, created) = try await s.submit(body: body(req), idempotencyKey: key)
+        return try await s.dto(visit).encodeResponse(status: created ? .created : .ok, for: req)
+    }
+
+    func list(req: Request) async throws -> Page<VisitRow> {
+        try await service(req).list(PageRequest(req), status: req.query["status"])
+    }
+
+    func show(req: Request) async throws -> VisitDTO {
+        let s = try service(req)
+        return try await s.dto(try await s.visit(try id(req)))
+    }
+
+    /// The corrected visit, with `If-Match: <revision>` (the revision it was corrected from).
+    func resubmit(req: Request) async throws -> VisitDTO {
+        let s = try service(req)
+        try s.principal.require(.recordVisits)
+        let id = try id(req)
+        _ = try await s.visit(id)    // someone else's visit is not found before the header is looked at
+        let visit = try await s.resubmit(id, body: body(req), revision: try revision(req.headers.first(name: .ifMatch)))
+        return try await s.dto(visit)
+    }
+
+    struct Review: Content {
+        var revision: Int
+        var comment: String?
+    }
+
+    func accept(req: Request) async throws -> VisitDTO {
+        let s = try service(req)
+        let review = try req.content.decode(Review.self)
+        return try await s.dto(try await s.review(try id(req), accept: true, comment: review.comment ?? "", revision: review.revision))
+    }
+
+    func giveBack(req: Request) async throws -> VisitDTO {
+        let s = try service(req)
+        let review = try req.content.decode(Review.self)
+        return try await s.dto(try await s.review(try id(req), accept: false, comment: review.comment ?? "", revision: review.revision))
+    }
+
+    private func revision(_ header: String?) throws -> Int {
+        guard let text = header?.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/")), let n = Int(text) else {
+            throw AppError.invalid([AppError.field("If-Match", "visit.reason.required")])
+        }
+        return n
+    }
+}

@@ -1,0 +1,95 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Reading visits, and the review: the cadre's unit admin accepts a submitted visit or returns
+/// it with a comment; the cadre corrects it and submits it again. Every change raises the
+/// visit's revision, and a change made against an older revision is refused as a conflict, so
+/// two people never silently overwrite each other.
+extension VisitService {
+    /// A visit the principal may see: their own, or one of a unit in their subtree.
+    func visit(_ id: UUID) async throws -> Visit {
+        guard let visit = try await Visit.query(on: db).filter(\.$id == id).with(\.$unit).first(),
+              visit.$cadre.id == principal.userID || scope.contains(visit.unit) else {
+            throw AppError(.notFound, "error.not_found")
+        }
+        return visit
+    }
+
+    func review(_ id: UUID, accept: Bool, comment: String, revision: Int) async throws -> Visit {
+        try principal.require(.reviewVisits)
+        let visit = try await visit(id)
+        guard scope.contains(visit.unit) else { throw AppError(.notFound, "error.not_found") }
+        guard visit.$cadre.id != principal.userID else { throw AppError(.forbidden, "visit.own_review") }
+        guard visit.revision == revision else { throw AppError(.conflict, "visit.conflict", ["\(visit.revision)"]) }
+        guard visit.status == Visit.Status.submitted.rawValue else { throw AppError(.conflict, "visit.not_awaiting_review") }
+        let note = comment.trimmed
+        if !accept && note.isEmpty { throw AppError.invalid([AppError.field("comment", "visit.reason.required")]) }
+        guard note.count <= 1_000 else { throw AppError.invalid([AppError.field("comment", "visit.reason.too_long")]) }
+        let before = visit.status
+        visit.status = (accept ? Visit.Status.accepted : .returned).rawValue
+        visit.reviewComment = accept ? "" : note
+        visit.revision += 1
+        try await db.transaction { db in
+            try await visit.update(on: db)
+            try await VisitEvent(visitID: visit.id!, by: principal, action: accept ? "accepted" : "returned", comment: note).create(on: db)
+            try await AuditLog.record(db, by: principal, action: accept ? "visit.accept" : "visit.return", subjectType: "visit",
+                                      subjectID: visit.id!.uuidString, before: ["status": before],
+                                      after: ["status": visit.status, "comment": note])
+        }
+        return visit
+    }
+
+    /// The cadre's corrected visit after it was returned: the whole submission again, which
+    /// replaces what was answered and found. Sent twice, the second finds it already done.
+    func resubmit(_ id: UUID, body: [UInt8], revision: Int) async throws -> Visit {
+        try principal.require(.recordVisits)
+        let visit = try await visit(id)
+        guard visit.$cadre.id == principal.userID else { throw AppError(.forbidden, "visit.not_yours") }
+        let digest = SHA256Digest.hex(body)
+        if visit.status == Visit.Status.submitted.rawValue && visit.requestDigest == digest { return visit }
+        guard visit.revision == revision else { throw AppError(.conflict, "visit.conflict", ["\(visit.revision)"]) }
+        guard visit.status == Visit.Status.returned.rawValue else { throw AppError(.conflict, "visit.not_returned") }
+        let submission: VisitSubmission
+        do { submission = try Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
+            throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
+        }
+        // The enterprise and task stay those of the first submission.
+        var sameTarget = submission
+        sameTarget.taskID = visit.taskID
+        let fixed = sameTarget
+        let versions = try await questionnaireVersions(for: fixed)
+        let (enterpriseAnswers, workerAnswers, found) = fixed.check(now: Date()) { versions["\($0) \($1)"]?.questionnaire }
+        let issues = found + (try await workerIssues(fixed, enterpriseID: visit.$enterprise.id))
+        guard issues.isEmpty else { throw AppError.invalid(issues.map { AppError.field($0.field, "visit.reason.\($0.reason)") }) }
+        visit.requestDigest = digest
+        visit.startedAt = fixed.startedAt
+        visit.finishedAt = fixed.finishedAt
+        visit.lat = fixed.location?.lat
+        visit.lon = fixed.location?.lon
+        visit.accuracyM = fixed.location?.accuracyM
+        visit.peopleMet = fixed.peopleMet.trimmed
+        visit.status = Visit.Status.submitted.rawValue
+        visit.revision += 1
+        let unitID = visit.$unit.id
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await visit.update(on: db)
+            try await sql.raw("DELETE FROM responses WHERE visit_id = \(bind: id)").run()
+            // Problems already taken up by the ledger stay; those only reported are replaced.
+            try await sql.raw("DELETE FROM problems WHERE visit_id = \(bind: id) AND status = 'reported'").run()
+            try await writeContent(of: fixed, visitID: id, enterpriseID: visit.$enterprise.id, unitID: unitID,
+                                   enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, on: db)
+            try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
+            try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
+                                      after: ["revision": "\(visit.revision)"])
+        }
+        return visit
+    }
+}
+
+enum SHA256Digest {
+    static func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+}

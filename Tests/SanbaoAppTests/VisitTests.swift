@@ -1,0 +1,151 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Testing
+import VaporTesting
+@testable import SanbaoApp
+
+@Suite struct VisitTests {
+    static let enterpriseAnswers = #"""
+        {"production": "mostly", "orders": "down", "financing_need": false, "headcount_change": "down",
+         "layoffs_planned": true, "layoffs_count": 12, "pay_cuts": false, "wage_arrears": true, "arrears_workers": 30,
+         "social_insurance_arrears": false, "restructuring": false, "hiring_need": false, "safety_issues": false,
+         "union_established": true, "collective_contract": true, "congress_held": true, "training_need": ["skills", "safety"]}
+        """#
+    static let workerAnswers = #"""
+        {"wages_on_time": false, "contract_signed": true, "social_insurance": true, "family_hardship": "migrant", "union_member": true}
+        """#
+
+    /// A visit as a phone sends it: ad hoc to 合肥华源机械 unless a task is named.
+    static func body(task: UUID? = nil, people: String = "王经理、两名职工", enterprise: String = enterpriseAnswers,
+                     worker: String = workerAnswers) -> String {
+        let target = task.map { #""task_id": "\#($0.uuidString)""# }
+            ?? #""enterprise": "\#(Fixture.enterpriseA)", "ad_hoc_reason": "职工来电反映欠薪""#
+        return #"""
+        {\#(target), "started_at": "2026-11-20T09:00:00Z", "finished_at": "2026-11-20T10:30:00Z",
+         "location": {"lat": 31.86, "lon": 117.25, "accuracy_m": 12}, "people_met": "\#(people)",
+         "enterprise_response": {"questionnaire": "enterprise", "version": 1, "answers": \#(enterprise)},
+         "worker_responses": [{"questionnaire": "worker", "version": 1, "answers": \#(worker)}],
+         "problems": [{"category": "wage_arrears", "description": "拖欠30名职工两个月工资", "severity": "high"}]}
+        """#
+    }
+
+    static func post(_ client: inout TestClient, key: String, _ json: String) async throws -> TestingHTTPResponse {
+        try await client.send(.POST, "/api/v1/visits", json: json, headers: ["Idempotency-Key": key])
+    }
+
+    static func count(_ app: Application, _ table: String) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        return try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)!.n
+    }
+
+    @Test(arguments: TestDatabase.all) func aRetriedSubmissionIsTheSameVisitNotASecond(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let first = try await Self.post(&cadre, key: "phone-a001-0001", Self.body())
+            #expect(first.status == .created, "\(first.body.string)")
+            let visit = try first.content.decode(VisitDTO.self)
+            #expect(visit.status == "submitted" && visit.revision == 1 && visit.problems.count == 1 && visit.responses.count == 2)
+            #expect(visit.responses[0].answers["layoffs_count"] == .number(12))
+
+            let again = try await Self.post(&cadre, key: "phone-a001-0001", Self.body())
+            let sameVisit = try again.content.decode(VisitDTO.self)
+            #expect(again.status == .ok && sameVisit.id == visit.id)
+            #expect(try await Self.count(app, "visits") == 1)
+            #expect(try await Self.count(app, "problems") == 1)
+            // Statistics rows: one per answer value (two training choices → two rows).
+            #expect(try await Self.count(app, "answers") == 18 + 5)
+
+            let reused = try await Self.post(&cadre, key: "phone-a001-0001", Self.body(people: "别人"))
+            #expect(reused.status == .conflict)
+            #expect(try await Self.count(app, "visits") == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func badAnswersAreNamedAndNothingIsWritten(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let bad = Self.body(people: "", enterprise: #"{"production": "booming", "layoffs_planned": true}"#)
+            let res = try await Self.post(&cadre, key: "phone-a001-0002", bad)
+            #expect(res.status == .unprocessableEntity)
+            for field in ["people_met", "enterprise_response.answers.production", "enterprise_response.answers.layoffs_count",
+                          "enterprise_response.answers.orders"] {
+                #expect(res.body.string.contains("\"\(field)\""), "\(field) in \(res.body.string)")
+            }
+            #expect(try await Self.count(app, "visits") == 0)
+            #expect(try await Self.count(app, "answers") == 0)
+            // Not a cadre, or an enterprise outside the cadre's part of the tree.
+            var admin = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            #expect(try await Self.post(&admin, key: "phone-admin-0001", Self.body()).status == .forbidden)
+            let outside = Self.body().replacingOccurrences(of: Fixture.enterpriseA, with: Fixture.enterpriseB)
+            #expect(try await Self.post(&cadre, key: "phone-a001-0003", outside).status == .unprocessableEntity)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func theAdminReturnsTheCadreCorrectsTheAdminAccepts(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            var admin = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            var sibling = TestClient(app, bearer: try await Fixture.token(app, "adminB"))
+            let visit = try (try await Self.post(&cadre, key: "phone-a001-0010", Self.body())).content.decode(VisitDTO.self)
+            let path = "/api/v1/visits/\(visit.id)"
+
+            #expect(try await sibling.send(.GET, path).status == .notFound)
+            #expect(try await sibling.send(.POST, path + "/accept", json: #"{"revision": 1}"#).status == .notFound)
+            #expect(try await cadre.send(.POST, path + "/accept", json: #"{"revision": 1}"#).status == .forbidden)
+            #expect(try await admin.send(.POST, path + "/return", json: #"{"revision": 1}"#).status == .unprocessableEntity,
+                    "a return needs a comment")
+            let returned = try await admin.send(.POST, path + "/return", json: #"{"revision": 1, "comment": "欠薪人数与问卷不一致"}"#)
+            let returnedVisit = try returned.content.decode(VisitDTO.self)
+            #expect(returned.status == .ok && returnedVisit.status == "returned")
+            #expect(try await admin.send(.POST, path + "/accept", json: #"{"revision": 1}"#).status == .conflict, "stale revision")
+
+            let fixed = Self.body(people: "王经理、三名职工")
+            let resubmitted = try await cadre.send(.PUT, path, json: fixed, headers: ["If-Match": "2"])
+            #expect(resubmitted.status == .ok, "\(resubmitted.body.string)")
+            #expect(try await cadre.send(.PUT, path, json: fixed, headers: ["If-Match": "2"]).status == .ok, "sent twice, done once")
+            #expect(try await Self.count(app, "problems") == 1)
+            #expect(try await Self.count(app, "responses") == 2)
+            let accepted = try await admin.send(.POST, path + "/accept", json: #"{"revision": 3}"#)
+            let done = try accepted.content.decode(VisitDTO.self)
+            #expect(done.status == "accepted" && done.people_met == "王经理、三名职工")
+            #expect(done.timeline.map(\.action) == ["submitted", "returned", "resubmitted", "accepted"])
+            #expect(done.timeline[1].comment == "欠薪人数与问卷不一致")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["visit.submit", "visit.return", "visit.resubmit", "visit.accept"]).count() == 4)
+
+            let list = try await admin.send(.GET, "/api/v1/visits?status=accepted")
+            #expect(list.body.string.contains(visit.id.uuidString))
+            let siblingList = try await sibling.send(.GET, "/api/v1/visits")
+            #expect(!siblingList.body.string.contains(visit.id.uuidString))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func aVisitFulfilsTheCadresOwnTaskOnly(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let stages = try StageSpec.parse("走访调研:2026-12-01:2027-02-28", campaignStarts: "2026-12-01", campaignEnds: "2027-05-31").get()
+            let campaign = try await CampaignService(db: app.db, principal: .system("t"))
+                .create(name: "测试行动", startsOn: "2026-12-01", endsOn: "2027-05-31", stages: stages)
+            let stage = try await Stage.query(on: app.db).filter(\.$campaign.$id == campaign.id!).first()!
+            let cadreA = try await Cadre.query(on: app.db).filter(\.$staffNo == "A001").first()!
+            let enterprise = try await Enterprise.query(on: app.db).filter(\.$creditCode == Fixture.enterpriseA).first()!
+            let unit = try await OrgUnit.query(on: app.db).filter(\.$code == "340104001").first()!
+            let task = UUID()
+            try await BulkInsert.rows(into: "visit_tasks", columns: ["id", "stage_id", "enterprise_id", "cadre_id", "unit_id", "distance_m",
+                                                                     "status", "published_at"],
+                                      [[task, stage.id!, enterprise.id!, cadreA.id!, unit.id!, 800, "open", Date()]], on: app.db)
+            var other = TestClient(app, bearer: try await Fixture.token(app, "B001"))
+            #expect(try await Self.post(&other, key: "phone-b001-0001", Self.body(task: task)).status == .notFound)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let res = try await Self.post(&cadre, key: "phone-a001-0020", Self.body(task: task))
+            #expect(res.status == .created, "\(res.body.string)")
+            struct S: Decodable { var status: String }
+            let status = try await (app.db as! any SQLDatabase).raw("SELECT status FROM visit_tasks WHERE id = \(bind: task)").first(decoding: S.self)
+            #expect(status?.status == "done")
+        }
+    }
+}
