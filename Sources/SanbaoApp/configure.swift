@@ -41,6 +41,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware = Middlewares()
     app.middleware.use(InvalidateReadCachesMiddleware())
     _ = app.readCaches
+    _ = app.writeGate
+    _ = app.questionnaireCache
+    _ = app.visitWriter
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -146,6 +146,9 @@ import VaporTesting
             struct S: Decodable { var status: String }
             let status = try await (app.db as! any SQLDatabase).raw("SELECT status FROM visit_tasks WHERE id = \(bind: task)").first(decoding: S.self)
             #expect(status?.status == "done")
+            let second = try await Self.post(&cadre, key: "phone-a001-0021", Self.body(task: task, people: "再来一次"))
+            #expect(second.status == .conflict, "one task, one visit")
+            #expect(try await Self.count(app, "visits") == 1)
         }
     }
 }

@@ -33,7 +33,7 @@ struct VisitAPI: RouteCollection {
         }
         let s = try service(req)
         let (visit, created) = try await s.submit(body: body(req), idempotencyKey: key)
-        return try await s.dto(visit).encodeResponse(status: created ? .created : .ok, for: req)
+        return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
     }
 
     func list(req: Request) async throws -> Page<VisitRow> {

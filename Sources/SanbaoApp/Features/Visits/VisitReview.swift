@@ -32,7 +32,7 @@ extension VisitService {
         visit.status = (accept ? Visit.Status.accepted : .returned).rawValue
         visit.reviewComment = accept ? "" : note
         visit.revision += 1
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await visit.update(on: db)
             try await VisitEvent(visitID: visit.id!, by: principal, action: accept ? "accepted" : "returned", comment: note).create(on: db)
             try await AuditLog.record(db, by: principal, action: accept ? "visit.accept" : "visit.return", subjectType: "visit",
@@ -73,15 +73,17 @@ extension VisitService {
         visit.peopleMet = fixed.peopleMet.trimmed
         visit.status = Visit.Status.submitted.rawValue
         visit.revision += 1
-        let unitID = visit.$unit.id
-        try await db.transaction { db in
+        let content = try contentRows(of: fixed, visitID: id, enterpriseID: visit.$enterprise.id, unitID: visit.$unit.id,
+                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: Date())
+        try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await visit.update(on: db)
             try await sql.raw("DELETE FROM responses WHERE visit_id = \(bind: id)").run()
             // Problems already taken up by the ledger stay; those only reported are replaced.
             try await sql.raw("DELETE FROM problems WHERE visit_id = \(bind: id) AND status = 'reported'").run()
-            try await writeContent(of: fixed, visitID: id, enterpriseID: visit.$enterprise.id, unitID: unitID,
-                                   enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, on: db)
+            try await BulkInsert.rows(into: "responses", columns: VisitService.responseColumns, content.responses, on: db)
+            try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
+            try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
             try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
                                       after: ["revision": "\(visit.revision)"])

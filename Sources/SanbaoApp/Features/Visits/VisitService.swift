@@ -23,7 +23,7 @@ struct VisitService {
     }()
 
     /// - Returns: the visit, and whether this call made it.
-    func submit(body: [UInt8], idempotencyKey key: String) async throws -> (visit: Visit, created: Bool) {
+    func submit(body: [UInt8], idempotencyKey key: String) async throws -> (visit: VisitDTO, created: Bool) {
         try principal.require(.recordVisits)
         guard let userID = principal.userID, let unitID = principal.unitID else { throw AppError(.forbidden, "error.forbidden") }
         guard (8...100).contains(key.count), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -36,7 +36,8 @@ struct VisitService {
         do { submission = try Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
             throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
         }
-        let (enterpriseID, taskID) = try await target(of: submission, userID: userID)
+        let (enterprise, taskID) = try await target(of: submission, userID: userID)
+        let enterpriseID = enterprise.id
         let versions = try await questionnaireVersions(for: submission)
         let (enterpriseAnswers, workerAnswers, found) = submission.check(now: Date()) { versions["\($0) \($1)"]?.questionnaire }
         var issues = found
@@ -45,78 +46,105 @@ struct VisitService {
             throw AppError.invalid(issues.map { AppError.field($0.field, "visit.reason.\($0.reason)") })
         }
 
-        let visit = Visit()
-        visit.id = UUID()
-        visit.clientID = key
-        visit.requestDigest = digest
-        visit.$cadre.id = userID
-        visit.$unit.id = unitID
-        visit.$enterprise.id = enterpriseID
-        visit.taskID = taskID
-        visit.adHocReason = taskID == nil ? (submission.adHocReason ?? "").trimmed : ""
-        visit.startedAt = submission.startedAt
-        visit.finishedAt = submission.finishedAt
-        visit.lat = submission.location?.lat
-        visit.lon = submission.location?.lon
-        visit.accuracyM = submission.location?.accuracyM
-        visit.peopleMet = submission.peopleMet.trimmed
-        visit.status = Visit.Status.submitted.rawValue
-        visit.reviewComment = ""
-        visit.revision = 1
+        let visitID = UUID()
+        let now = Date()
+        let content = try contentRows(of: submission, visitID: visitID, enterpriseID: enterpriseID, unitID: unitID,
+                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: now)
+        let location = submission.location
+        let rows = VisitRows(
+            visit: [visitID, key, digest, userID, unitID, enterpriseID, taskID,
+                    taskID == nil ? (submission.adHocReason ?? "").trimmed : "", submission.startedAt, submission.finishedAt,
+                    location?.lat, location?.lon, location?.accuracyM, submission.peopleMet.trimmed,
+                    Visit.Status.submitted.rawValue, "", 1, now, now],
+            responses: content.responses, answers: content.answers, problems: content.problems,
+            event: [UUID(), visitID, now, userID, principal.displayName, "submitted", ""],
+            audit: AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
+                                after: ["client_id": key, "problems": "\(submission.problems.count)",
+                                        "worker_responses": "\(submission.workerResponses.count)"]),
+            taskID: taskID)
         do {
-            try await db.transaction { db in
-                try await visit.create(on: db)
-                try await writeContent(of: submission, visitID: visit.id!, enterpriseID: enterpriseID, unitID: unitID,
-                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, on: db)
-                if let taskID {
-                    try await (db as! any SQLDatabase).raw("UPDATE visit_tasks SET status = 'done' WHERE id = \(bind: taskID)").run()
-                }
-                try await VisitEvent(visitID: visit.id!, by: principal, action: "submitted").create(on: db)
-                try await AuditLog.record(db, by: principal, action: "visit.submit", subjectType: "visit", subjectID: visit.id!.uuidString,
-                                          after: ["client_id": key, "problems": "\(submission.problems.count)",
-                                                  "worker_responses": "\(submission.workerResponses.count)"])
-            }
+            try await app.visitWriter.write(rows, in: app)
         } catch {
             // The same submission racing itself: the other one won, and this one is it.
             if let done = try await existing(userID: userID, key: key, digest: digest) { return (done, false) }
+            if let taskID { try await refuseSecondVisit(task: taskID) }
             throw error
         }
+        // Answered from what was just written, without reading it back.
+        let iso = VisitDTO.iso
+        let visit = VisitDTO(
+            id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1, enterprise_code: enterprise.credit_code,
+            enterprise_name: enterprise.name, cadre: principal.displayName, unit_code: principal.unitCode, task_id: taskID,
+            ad_hoc_reason: rows.visit[7] as! String, started_at: iso(submission.startedAt), finished_at: iso(submission.finishedAt),
+            lat: location?.lat, lon: location?.lon, accuracy_m: location?.accuracyM, people_met: submission.peopleMet.trimmed,
+            review_comment: "",
+            responses: zip([submission.enterpriseResponse] + submission.workerResponses, [enterpriseAnswers] + workerAnswers).map {
+                VisitDTO.ResponseDTO(questionnaire: $0.questionnaire, version: $0.version, worker_id: $0.workerID, answers: $1)
+            },
+            problems: zip(content.problems, submission.problems).map { row, p in
+                VisitDTO.ProblemDTO(id: row[0] as! UUID, category: p.category.rawValue, description: p.description.trimmed,
+                                    severity: p.severity.rawValue, status: "reported", worker_id: p.workerID)
+            },
+            timeline: [VisitDTO.EventDTO(at: iso(now), actor: principal.displayName, action: "submitted", comment: "")])
         return (visit, true)
     }
 
+    /// A task is done by one visit; a correction goes through the review, not a second visit.
+    private func refuseSecondVisit(task: UUID) async throws {
+        if let other = try await Visit.query(on: db).filter(\.$taskID == task).first() {
+            throw AppError(.conflict, "visit.task_done", [other.id!.uuidString])
+        }
+    }
+
     /// The visit this cadre already made with this key; a different body under it is a mistake.
-    private func existing(userID: UUID, key: String, digest: String) async throws -> Visit? {
-        guard let visit = try await Visit.query(on: db).filter(\.$cadre.$id == userID).filter(\.$clientID == key).first() else { return nil }
-        guard visit.requestDigest == digest else { throw AppError(.conflict, "visit.key_reused") }
-        return visit
+    private func existing(userID: UUID, key: String, digest: String) async throws -> VisitDTO? {
+        struct Row: Decodable { var id: UUID; var request_digest: String }
+        guard let row = try await sql.raw("""
+            SELECT id, request_digest FROM visits WHERE cadre_user_id = \(bind: userID) AND client_id = \(bind: key)
+            """).first(decoding: Row.self) else { return nil }
+        guard row.request_digest == digest else { throw AppError(.conflict, "visit.key_reused") }
+        return try await dto(try await visit(row.id))
     }
 
     /// The enterprise visited and the task fulfilled: the cadre's own open or done task, or,
     /// ad hoc, an enterprise the cadre's unit can see.
-    private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: UUID, task: UUID?) {
-        if let taskID = s.taskID {
-            struct Row: Decodable { var enterprise_id: UUID }
-            guard let row = try await sql.raw("""
-                SELECT t.enterprise_id FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
-                WHERE t.id = \(bind: taskID) AND c.user_id = \(bind: userID)
-                """).first(decoding: Row.self) else { throw AppError(.notFound, "error.not_found") }
-            return (row.enterprise_id, taskID)
-        }
-        let service = EnterpriseService(app: app, db: db, principal: principal)
-        struct Row: Decodable { var id: UUID }
-        guard let row = try await sql.raw("""
-            SELECT e.id FROM enterprises e WHERE e.credit_code = \(bind: (s.enterprise ?? "").trimmed.uppercased()) AND \(service.visible)
-            """).first(decoding: Row.self) else {
-            throw AppError.invalid([AppError.field("enterprise", "visit.reason.unknown_enterprise")])
-        }
-        return (row.id, nil)
+    private struct Target: Decodable {
+        var id: UUID
+        var credit_code: String
+        var name: String
     }
 
-    func questionnaireVersions(for s: VisitSubmission) async throws -> [String: (row: QuestionnaireVersion, questionnaire: Questionnaire)] {
-        var out: [String: (row: QuestionnaireVersion, questionnaire: Questionnaire)] = [:]
+    private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: Target, task: UUID?) {
+        if let taskID = s.taskID {
+            guard let row = try await sql.raw("""
+                SELECT e.id, e.credit_code, e.name FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
+                JOIN enterprises e ON e.id = t.enterprise_id
+                WHERE t.id = \(bind: taskID) AND c.user_id = \(bind: userID)
+                """).first(decoding: Target.self) else { throw AppError(.notFound, "error.not_found") }
+            try await refuseSecondVisit(task: taskID)
+            return (row, taskID)
+        }
+        let service = EnterpriseService(app: app, db: db, principal: principal)
+        guard let row = try await sql.raw("""
+            SELECT e.id, e.credit_code, e.name FROM enterprises e
+            WHERE e.credit_code = \(bind: (s.enterprise ?? "").trimmed.uppercased()) AND \(service.visible)
+            """).first(decoding: Target.self) else {
+            throw AppError.invalid([AppError.field("enterprise", "visit.reason.unknown_enterprise")])
+        }
+        return (row, nil)
+    }
+
+    func questionnaireVersions(for s: VisitSubmission) async throws -> [String: CachedQuestionnaire] {
+        let cache = app.questionnaireCache
+        var out: [String: CachedQuestionnaire] = [:]
         for r in [s.enterpriseResponse] + s.workerResponses where out["\(r.questionnaire) \(r.version)"] == nil {
-            if let row = try await QuestionnaireVersion.query(on: db).filter(\.$key == r.questionnaire).filter(\.$version == r.version).first() {
-                out["\(r.questionnaire) \(r.version)"] = (row, try row.questionnaire())
+            let key = "\(r.questionnaire) \(r.version)"
+            if let hit = cache.withLockedValue({ $0[key] }) {
+                out[key] = hit
+            } else if let row = try await QuestionnaireVersion.query(on: db).filter(\.$key == r.questionnaire).filter(\.$version == r.version).first() {
+                let parsed = CachedQuestionnaire(id: row.id!, questionnaire: try row.questionnaire())
+                cache.withLockedValue { $0[key] = parsed }
+                out[key] = parsed
             }
         }
         return out
@@ -131,39 +159,42 @@ struct VisitService {
         return named.filter { !ids.contains($0.1) }.map { VisitSubmission.Issue($0.0, "unknown_worker") }
     }
 
-    /// Responses, their answers one row per value, and the problems found. A resubmission
-    /// replaces all three.
-    func writeContent(of s: VisitSubmission, visitID: UUID, enterpriseID: UUID, unitID: UUID,
-                              enterpriseAnswers: [String: Answer], workerAnswers: [[String: Answer]],
-                              versions: [String: (row: QuestionnaireVersion, questionnaire: Questionnaire)], on db: any Database) async throws {
+    static let visitColumns = ["id", "client_id", "request_digest", "cadre_user_id", "unit_id", "enterprise_id", "task_id", "ad_hoc_reason",
+                               "started_at", "finished_at", "lat", "lon", "accuracy_m", "people_met", "status", "review_comment",
+                               "revision", "created_at", "updated_at"]
+    static let responseColumns = ["id", "visit_id", "questionnaire_id", "questionnaire_key", "version", "worker_id", "position", "answers"]
+    static let answerColumns = ["id", "response_id", "visit_id", "questionnaire_key", "question_key", "number_value", "text_value"]
+    static let eventColumns = ["id", "visit_id", "at", "actor_user_id", "actor_name", "action", "comment"]
+    static let problemColumns = ["id", "visit_id", "enterprise_id", "worker_id", "unit_id", "reporter_user_id", "category", "description",
+                                 "severity", "status", "created_at", "updated_at"]
+
+    /// Responses, their answers one row per value, and the problems found, as rows to insert.
+    func contentRows(of s: VisitSubmission, visitID: UUID, enterpriseID: UUID, unitID: UUID,
+                     enterpriseAnswers: [String: Answer], workerAnswers: [[String: Answer]],
+                     versions: [String: CachedQuestionnaire], now: Date)
+        throws -> (responses: [[any Encodable & Sendable]], answers: [[any Encodable & Sendable]], problems: [[any Encodable & Sendable]]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var responses: [[any Encodable & Sendable]] = []
         var answers: [[any Encodable & Sendable]] = []
+        var ids = TimeOrderedID()
         let all = [(s.enterpriseResponse, enterpriseAnswers)] + zip(s.workerResponses, workerAnswers).map { ($0, $1) }
         for (position, (response, kept)) in all.enumerated() {
-            let id = UUID()
-            let version = versions["\(response.questionnaire) \(response.version)"]!.row
-            responses.append([id, visitID, version.id!, response.questionnaire, response.version, response.workerID,
+            let id = ids.next(now: now)
+            let version = versions["\(response.questionnaire) \(response.version)"]!
+            responses.append([id, visitID, version.id, response.questionnaire, response.version, response.workerID,
                               position, String(decoding: try encoder.encode(kept), as: UTF8.self)])
             for (question, answer) in kept.sorted(by: { $0.key < $1.key }) {
                 for (number, text) in Self.values(answer) {
-                    answers.append([UUID(), id, visitID, response.questionnaire, question, number, text])
+                    answers.append([ids.next(now: now), id, visitID, response.questionnaire, question, number, text])
                 }
             }
         }
-        try await BulkInsert.rows(into: "responses", columns: ["id", "visit_id", "questionnaire_id", "questionnaire_key", "version",
-                                                               "worker_id", "position", "answers"], responses, on: db)
-        try await BulkInsert.rows(into: "answers", columns: ["id", "response_id", "visit_id", "questionnaire_key", "question_key",
-                                                             "number_value", "text_value"], answers, on: db)
-        let now = Date()
         let problems: [[any Encodable & Sendable]] = s.problems.map { p in
-            [UUID(), visitID, enterpriseID, p.workerID, unitID, principal.userID!, p.category.rawValue, p.description.trimmed,
+            [ids.next(now: now), visitID, enterpriseID, p.workerID, unitID, principal.userID!, p.category.rawValue, p.description.trimmed,
              p.severity.rawValue, "reported", now, now]
         }
-        try await BulkInsert.rows(into: "problems", columns: ["id", "visit_id", "enterprise_id", "worker_id", "unit_id", "reporter_user_id",
-                                                              "category", "description", "severity", "status", "created_at", "updated_at"],
-                                  problems, on: db)
+        return (responses, answers, problems)
     }
 
     /// How an answer is stored for statistics: numbers as numbers, yes/no as 1/0 with its

@@ -29,6 +29,8 @@ struct CreateVisits: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "cadre_user_id", "client_id")
+            // A task is fulfilled by one visit (NULL, an ad-hoc visit, may repeat).
+            .unique(on: "task_id")
             .create()
         try await database.schema("responses")
             .id()

@@ -1,0 +1,64 @@
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+import SanbaoDomain
+import Vapor
+
+/// One write transaction at a time on SQLite. SQLite lets one connection write; when two of
+/// the pool's connections both begin writing, the loser's busy handler retries at once, over
+/// and over, and under load that spinning took a quarter of the server's time. Waiting here
+/// instead costs nothing. PostgreSQL locks rows, not the database, and passes straight through.
+actor WriteGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+extension Application {
+    private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+
+    var writeGate: WriteGate {
+        if let gate = storage[WriteGateKey.self] { return gate }
+        let gate = WriteGate()
+        storage[WriteGateKey.self] = gate
+        return gate
+    }
+
+    /// A transaction that waits its turn on SQLite.
+    func serializedTransaction<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await db.transaction(body) }
+        let gate = writeGate
+        await gate.acquire()
+        do {
+            let result = try await db.transaction(body)
+            await gate.release()
+            return result
+        } catch {
+            await gate.release()
+            throw error
+        }
+    }
+
+    private struct QuestionnaireCacheKey: StorageKey { typealias Value = NIOLockedValueBox<[String: CachedQuestionnaire]> }
+
+    /// Published questionnaire versions never change, so each is read and parsed once.
+    var questionnaireCache: NIOLockedValueBox<[String: CachedQuestionnaire]> {
+        if let cache = storage[QuestionnaireCacheKey.self] { return cache }
+        let cache = NIOLockedValueBox<[String: CachedQuestionnaire]>([:])
+        storage[QuestionnaireCacheKey.self] = cache
+        return cache
+    }
+}
+
+struct CachedQuestionnaire: Sendable {
+    var id: UUID
+    var questionnaire: Questionnaire
+}
