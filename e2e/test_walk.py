@@ -1,6 +1,6 @@
 """A demo user signs in, walks the tree, switches language; roles see only what they may."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import shot
 
@@ -189,3 +189,88 @@ def test_office_assigns_locks_publishes_and_a_cadre_sees_the_tasks(server, brows
     shot(browser, "19-cadre-tasks")
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#tasks a")]
     assert any(code in href for href in links)
+
+
+def tap(driver, scope, key, text):
+    """Taps the choice labelled `text` of question `key`, as a thumb would."""
+    question = scope.find_element(By.CSS_SELECTOR, f'.q[data-key="{key}"]')
+    for label in question.find_elements(By.CSS_SELECTOR, "label.choice"):
+        if label.text.strip() == text:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
+            label.click()
+            return
+    raise AssertionError(f"no choice {text} in {key}")
+
+
+def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(server, browser):
+    # Runs after the office has published the tasks (the test above).
+    browser.set_window_size(390, 844)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "C00193")
+    browser.find_element(By.CSS_SELECTOR, "#tasks a.start-visit").click()
+    WebDriverWait(browser, 10).until(lambda d: "/visits/new?task=" in d.current_url)
+    enterprise = browser.find_element(By.TAG_NAME, "h1").text
+    form = browser.find_elements(By.CSS_SELECTOR, ".questionnaire")[0]
+    assert not form.find_element(By.CSS_SELECTOR, '.q[data-key="layoffs_count"]').is_displayed()
+    for key, text in [("production", "基本正常"), ("orders", "减少"), ("financing_need", "否"), ("headcount_change", "减少"),
+                      ("layoffs_planned", "是"), ("pay_cuts", "否"), ("wage_arrears", "否"), ("social_insurance_arrears", "否"),
+                      ("restructuring", "否"), ("hiring_need", "否"), ("safety_issues", "否"), ("union_established", "是"),
+                      ("collective_contract", "是"), ("congress_held", "是")]:
+        tap(browser, form, key, text)
+    form.find_element(By.CSS_SELECTOR, '.q[data-key="layoffs_count"] input').send_keys("12")   # shown once layoffs are planned
+    browser.find_element(By.NAME, "people_met").send_keys("人事经理、两名职工")
+    browser.find_element(By.ID, "add-worker").click()
+    worker = browser.find_elements(By.CSS_SELECTOR, ".questionnaire")[1]
+    for key, text in [("wages_on_time", "否"), ("contract_signed", "是"), ("social_insurance", "是"), ("family_hardship", "困难农民工"),
+                      ("union_member", "是")]:
+        tap(browser, worker, key, text)
+    browser.find_element(By.ID, "add-problem").click()
+    problem = browser.find_element(By.CSS_SELECTOR, "#problems .problem")
+    Select(problem.find_element(By.TAG_NAME, "select")).select_by_visible_text("裁员")
+    problem.find_element(By.TAG_NAME, "textarea").send_keys("计划裁员12人，需协调再就业")
+    shot(browser, "20-visit-form")
+
+    # The network goes; the visit stays on the phone and goes out once when it is back.
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    browser.find_element(By.ID, "submit-visit").click()
+    WebDriverWait(browser, 10).until(lambda d: "网络不通" in d.find_element(By.ID, "draft-status").text)
+    shot(browser, "21-visit-offline")
+    browser.set_network_conditions(offline=False, latency=5, download_throughput=512 * 1024, upload_throughput=512 * 1024)
+    try:
+        WebDriverWait(browser, 10).until(lambda d: "/visits/new" not in d.current_url)
+    except Exception:
+        browser.find_element(By.ID, "submit-visit").click()   # the phone's own retry button
+        WebDriverWait(browser, 10).until(lambda d: "/visits/new" not in d.current_url)
+    assert "flash=visit_submitted" in browser.current_url
+    visit_url = browser.current_url.split("?")[0]
+    assert "待审核" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(server + "/visits")
+    assert browser.find_element(By.TAG_NAME, "main").text.count(enterprise) == 1, "sent once, stored once"
+
+    # The district admin returns it; the cadre corrects it; the admin accepts it.
+    browser.delete_all_cookies()
+    sign_in(browser, server, "shushan.admin")
+    browser.get(visit_url)
+    browser.find_element(By.NAME, "comment").send_keys("请补充接待人员职务")
+    browser.find_element(By.ID, "return-visit").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=visit_returned" in d.current_url)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "C00193")
+    browser.get(visit_url)
+    assert "请补充接待人员职务" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.ID, "correct-visit").click()
+    people = browser.find_element(By.NAME, "people_met")
+    people.clear()
+    people.send_keys("人事部王经理、两名一线职工")
+    browser.find_element(By.ID, "submit-visit").click()
+    WebDriverWait(browser, 10).until(lambda d: "/edit" not in d.current_url)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "shushan.admin")
+    browser.get(visit_url)
+    browser.find_element(By.ID, "accept-visit").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=visit_accepted" in d.current_url)
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "已通过" in page and "人事部王经理" in page
+    assert [li.text.split(" ", 2)[2] for li in browser.find_elements(By.CSS_SELECTOR, ".timeline li")] == [
+        "龙海静 · 提交", "蜀山区总工会管理员 · 退回 — 请补充接待人员职务", "龙海静 · 重新提交", "蜀山区总工会管理员 · 审核通过"]
+    shot(browser, "22-visit-accepted")

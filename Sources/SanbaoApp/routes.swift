@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AssignmentPages())
     try signedIn.register(collection: TokenPages())
     try signedIn.register(collection: AuditPages())
+    try signedIn.register(collection: VisitPages())
 
     let api = app.grouped("api", "v1").grouped(BearerMiddleware())
     try api.register(collection: OrgUnitAPI())

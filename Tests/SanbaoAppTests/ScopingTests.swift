@@ -75,6 +75,14 @@ import VaporTesting
         Case(route: "GET api/v1/users/:username", via: .api, path: "/api/v1/users/B001"),
         Case(route: "POST api/v1/users/:username/retire", via: .api, path: "/api/v1/users/B001/retire", json: "{}"),
         Case(route: "GET api/v1/audit-events", via: .api, path: "/api/v1/audit-events"),
+        Case(route: "GET visits", via: .page, path: "/visits", ownOnly: "the caller's own and subtree's visits; see VisitTests"),
+        Case(route: "GET visits/new", via: .page, path: "/visits/new?enterprise={enterpriseB}"),
+        Case(route: "POST visits", via: .page, path: "/visits", form: [:]),
+        Case(route: "GET visits/:id", via: .page, path: "/visits/{visitB}"),
+        Case(route: "GET visits/:id/edit", via: .page, path: "/visits/{visitB}/edit"),
+        Case(route: "PUT visits/:id", via: .page, path: "/visits/{visitB}", form: [:]),
+        Case(route: "POST visits/:id/accept", via: .page, path: "/visits/{visitB}/accept", form: ["revision": "1"]),
+        Case(route: "POST visits/:id/return", via: .page, path: "/visits/{visitB}/return", form: ["revision": "1", "comment": "越权"]),
         Case(route: "GET api/v1/visits", via: .api, path: "/api/v1/visits", ownOnly: "the caller's own and subtree's visits; see VisitTests"),
         Case(route: "POST api/v1/visits", via: .api, path: "/api/v1/visits", json: "{}"),
         Case(route: "GET api/v1/visits/:id", via: .api, path: "/api/v1/visits/{visitB}"),
@@ -132,7 +140,7 @@ import VaporTesting
                 switch c.via {
                 case .page:
                     try await page.open("/")
-                    res = try await page.send(form == nil ? .GET : .POST, path, form: form)
+                    res = try await page.send(c.route.hasPrefix("PUT") ? .PUT : form == nil ? .GET : .POST, path, form: form)
                 case .api:
                     let method: HTTPMethod = c.route.hasPrefix("PATCH") ? .PATCH : c.route.hasPrefix("PUT") ? .PUT : (c.json == nil ? .GET : .POST)
                     res = try await api.send(method, path, json: c.json)

@@ -49,6 +49,7 @@ struct Shell: Encodable {
             item("nav.people", "/people")
             item("nav.enterprises", "/enterprises")
             item("nav.workers", "/workers")
+            item("nav.visits", "/visits")
             item("nav.campaign", "/campaign")
             if p.can(.manageAssignment) || p.roles.contains(.inspector) { item("nav.assignment", "/assignment") }
             item("nav.tokens", "/tokens")

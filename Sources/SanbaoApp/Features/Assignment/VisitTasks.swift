@@ -4,6 +4,7 @@ import Vapor
 
 /// A cadre's published visit tasks, nearest first: what a cadre sees after signing in.
 struct VisitTaskRow: Content {
+    var id: UUID
     var credit_code: String
     var name: String
     var address: String
@@ -15,7 +16,7 @@ struct VisitTaskRow: Content {
 
     static func forUser(_ userID: UUID, on sql: any SQLDatabase) async throws -> [VisitTaskRow] {
         try await sql.raw("""
-            SELECT e.credit_code, e.name, e.address, s.name AS stage, v.distance_m, v.status
+            SELECT v.id, e.credit_code, e.name, e.address, s.name AS stage, v.distance_m, v.status
             FROM visit_tasks v JOIN cadres c ON c.id = v.cadre_id JOIN enterprises e ON e.id = v.enterprise_id
             JOIN stages s ON s.id = v.stage_id
             WHERE c.user_id = \(bind: userID) ORDER BY v.status DESC, v.distance_m, e.credit_code

@@ -18,6 +18,7 @@ struct HomePage: RouteCollection {
     }
 
     struct Task: Encodable {
+        var id: String
         var credit_code: String
         var name: String
         var address: String
@@ -41,7 +42,7 @@ struct HomePage: RouteCollection {
                         roles: principal.roles.sorted().map { req.t("role." + $0.rawValue) },
                         children: children.map { UnitRow($0, counts[$0.id!], req) },
                         people: people.items, peopleTotal: people.total,
-                        tasks: tasks.map { Task(credit_code: $0.credit_code, name: $0.name, address: $0.address, stage: $0.stage,
+                        tasks: tasks.map { Task(id: $0.id.uuidString, credit_code: $0.credit_code, name: $0.name, address: $0.address, stage: $0.stage,
                                                 km: $0.distanceKm, done: $0.status == "done") })
         return try await req.view.render("home", page)
     }

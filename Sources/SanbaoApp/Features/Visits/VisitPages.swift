@@ -1,0 +1,250 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The cadre's phone pages and the review pages. The form posts the same JSON the API takes,
+/// from `visit.js`, which keeps the draft in the browser until the server has it.
+struct VisitPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let visits = routes.grouped("visits")
+        visits.get(use: index)
+        visits.get("new", use: new)
+        visits.on(.POST, body: .collect(maxSize: "2mb"), use: submit)
+        visits.get(":id", use: show)
+        visits.get(":id", "edit", use: edit)
+        visits.on(.PUT, ":id", body: .collect(maxSize: "2mb"), use: resubmit)
+        visits.post(":id", "accept", use: accept)
+        visits.post(":id", "return", use: giveBack)
+    }
+
+    private func service(_ req: Request) throws -> VisitService {
+        VisitService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+    }
+
+    private func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError(.notFound, "error.not_found") }
+        return id
+    }
+
+    struct ListPage: Encodable {
+        var shell: Shell
+        var visits: [Row]
+        var status: String
+        var total: Int
+    }
+
+    func index(req: Request) async throws -> View {
+        let status: String = req.query["status"] ?? ""
+        let page = try await service(req).list(PageRequest(req), status: status)
+        let rows = page.items.map {
+            Row(id: $0.id.uuidString, enterprise_name: $0.enterprise_name, cadre: $0.cadre,
+                finished: $0.finished_at.formatted(.iso8601.year().month().day().dateSeparator(.dash)), problems: $0.problems, status: $0.status)
+        }
+        return try await req.view.render("visits/index", ListPage(shell: Shell(req, title: req.t("visits.title")), visits: rows,
+                                                                   status: status, total: page.total))
+    }
+
+    struct Row: Encodable {
+        var id: String
+        var enterprise_name: String
+        var cadre: String
+        var finished: String
+        var problems: Int
+        var status: String
+    }
+
+    struct FormPage: Encodable {
+        var shell: Shell
+        var enterpriseName: String
+        var enterpriseCode: String
+        var address: String
+        var taskID: String
+        var adHoc: Bool
+        /// The draft's key in the browser: one draft per task, per ad-hoc enterprise, per correction.
+        var draftKey: String
+        var visitID: String
+        var revision: Int
+        var peopleMet: String
+        var adHocReason: String
+        var enterpriseForm: String
+        var workerForm: String
+        var workerForms: [String]
+        var problems: [VisitDTO.ProblemDTO]
+        var categories: [Choice]
+        var severities: [Choice]
+    }
+
+    struct Choice: Encodable {
+        var value: String
+        var label: String
+    }
+
+    /// `?task=ID` (the cadre's own task) or `?enterprise=CODE` (ad hoc, in the cadre's subtree).
+    func new(req: Request) async throws -> View {
+        let s = try service(req)
+        try s.principal.require(.recordVisits)
+        struct E: Decodable { var credit_code: String; var name: String; var address: String }
+        let enterprise: E
+        var taskID = ""
+        if let task = req.query[UUID.self, at: "task"] {
+            guard let e = try await s.sql.raw("""
+                SELECT e.credit_code, e.name, e.address FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
+                JOIN enterprises e ON e.id = t.enterprise_id WHERE t.id = \(bind: task) AND c.user_id = \(bind: s.principal.userID!)
+                """).first(decoding: E.self) else { throw AppError(.notFound, "error.not_found") }
+            enterprise = e
+            taskID = task.uuidString
+        } else {
+            let code: String = req.query["enterprise"] ?? ""
+            let visible = EnterpriseService(app: req.application, db: req.db, principal: s.principal).visible
+            guard let e = try await s.sql.raw("""
+                SELECT e.credit_code, e.name, e.address FROM enterprises e WHERE e.credit_code = \(bind: code) AND \(visible)
+                """).first(decoding: E.self) else { throw AppError(.notFound, "error.not_found") }
+            enterprise = e
+        }
+        return try await form(req, s, enterprise: (enterprise.credit_code, enterprise.name, enterprise.address), taskID: taskID,
+                              draftKey: taskID.isEmpty ? "adhoc-" + enterprise.credit_code : "task-" + taskID, visit: nil)
+    }
+
+    /// The form again, filled with a returned visit, for its cadre to correct.
+    func edit(req: Request) async throws -> View {
+        let s = try service(req)
+        let dto = try await s.dto(try await s.visit(try id(req)))
+        return try await form(req, s, enterprise: (dto.enterprise_code, dto.enterprise_name, ""), taskID: dto.task_id?.uuidString ?? "",
+                              draftKey: "visit-\(dto.id.uuidString)-\(dto.revision)", visit: dto)
+    }
+
+    private func form(_ req: Request, _ s: VisitService, enterprise: (code: String, name: String, address: String), taskID: String,
+                      draftKey: String, visit: VisitDTO?) async throws -> View {
+        let latest = try await QuestionnaireService(db: req.db, principal: s.principal).current()
+        let english = req.locale == .en
+        func questionnaire(_ key: String, version: Int?) async throws -> Questionnaire {
+            if let version, let v = try? await QuestionnaireService(db: req.db, principal: s.principal).version(key: key, version: version) {
+                return try v.questionnaire()
+            }
+            guard let v = latest.first(where: { $0.key == key }) else { throw AppError(.notFound, "error.not_found") }
+            return try v.questionnaire()
+        }
+        let enterpriseResponse = visit?.responses.first
+        let enterpriseQ = try await questionnaire("enterprise", version: enterpriseResponse?.version)
+        let workerQ = try await questionnaire("worker", version: nil)
+        var workerForms: [String] = []
+        for (i, r) in (visit?.responses.dropFirst() ?? []).enumerated() {
+            let q = try await questionnaire(r.questionnaire, version: r.version)
+            workerForms.append(QuestionnaireForm.html(q, prefix: "w\(i)", english: english, answers: r.answers))
+        }
+        let page = FormPage(
+            shell: Shell(req, title: req.t("visits.record")), enterpriseName: enterprise.name, enterpriseCode: enterprise.code,
+            address: enterprise.address, taskID: taskID, adHoc: taskID.isEmpty, draftKey: draftKey,
+            visitID: visit?.id.uuidString ?? "", revision: visit?.revision ?? 0, peopleMet: visit?.people_met ?? "",
+            adHocReason: visit?.ad_hoc_reason ?? "",
+            enterpriseForm: QuestionnaireForm.html(enterpriseQ, prefix: "e", english: english, answers: enterpriseResponse?.answers ?? [:]),
+            workerForm: QuestionnaireForm.html(workerQ, prefix: "w__", english: english), workerForms: workerForms,
+            problems: visit?.problems ?? [],
+            categories: ProblemCategory.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) },
+            severities: ProblemSeverity.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.severity." + $0.rawValue)) })
+        return try await req.view.render("visits/form", page)
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let s = try service(req)
+        try s.principal.require(.recordVisits)
+        guard let key = req.headers.first(name: "Idempotency-Key") else {
+            throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.required")])
+        }
+        let (visit, created) = try await s.submit(body: req.body.data.map { Array($0.readableBytesView) } ?? [], idempotencyKey: key)
+        return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
+    }
+
+    func resubmit(req: Request) async throws -> VisitDTO {
+        let s = try service(req)
+        try s.principal.require(.recordVisits)
+        let id = try id(req)
+        _ = try await s.visit(id)
+        guard let revision = req.headers.first(name: .ifMatch).flatMap({ Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))) }) else {
+            throw AppError.invalid([AppError.field("If-Match", "visit.reason.required")])
+        }
+        return try await s.dto(try await s.resubmit(id, body: req.body.data.map { Array($0.readableBytesView) } ?? [], revision: revision))
+    }
+
+    struct ShowPage: Encodable {
+        var shell: Shell
+        var visit: VisitDTO
+        /// When, in the campaign's time zone: "2026-11-20 09:00–10:30".
+        var when: String
+        var timeline: [VisitDTO.EventDTO]
+        var sections: [AnswerSection]
+        var mayReview: Bool
+        var mayCorrect: Bool
+        var statusLabel: String
+    }
+
+    struct AnswerSection: Encodable {
+        var title: String
+        var rows: [AnswerRow]
+    }
+
+    struct AnswerRow: Encodable {
+        var question: String
+        var answer: String
+    }
+
+    func show(req: Request) async throws -> View {
+        let s = try service(req)
+        let visit = try await s.visit(try id(req))
+        let dto = try await s.dto(visit)
+        let english = req.locale == .en
+        var sections: [AnswerSection] = []
+        for (i, r) in dto.responses.enumerated() {
+            guard let q = try? await QuestionnaireService(db: req.db, principal: s.principal).version(key: r.questionnaire, version: r.version)
+                .questionnaire() else { continue }
+            let rows = q.questions.compactMap { question -> AnswerRow? in
+                guard let a = r.answers[question.key] else { return nil }
+                let labels = QuestionnaireForm.values(a).map { v in
+                    question.options.first { $0.key == v }.map { QuestionnaireForm.text($0.title, english) }
+                        ?? (v == "yes" ? req.t("answer.yes") : v == "no" ? req.t("answer.no") : v + (question.unit.map { " " + $0 } ?? ""))
+                }
+                return AnswerRow(question: QuestionnaireForm.text(question.title, english), answer: labels.joined(separator: "、"))
+            }
+            let title = QuestionnaireForm.text(q.title, english) + (i > 0 ? " \(i)" : "") + " · v\(r.version)"
+            sections.append(AnswerSection(title: title, rows: rows))
+        }
+        let p = s.principal
+        let mayReview = p.can(.reviewVisits) && visit.$cadre.id != p.userID && s.scope.contains(visit.unit) && dto.status == "submitted"
+        let mayCorrect = visit.$cadre.id == p.userID && dto.status == "returned"
+        let started = Self.local(dto.started_at), finished = Self.local(dto.finished_at)
+        let when = started.prefix(10) == finished.prefix(10) ? started + "–" + finished.dropFirst(11) : started + " – " + finished
+        let timeline = dto.timeline.map { var e = $0; e.at = Self.local(e.at); return e }
+        return try await req.view.render("visits/show", ShowPage(shell: Shell(req, title: dto.enterprise_name), visit: dto, when: when,
+                                                                  timeline: timeline, sections: sections,
+                                                                  mayReview: mayReview, mayCorrect: mayCorrect,
+                                                                  statusLabel: req.t("visits.status." + dto.status)))
+    }
+
+    /// An ISO 8601 time as the campaign reads it, in China's time zone.
+    static func local(_ iso: String) -> String {
+        guard let date = try? Date(iso, strategy: .iso8601) else { return iso }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    struct ReviewForm: Content {
+        var revision: Int
+        var comment: String?
+    }
+
+    func accept(req: Request) async throws -> Response {
+        let form = try req.content.decode(ReviewForm.self)
+        let visit = try await service(req).review(try id(req), accept: true, comment: form.comment ?? "", revision: form.revision)
+        return req.redirect(to: "/visits/\(visit.id!.uuidString)?flash=visit_accepted")
+    }
+
+    func giveBack(req: Request) async throws -> Response {
+        let form = try req.content.decode(ReviewForm.self)
+        let visit = try await service(req).review(try id(req), accept: false, comment: form.comment ?? "", revision: form.revision)
+        return req.redirect(to: "/visits/\(visit.id!.uuidString)?flash=visit_returned")
+    }
+}
