@@ -66,7 +66,7 @@ struct ServeCommand: AsyncCommand {
             if try await DemoLoader.isEmpty(app) {
                 context.console.print("Loading the demo city…")
                 let loaded = try await DemoLoader.load(app)
-                context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers.")
+                context.console.print("Demo city: \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers, \(loaded.visits) visits.")
             }
             context.console.print(DemoLoader.describe(DemoCity().signIns))
         }
@@ -109,7 +109,7 @@ struct DemoCommand: AsyncCommand {
                 context.console.print(String(format: "%6.1f s  ", Date().timeIntervalSince(start)) + step)
             }
         }
-        context.console.print("Demo \(scale == .city ? "city" : "province"): \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers.")
+        context.console.print("Demo \(scale == .city ? "city" : "province"): \(loaded.units.created) units, \(loaded.cadres.created) cadres, \(loaded.enterprises.created) enterprises, \(loaded.workers.created) workers, \(loaded.visits) visits.")
         context.console.print(DemoLoader.describe(loaded.signIns))
     }
 }

@@ -11,6 +11,13 @@ extension AssignmentService {
         try principal.require(.manageAssignment)
         let enterprise = try await enterpriseID(creditCode)
         let cadre = try await cadreID(staffNo)
+        // A visited enterprise stays with the cadre who visited it; a lock could not move it.
+        struct Done: Decodable { var status: String }
+        if try await (db as! any SQLDatabase).raw("""
+            SELECT status FROM visit_tasks WHERE stage_id = \(bind: stage.id!) AND enterprise_id = \(bind: enterprise) AND status = 'done'
+            """).first(decoding: Done.self) != nil {
+            throw AppError.invalid([AppError.field("credit_code", "assignment.already_visited")])
+        }
         try await db.transaction { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("DELETE FROM assignment_locks WHERE stage_id = \(bind: stage.id!) AND enterprise_id = \(bind: enterprise)").run()

@@ -15,6 +15,7 @@ enum DemoLoader {
         var cadres: ImportSummary
         var enterprises: ImportSummary
         var workers: ImportSummary
+        var visits: Int = 0
         var signIns: [DemoCity.SignIn]
     }
 
@@ -34,7 +35,8 @@ enum DemoLoader {
             .importCSV(Array(city.workersCSV.utf8), mode: .allOrNothing))
         _ = try await CampaignService(db: app.db, principal: system).createDemo(units: city.units, cadres: city.cadres)
         try await giveSignIns(city.signIns, app: app)
-        return Loaded(units: units, cadres: cadres, enterprises: enterprises, workers: workers, signIns: city.signIns)
+        let visits = try await DemoVisitLoader.load(app, count: 2_000, seed: seed)
+        return Loaded(units: units, cadres: cadres, enterprises: enterprises, workers: workers, visits: visits, signIns: city.signIns)
     }
 
     /// The province: its million enterprises are written to a temporary file and imported from
