@@ -279,3 +279,29 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     assert [li.text.split(" ", 2)[2] for li in browser.find_elements(By.CSS_SELECTOR, ".timeline li")] == [
         "龙海静 · 提交", "蜀山区总工会管理员 · 退回 — 请补充接待人员职务", "龙海静 · 重新提交", "蜀山区总工会管理员 · 审核通过"]
     shot(browser, "22-visit-accepted")
+
+
+def test_office_edits_a_question_and_publishes_version_two(server, browser):
+    browser.delete_all_cookies()
+    sign_in(browser, server, "office")
+    browser.find_element(By.LINK_TEXT, "调查问卷").click()
+    browser.find_element(By.LINK_TEXT, "职工调查问卷").click()
+    assert "工资是否按时足额发放" in browser.find_element(By.CSS_SELECTOR, ".preview").text
+    editor = browser.find_element(By.NAME, "definition")
+    browser.execute_script("arguments[0].value = arguments[0].value.replace('工资是否按时足额发放', '工资是否按月足额发放')", editor)
+    shot(browser, "23-questionnaire-edit")
+    browser.find_element(By.ID, "publish").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=questionnaire_published" in d.current_url)
+    assert "v2" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "工资是否按月足额发放" in browser.find_element(By.CSS_SELECTOR, ".preview").text
+    browser.get(server + "/questionnaires/worker?version=1")
+    assert "工资是否按时足额发放" in browser.find_element(By.CSS_SELECTOR, ".preview").text, "version 1 unchanged"
+    # A broken definition is refused with the reason, and publishes nothing.
+    browser.get(server + "/questionnaires/worker")
+    editor = browser.find_element(By.NAME, "definition")
+    browser.execute_script("arguments[0].value = arguments[0].value.replace('\"union_member\"', '\"wages_on_time\"')", editor)
+    browser.find_element(By.ID, "publish").click()
+    assert "wages_on_time" in browser.find_element(By.ID, "problems").text
+    browser.get(server + "/questionnaires")
+    assert "v2" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "24-questionnaires")
