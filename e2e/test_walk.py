@@ -207,7 +207,22 @@ def tap(driver, scope, key, text):
     raise AssertionError(f"no choice {text} in {key}")
 
 
-def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(server, browser):
+def photo_with_gps(tmp_path):
+    """A tiny JPEG whose EXIF places it at 31°51'36"N 117°15'E."""
+    import struct
+    t = b"MM" + struct.pack(">HI", 42, 8) + struct.pack(">HHHII", 1, 0x8825, 4, 1, 26) + struct.pack(">I", 0)
+    t += struct.pack(">H", 4) + struct.pack(">HHI", 1, 2, 2) + b"N\0\0\0" + struct.pack(">HHII", 2, 5, 3, 80)
+    t += struct.pack(">HHI", 3, 2, 2) + b"E\0\0\0" + struct.pack(">HHII", 4, 5, 3, 104) + struct.pack(">I", 0)
+    t += b"".join(struct.pack(">II", v, 1) for v in (31, 51, 36, 117, 15, 0))
+    exif = b"Exif\0\0" + t
+    data = b"\xff\xd8" + b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    data += b"\xff\xda" + struct.pack(">H", 8) + bytes([1, 1, 0, 0, 63, 0]) + b"\x12\x34\x56\xff\xd9"
+    path = tmp_path / "workshop.jpg"
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(server, browser, tmp_path):
     # Runs after the office has published the tasks (the test above).
     browser.set_window_size(390, 844)
     browser.delete_all_cookies()
@@ -249,6 +264,14 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     assert "flash=visit_submitted" in browser.current_url
     visit_url = browser.current_url.split("?")[0]
     assert "待审核" in browser.find_element(By.TAG_NAME, "h1").text
+    # A photo of the workshop: its camera position is kept as evidence, its metadata not served.
+    browser.find_element(By.NAME, "photo").send_keys(photo_with_gps(tmp_path))
+    browser.find_element(By.ID, "add-photo").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=photo_added" in d.current_url)
+    assert "31.86" in browser.find_element(By.ID, "photos").text
+    served = browser.find_element(By.CSS_SELECTOR, "#photos img").get_attribute("src")
+    assert browser.execute_script("return fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => "
+                                  "new TextDecoder('latin1').decode(b).indexOf('Exif'))", served) == -1
     browser.get(server + "/visits")
     assert browser.find_element(By.TAG_NAME, "main").text.count(enterprise) == 1, "sent once, stored once"
 
@@ -277,7 +300,7 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "已通过" in page and "人事部王经理" in page
     assert [li.text.split(" ", 2)[2] for li in browser.find_elements(By.CSS_SELECTOR, ".timeline li")] == [
-        "龙海静 · 提交", "蜀山区总工会管理员 · 退回 — 请补充接待人员职务", "龙海静 · 重新提交", "蜀山区总工会管理员 · 审核通过"]
+        "龙海静 · 提交", "龙海静 · 添加照片", "蜀山区总工会管理员 · 退回 — 请补充接待人员职务", "龙海静 · 重新提交", "蜀山区总工会管理员 · 审核通过"]
     shot(browser, "22-visit-accepted")
 
 

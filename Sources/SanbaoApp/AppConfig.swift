@@ -23,6 +23,9 @@ public struct AppConfig: Sendable {
     public var lockoutDuration: TimeInterval = 15 * 60
     /// Served as `Secure` cookies when true (behind TLS in production).
     public var secureCookies: Bool
+    /// Where visit photos are kept, one file per content hash (`SANBAO_PHOTO_DIR`; by default
+    /// beside a SQLite file as `PATH.photos`, `photos` in the working directory with PostgreSQL).
+    public var photoDirectory: String
 
     public init(database: DatabaseChoice, secret: SymmetricKey, secretSource: String, bcryptCost: Int = 12,
                 defaultLocale: AppLocale = .zhHans, secureCookies: Bool = false) {
@@ -32,6 +35,11 @@ public struct AppConfig: Sendable {
         self.bcryptCost = bcryptCost
         self.defaultLocale = defaultLocale
         self.secureCookies = secureCookies
+        switch database {
+        case .sqliteFile(let path): photoDirectory = path + ".photos"
+        case .sqliteMemory: photoDirectory = NSTemporaryDirectory() + "sanbao-photos-" + UUID().uuidString
+        case .postgres: photoDirectory = "photos"
+        }
     }
 
     public static func parseDatabaseURL(_ url: String) throws -> DatabaseChoice {
@@ -75,6 +83,7 @@ public struct AppConfig: Sendable {
             }
         }
         var config = AppConfig(database: database, secret: secret, secretSource: source)
+        if let dir = env["SANBAO_PHOTO_DIR"], !dir.isEmpty { config.photoDirectory = dir }
         if let cost = env["SANBAO_BCRYPT_COST"].flatMap(Int.init) {
             guard (4...31).contains(cost) else { throw ConfigError("SANBAO_BCRYPT_COST must be 4…31") }
             config.bcryptCost = cost

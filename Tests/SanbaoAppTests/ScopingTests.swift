@@ -87,6 +87,9 @@ import VaporTesting
         Case(route: "PUT visits/:id", via: .page, path: "/visits/{visitB}", form: [:]),
         Case(route: "POST visits/:id/accept", via: .page, path: "/visits/{visitB}/accept", form: ["revision": "1"]),
         Case(route: "POST visits/:id/return", via: .page, path: "/visits/{visitB}/return", form: ["revision": "1", "comment": "越权"]),
+        Case(route: "POST api/v1/visits/:id/photos", via: .api, path: "/api/v1/visits/{visitB}/photos", json: "{}"),
+        Case(route: "POST visits/:id/photos", via: .page, path: "/visits/{visitB}/photos", form: [:]),
+        Case(route: "GET photos/:sha", via: .page, path: "/photos/{photoB}"),
         Case(route: "GET api/v1/visits", via: .api, path: "/api/v1/visits", ownOnly: "the caller's own and subtree's visits; see VisitTests"),
         Case(route: "POST api/v1/visits", via: .api, path: "/api/v1/visits", json: "{}"),
         Case(route: "GET api/v1/visits/:id", via: .api, path: "/api/v1/visits/{visitB}"),
@@ -130,6 +133,8 @@ import VaporTesting
                                                headers: ["Idempotency-Key": "phone-b001-scoping"])
             #expect(visitB.status == .created, "\(visitB.body.string)")
             let visitBID = try visitB.content.decode(VisitDTO.self).id.uuidString
+            let photoB = try await VisitService(app: app, db: app.db, principal: try await AuthService(app: app, db: app.db)
+                .principal(bearer: try await Fixture.token(app, "B001"), ip: "t")!).addPhoto(to: UUID(uuidString: visitBID)!, data: VisitTests.photo).sha256
             var page = TestClient(app)
             try await page.signIn("adminA")
             var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
@@ -139,6 +144,7 @@ import VaporTesting
                     .replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB)
                     .replacingOccurrences(of: "{workerB}", with: workerB)
                     .replacingOccurrences(of: "{visitB}", with: visitBID)
+                    .replacingOccurrences(of: "{photoB}", with: photoB)
                 let form = c.form?.mapValues { $0.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB) }
                 let res: TestingHTTPResponse
                 switch c.via {

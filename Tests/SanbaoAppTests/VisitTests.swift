@@ -151,4 +151,53 @@ import VaporTesting
             #expect(try await Self.count(app, "visits") == 1)
         }
     }
+
+    /// A tiny JPEG whose EXIF says where it was taken (31°51'36"N 117°15'E) and which carries a comment.
+    static var photo: [UInt8] {
+        func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        var t: [UInt8] = Array("MM".utf8) + be16(42) + be32(8) + be16(1) + be16(0x8825) + be16(4) + be32(1) + be32(26) + be32(0)
+        t += be16(4) + be16(1) + be16(2) + be32(2) + Array("N".utf8) + [0, 0, 0] + be16(2) + be16(5) + be32(3) + be32(80)
+        t += be16(3) + be16(2) + be32(2) + Array("E".utf8) + [0, 0, 0] + be16(4) + be16(5) + be32(3) + be32(104) + be32(0)
+        t += [31, 51, 36, 117, 15, 0].flatMap { be32($0) + be32(1) }
+        let exif = Array("Exif\0\0".utf8) + t
+        let comment = Array("住址：某小区3栋".utf8)
+        return [0xFF, 0xD8] + [0xFF, 0xE1] + be16(exif.count + 2) + exif + [0xFF, 0xFE] + be16(comment.count + 2) + comment
+            + [0xFF, 0xDA] + be16(8) + [1, 1, 0, 0, 63, 0] + [0x12, 0x34, 0x56] + [0xFF, 0xD9]
+    }
+
+    @Test(arguments: TestDatabase.all) func photosKeepTheirPlaceAsEvidenceAndAreServedWithoutMetadata(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let visit = try (try await Self.post(&cadre, key: "phone-a001-0030", Self.body())).content.decode(VisitDTO.self)
+            let upload = { (client: inout TestClient, bytes: [UInt8]) async throws -> TestingHTTPResponse in
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: "image/jpeg")
+                if let bearer = client.bearer { headers.replaceOrAdd(name: .authorization, value: "Bearer \(bearer)") }
+                return try await app.testing().performTest(request: TestingHTTPRequest(
+                    method: .POST, url: URI(path: "/api/v1/visits/\(visit.id)/photos"), headers: headers, body: ByteBuffer(bytes: bytes)))
+            }
+            let res = try await upload(&cadre, Self.photo)
+            #expect(res.status == .created, "\(res.body.string)")
+            let photo = try res.content.decode(VisitService.PhotoDTO.self)
+            #expect(abs((photo.exif_lat ?? 0) - 31.86) < 1e-9 && abs((photo.exif_lon ?? 0) - 117.25) < 1e-9)
+            #expect(try await upload(&cadre, Self.photo).status == .created, "the same photo again")
+            #expect(try await Self.count(app, "photos") == 1)
+            #expect(try await upload(&cadre, Array("GIF89a".utf8)).status == .unprocessableEntity)
+
+            let stored = try Data(contentsOf: URL(fileURLWithPath: VisitService.photoPath(photo.sha256, in: app.config.photoDirectory)))
+            #expect(!String(decoding: stored, as: UTF8.self).contains("Exif") && !String(decoding: stored, as: UTF8.self).contains("小区"))
+            var admin = TestClient(app)
+            try await admin.signIn("adminA")
+            let served = try await admin.send(.GET, "/photos/\(photo.sha256)")
+            #expect(served.status == .ok && Data(served.body.readableBytesView) == stored)
+            #expect(served.headers.first(name: .contentType) == "image/jpeg")
+            var sibling = TestClient(app)
+            try await sibling.signIn("adminB")
+            #expect(try await sibling.send(.GET, "/photos/\(photo.sha256)").status == .notFound)
+            var other = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            #expect(try await upload(&other, Self.photo).status == .forbidden, "only the cadre who made the visit adds photos")
+        }
+    }
 }

@@ -19,5 +19,6 @@ enum Migrations {
         // v4: visits and questionnaires
         CreateQuestionnaires(),
         CreateVisits(),
+        CreatePhotos(),
     ]
 }

@@ -50,6 +50,8 @@ func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = ni
     }
     var config = AppConfig(database: choice, secret: testSecret, secretSource: "test", bcryptCost: 4)
     config.lockoutThreshold = 3
+    config.photoDirectory = NSTemporaryDirectory() + "sanbao-test-photos-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: config.photoDirectory) }
     do {
         try await configure(app, config: config)
         try await body(app)

@@ -12,6 +12,14 @@ struct VisitAPI: RouteCollection {
         visits.on(.PUT, ":id", body: .collect(maxSize: "2mb"), use: resubmit)
         visits.post(":id", "accept", use: accept)
         visits.post(":id", "return", use: giveBack)
+        visits.on(.POST, ":id", "photos", body: .collect(maxSize: "9mb"), use: addPhoto)
+    }
+
+    /// The image itself as the body (`Content-Type: image/jpeg` or `image/png`).
+    func addPhoto(req: Request) async throws -> Response {
+        let s = try service(req)
+        let photo = try await s.addPhoto(to: try id(req), data: body(req))
+        return try await photo.encodeResponse(status: .created, for: req)
     }
 
     private func service(_ req: Request) throws -> VisitService {

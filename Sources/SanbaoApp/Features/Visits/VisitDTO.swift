@@ -49,6 +49,7 @@ struct VisitDTO: Content {
     var review_comment: String
     var responses: [ResponseDTO]
     var problems: [ProblemDTO]
+    var photos: [VisitService.PhotoDTO]
     var timeline: [EventDTO]
 
     static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
@@ -96,7 +97,8 @@ extension VisitService {
                         unit_code: unit.code, task_id: visit.taskID, ad_hoc_reason: visit.adHocReason,
                         started_at: VisitDTO.iso(visit.startedAt), finished_at: VisitDTO.iso(visit.finishedAt),
                         lat: visit.lat, lon: visit.lon, accuracy_m: visit.accuracyM, people_met: visit.peopleMet,
-                        review_comment: visit.reviewComment, responses: responses, problems: problems, timeline: events)
+                        review_comment: visit.reviewComment, responses: responses, problems: problems,
+                        photos: try await photos(of: id), timeline: events)
     }
 
     /// The visits the principal may see (their own, and their subtree's), newest first.

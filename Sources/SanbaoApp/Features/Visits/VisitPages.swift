@@ -17,6 +17,32 @@ struct VisitPages: RouteCollection {
         visits.on(.PUT, ":id", body: .collect(maxSize: "2mb"), use: resubmit)
         visits.post(":id", "accept", use: accept)
         visits.post(":id", "return", use: giveBack)
+        visits.on(.POST, ":id", "photos", body: .collect(maxSize: "9mb"), use: addPhoto)
+        routes.get("photos", ":sha", use: photo)
+    }
+
+    func addPhoto(req: Request) async throws -> Response {
+        struct Form: Content { var photo: File? }
+        let s = try service(req)
+        try s.principal.require(.recordVisits)
+        let id = try id(req)
+        _ = try await s.visit(id)
+        guard let file = try req.content.decode(Form.self).photo, file.data.readableBytes > 0 else {
+            throw AppError.invalid([AppError.field("photo", "visit.reason.required")])
+        }
+        _ = try await s.addPhoto(to: id, data: Array(file.data.readableBytesView))
+        return req.redirect(to: "/visits/\(id.uuidString)?flash=photo_added")
+    }
+
+    /// A photo's stored bytes (without the camera's metadata), to whoever may see its visit.
+    func photo(req: Request) async throws -> Response {
+        let (type, path) = try await service(req).photo(req.parameters.get("sha") ?? "")
+        guard let data = FileManager.default.contents(atPath: path) else { throw AppError(.notFound, "error.not_found") }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: type)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=86400, immutable")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        return response
     }
 
     private func service(_ req: Request) throws -> VisitService {
@@ -177,6 +203,7 @@ struct VisitPages: RouteCollection {
         var sections: [AnswerSection]
         var mayReview: Bool
         var mayCorrect: Bool
+        var mayAddPhotos: Bool
         var statusLabel: String
     }
 
@@ -213,12 +240,13 @@ struct VisitPages: RouteCollection {
         let p = s.principal
         let mayReview = p.can(.reviewVisits) && visit.$cadre.id != p.userID && s.scope.contains(visit.unit) && dto.status == "submitted"
         let mayCorrect = visit.$cadre.id == p.userID && dto.status == "returned"
+        let mayAddPhotos = visit.$cadre.id == p.userID
         let started = Self.local(dto.started_at), finished = Self.local(dto.finished_at)
         let when = started.prefix(10) == finished.prefix(10) ? started + "–" + finished.dropFirst(11) : started + " – " + finished
         let timeline = dto.timeline.map { var e = $0; e.at = Self.local(e.at); return e }
         return try await req.view.render("visits/show", ShowPage(shell: Shell(req, title: dto.enterprise_name), visit: dto, when: when,
                                                                   timeline: timeline, sections: sections,
-                                                                  mayReview: mayReview, mayCorrect: mayCorrect,
+                                                                  mayReview: mayReview, mayCorrect: mayCorrect, mayAddPhotos: mayAddPhotos,
                                                                   statusLabel: req.t("visits.status." + dto.status)))
     }
 

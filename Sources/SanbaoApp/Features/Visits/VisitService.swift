@@ -85,6 +85,7 @@ struct VisitService {
                 VisitDTO.ProblemDTO(id: row[0] as! UUID, category: p.category.rawValue, description: p.description.trimmed,
                                     severity: p.severity.rawValue, status: "reported", worker_id: p.workerID)
             },
+            photos: [],
             timeline: [VisitDTO.EventDTO(at: iso(now), actor: principal.displayName, action: "submitted", comment: "")])
         return (visit, true)
     }
