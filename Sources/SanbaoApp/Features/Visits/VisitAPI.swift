@@ -26,12 +26,9 @@ struct VisitAPI: RouteCollection {
         VisitService(app: req.application, db: req.db, principal: try req.requirePrincipal())
     }
 
-    private func id(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError(.notFound, "error.not_found") }
-        return id
-    }
+    private func id(_ req: Request) throws -> UUID { try req.visitID() }
 
-    private func body(_ req: Request) -> [UInt8] { req.body.data.map { Array($0.readableBytesView) } ?? [] }
+    private func body(_ req: Request) -> [UInt8] { req.bodyBytes }
 
     /// 201 with the new visit; 200 with the same visit when the Idempotency-Key was seen before.
     func submit(req: Request) async throws -> Response {
@@ -59,7 +56,7 @@ struct VisitAPI: RouteCollection {
         try s.principal.require(.recordVisits)
         let id = try id(req)
         _ = try await s.visit(id)    // someone else's visit is not found before the header is looked at
-        let visit = try await s.resubmit(id, body: body(req), revision: try revision(req.headers.first(name: .ifMatch)))
+        let visit = try await s.resubmit(id, body: body(req), revision: try req.ifMatchRevision())
         return try await s.dto(visit)
     }
 
@@ -79,9 +76,20 @@ struct VisitAPI: RouteCollection {
         let review = try req.content.decode(Review.self)
         return try await s.dto(try await s.review(try id(req), accept: false, comment: review.comment ?? "", revision: review.revision))
     }
+}
 
-    private func revision(_ header: String?) throws -> Int {
-        guard let text = header?.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/")), let n = Int(text) else {
+/// What the visit routes of the API and of the pages read from a request, in one place.
+extension Request {
+    func visitID() throws -> UUID {
+        guard let id = parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError(.notFound, "error.not_found") }
+        return id
+    }
+
+    var bodyBytes: [UInt8] { body.data.map { Array($0.readableBytesView) } ?? [] }
+
+    /// `If-Match: 3` (or `"3"`): the revision a correction was made from.
+    func ifMatchRevision() throws -> Int {
+        guard let text = headers.first(name: .ifMatch)?.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/")), let n = Int(text) else {
             throw AppError.invalid([AppError.field("If-Match", "visit.reason.required")])
         }
         return n

@@ -49,10 +49,7 @@ struct VisitPages: RouteCollection {
         VisitService(app: req.application, db: req.db, principal: try req.requirePrincipal())
     }
 
-    private func id(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError(.notFound, "error.not_found") }
-        return id
-    }
+    private func id(_ req: Request) throws -> UUID { try req.visitID() }
 
     struct ListPage: Encodable {
         var shell: Shell
@@ -179,7 +176,7 @@ struct VisitPages: RouteCollection {
         guard let key = req.headers.first(name: "Idempotency-Key") else {
             throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.required")])
         }
-        let (visit, created) = try await s.submit(body: req.body.data.map { Array($0.readableBytesView) } ?? [], idempotencyKey: key)
+        let (visit, created) = try await s.submit(body: req.bodyBytes, idempotencyKey: key)
         return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
     }
 
@@ -188,10 +185,7 @@ struct VisitPages: RouteCollection {
         try s.principal.require(.recordVisits)
         let id = try id(req)
         _ = try await s.visit(id)
-        guard let revision = req.headers.first(name: .ifMatch).flatMap({ Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))) }) else {
-            throw AppError.invalid([AppError.field("If-Match", "visit.reason.required")])
-        }
-        return try await s.dto(try await s.resubmit(id, body: req.body.data.map { Array($0.readableBytesView) } ?? [], revision: revision))
+        return try await s.dto(try await s.resubmit(id, body: req.bodyBytes, revision: try req.ifMatchRevision()))
     }
 
     struct ShowPage: Encodable {
