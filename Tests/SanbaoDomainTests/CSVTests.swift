@@ -37,12 +37,13 @@ import Testing
     }
 
     @Test func decodesUTF8WithAndWithoutBOMAndGB18030() throws {
-        let utf8 = Array("名称".utf8)
-        #expect(try TextDecoding.decode(utf8) == ("名称", .utf8))
-        #expect(try TextDecoding.decode([0xEF, 0xBB, 0xBF] + utf8) == ("名称", .utf8BOM))
+        let utf8 = Array("名称\n".utf8)
+        #expect(try CSVStreamTests.read(utf8, piece: 64).encoding == .utf8)
+        #expect(try CSVStreamTests.read([0xEF, 0xBB, 0xBF] + utf8, piece: 64).encoding == .utf8BOM)
         // "名称" in GB18030.
-        #expect(try TextDecoding.decode([0xC3, 0xFB, 0xB3, 0xC6]) == ("名称", .gb18030))
-        #expect(throws: UndecodableText(line: 2)) { try TextDecoding.decode(Array("ok\n".utf8) + [0xFF, 0xFF, 0xFF]) }
+        let gb = try CSVStreamTests.read([0xC3, 0xFB, 0xB3, 0xC6, 0x0A], piece: 64)
+        #expect(gb.encoding == .gb18030 && gb.records.first?.fields == ["名称"])
+        #expect(throws: UndecodableText(line: 2)) { try CSVStreamTests.read(Array("ok\n".utf8) + [0xFF, 0xFF, 0xFF], piece: 64) }
     }
 }
 

@@ -81,7 +81,7 @@ enum XLSX {
         for (r, row) in rows.enumerated() {
             sheet += "<row r=\"\(r + 1)\">"
             for (c, value) in row.enumerated() where !value.isEmpty {
-                sheet += "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(value))</t></is></c>"
+                sheet += "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(Markup.escape(value))</t></is></c>"
             }
             sheet += "</row>"
         }
@@ -125,22 +125,6 @@ enum XLSX {
             n = n * 26 + Int(ch.value - 64)
         }
         return n - 1
-    }
-
-    /// XML-escapes, and drops the control characters XML 1.0 cannot carry.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(u)
-            default: if u.value >= 0x20 { out.unicodeScalars.append(u) }
-            }
-        }
-        return out
     }
 }
 

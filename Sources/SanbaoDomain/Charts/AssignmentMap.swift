@@ -29,7 +29,7 @@ public struct AssignmentMap: Sendable {
     public func svg(title: String) -> String {
         let points = visits.flatMap { v in [(v.lat, v.lon)] + (v.homeLat.flatMap { la in v.homeLon.map { [(la, $0)] } } ?? []) }
         guard !points.isEmpty else {
-            return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) 40\" role=\"img\"><title>\(escape(title))</title></svg>"
+            return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) 40\" role=\"img\"><title>\(Markup.escape(title))</title></svg>"
         }
         let minLat = points.map(\.0).min()!, maxLat = points.map(\.0).max()!
         let minLon = points.map(\.1).min()!, maxLon = points.map(\.1).max()!
@@ -39,7 +39,7 @@ public struct AssignmentMap: Sendable {
         let scale = min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY)
         func x(_ lon: Double) -> String { String(format: "%.1f", pad + (lon - minLon) * squeeze * scale) }
         func y(_ lat: Double) -> String { String(format: "%.1f", height - pad - (lat - minLat) * scale) }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" class=\"map\" role=\"img\"><title>\(escape(title))</title>"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" class=\"map\" role=\"img\"><title>\(Markup.escape(title))</title>"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#f8fafc\"/>"
         out += "<g stroke=\"#94a3b8\" stroke-width=\"0.5\" stroke-opacity=\"0.6\">"
         for v in visits { if let la = v.homeLat, let lo = v.homeLon { out += "<line x1=\"\(x(lo))\" y1=\"\(y(la))\" x2=\"\(x(v.lon))\" y2=\"\(y(v.lat))\"/>" } }
@@ -52,16 +52,11 @@ public struct AssignmentMap: Sendable {
         for v in visits {
             let colour = Self.colours[v.visitor]!
             if v.visitor == .none {
-                out += "<path d=\"M\(x(v.lon)) \(y(v.lat)) m-3 -3 l6 6 m0 -6 l-6 6\" stroke=\"\(colour)\" stroke-width=\"1.5\"><title>\(escape(v.label))</title></path>"
+                out += "<path d=\"M\(x(v.lon)) \(y(v.lat)) m-3 -3 l6 6 m0 -6 l-6 6\" stroke=\"\(colour)\" stroke-width=\"1.5\"><title>\(Markup.escape(v.label))</title></path>"
             } else {
-                out += "<circle cx=\"\(x(v.lon))\" cy=\"\(y(v.lat))\" r=\"2.2\" fill=\"\(colour)\"><title>\(escape(v.label))</title></circle>"
+                out += "<circle cx=\"\(x(v.lon))\" cy=\"\(y(v.lat))\" r=\"2.2\" fill=\"\(colour)\"><title>\(Markup.escape(v.label))</title></circle>"
             }
         }
         return out + "</svg>"
-    }
-
-    private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Which encoding an uploaded file turned out to be in. Lists from districts arrive as UTF-8
 /// from newer tools and as GB18030 from older Excel exports; we say which we read.
 public enum SourceEncoding: String, Sendable {
@@ -13,18 +11,7 @@ public struct UndecodableText: Error, Sendable, Equatable {
     public var line: Int
 }
 
-public enum TextDecoding {
-    public static func decode(_ bytes: [UInt8]) throws -> (text: String, encoding: SourceEncoding) {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            let body = bytes.dropFirst(3)
-            if let text = String(validating: body, as: UTF8.self) { return (text, .utf8BOM) }
-            throw UndecodableText(line: firstInvalidUTF8Line(Array(body)))
-        }
-        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
-        if let text = GB18030.decode(bytes) { return (text, .gb18030) }
-        throw UndecodableText(line: firstInvalidUTF8Line(bytes))
-    }
-
+enum TextDecoding {
     static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
         var line = 1
         var start = 0

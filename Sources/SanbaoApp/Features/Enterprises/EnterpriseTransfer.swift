@@ -40,7 +40,8 @@ extension EnterpriseService {
         let cipher = app.fieldCipher
         let now = Date()
         do {
-            try await db.transaction { db in
+            // One long write: other writers in this process wait for it instead of spinning.
+            try await app.serializedTransaction(on: db) { db in
                 try await Self.withBulkSettings(on: db as! any SQLDatabase) {
                     // Reading and checking the next batch overlaps with writing the last one.
                     var writing: Task<Int, any Error>?
