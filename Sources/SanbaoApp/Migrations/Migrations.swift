@@ -20,5 +20,7 @@ enum Migrations {
         CreateQuestionnaires(),
         CreateVisits(),
         CreatePhotos(),
+        // v5: leaner answer rows
+        LeanAnswers(),
     ]
 }

@@ -33,27 +33,37 @@ enum BulkInsert {
 
     static func rows(into table: String, columns: [String], _ rows: [Row], on db: any Database) async throws {
         guard !rows.isEmpty else { return }
-        let perStatement = max(1, 30_000 / columns.count)
         if let sqlite = db as? any SQLiteDatabase {
-            let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
-            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-            for start in stride(from: 0, to: rows.count, by: perStatement) {
-                let chunk = rows[start..<min(start + perStatement, rows.count)]
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * columns.count)
-                for row in chunk { binds += row.sqlite! }
-                let sql = head + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
-                // Logged as SQLKit logs what it runs, so that the log-privacy tests see these binds too.
-                if db.logger.logLevel <= .debug { db.logger.debug("\(head)… \(binds)") }
-                _ = try await sqlite.query(sql, binds)
-            }
-            return
+            return try await self.rows(into: table, columns: columns, rows.map { $0.sqlite! }, on: sqlite)
         }
         let sql = db as! any SQLDatabase
+        let perStatement = max(1, 30_000 / columns.count)
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             var insert = sql.insert(into: table).columns(columns)
             for row in rows[start..<min(start + perStatement, rows.count)] { insert = insert.values(row.values) }
             try await insert.run()
+        }
+    }
+
+    /// Straight to an SQLite connection, also one outside Fluent's pool (the visit writer's).
+    static func rows(into table: String, columns: [String], _ rows: [[any Encodable & Sendable]], on sqlite: any SQLiteDatabase) async throws {
+        try await self.rows(into: table, columns: columns, rows.map { try $0.map(BulkInsert.sqliteData) }, on: sqlite)
+    }
+
+    private static func rows(into table: String, columns: [String], _ rows: [[SQLiteData]], on sqlite: any SQLiteDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 30_000 / columns.count)
+        let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * columns.count)
+            for row in chunk { binds += row }
+            let sql = head + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+            // Logged as SQLKit logs what it runs, so that the log-privacy tests see these binds too.
+            if sqlite.logger.logLevel <= .debug { sqlite.logger.debug("\(head)… \(binds)") }
+            _ = try await sqlite.query(sql, binds)
         }
     }
 

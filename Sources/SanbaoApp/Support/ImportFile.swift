@@ -43,7 +43,7 @@ struct RecordBatches {
 
     /// The first 16 hex digits of the file's SHA-256 (once it has been read to the end): audit
     /// entries name a file by it.
-    var digest: String { hash.finalize().prefix(8).map { String(format: "%02x", $0) }.joined() }
+    var digest: String { Hex.lower(hash.finalize().prefix(8)) }
 
     private let pieceSize: Int
 

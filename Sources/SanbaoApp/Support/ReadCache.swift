@@ -78,11 +78,23 @@ struct InvalidateReadCachesMiddleware: AsyncMiddleware {
         guard ![.GET, .HEAD, .OPTIONS].contains(req.method) else { return try await next.respond(to: req) }
         do {
             let response = try await next.respond(to: req)
-            req.application.readCaches.invalidateAll()
+            if !req.keepsReadCaches { req.application.readCaches.invalidateAll() }
             return response
         } catch {
-            req.application.readCaches.invalidateAll()
+            if !req.keepsReadCaches { req.application.readCaches.invalidateAll() }
             throw error
         }
+    }
+}
+
+extension Request {
+    private struct KeepsReadCachesKey: StorageKey { typealias Value = Bool }
+
+    /// Set by a handler whose writes cannot change what the caches hold (a visit writes no
+    /// user, token or org unit): thirty-two phones submitting at once otherwise emptied the
+    /// principal cache with every visit and each next request read its sign-in again.
+    var keepsReadCaches: Bool {
+        get { storage[KeepsReadCachesKey.self] ?? false }
+        set { storage[KeepsReadCachesKey.self] = newValue }
     }
 }

@@ -20,6 +20,19 @@ actor WriteGate {
     func release() {
         if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
+
+    /// Runs `body` when it is this caller's turn to write.
+    nonisolated func turn<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
 }
 
 extension Application {
@@ -35,16 +48,7 @@ extension Application {
     /// A transaction that waits its turn on SQLite.
     func serializedTransaction<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await db.transaction(body) }
-        let gate = writeGate
-        await gate.acquire()
-        do {
-            let result = try await db.transaction(body)
-            await gate.release()
-            return result
-        } catch {
-            await gate.release()
-            throw error
-        }
+        return try await writeGate.turn { try await db.transaction(body) }
     }
 
     private struct QuestionnaireCacheKey: StorageKey { typealias Value = NIOLockedValueBox<[String: CachedQuestionnaire]> }

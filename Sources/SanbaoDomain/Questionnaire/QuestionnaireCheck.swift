@@ -15,13 +15,19 @@ extension Questionnaire {
     /// text, numbers as numbers), and each problem is named by its question.
     public func check(_ answers: [String: Answer]) -> (kept: [String: Answer], issues: [AnswerIssue]) {
         var issues: [AnswerIssue] = []
-        for key in answers.keys.sorted() where question(key) == nil {
+        let all = questions
+        let known = Set(all.map(\.key))
+        for key in answers.keys.sorted() where !known.contains(key) {
             issues.append(AnswerIssue(question: key, reason: .unknownQuestion))
         }
         var kept: [String: Answer] = [:]
-        for q in questions {
-            // Conditions look at the answers as checked so far: questions come in order.
-            guard isAsked(q, in: kept) else { continue }
+        for q in all {
+            // Conditions look at the answers as checked so far: questions come in order, and an
+            // earlier question that was not asked has no answer kept (what `isAsked` walks).
+            if let condition = q.showIf {
+                guard let earlier = kept[condition.question],
+                      !Set(earlier.conditionValues).isDisjoint(with: condition.anyOf) else { continue }
+            }
             guard let raw = answers[q.key], !raw.isEmpty else {
                 if q.required { issues.append(AnswerIssue(question: q.key, reason: .required)) }
                 continue

@@ -15,7 +15,7 @@ struct AuthService {
     static let minPasswordLength = 8
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: Data(token.utf8)))
     }
 
     static func randomToken() -> String {

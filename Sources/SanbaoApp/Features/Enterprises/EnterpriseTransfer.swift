@@ -221,10 +221,13 @@ extension EnterpriseService {
         let cache = try await sql.raw("PRAGMA cache_size").first(decoding: Size.self)?.cache_size ?? -2000
         let store = try await sql.raw("PRAGMA temp_store").first(decoding: Store.self)?.temp_store ?? 0
         try await sql.raw("PRAGMA cache_size = -163840").run()
-        try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        // SQLite refuses to move temporary storage inside a transaction once the connection has
+        // used it (a migration's table rebuild does): then statement journals stay on disk,
+        // which is slower but the same import.
+        let movedTemp = (try? await sql.raw("PRAGMA temp_store = MEMORY").run()) != nil
         func restore() async throws {
             try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(cache))").run()
-            try await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(store))").run()
+            if movedTemp { try await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(store))").run() }
             try await sql.raw("PRAGMA shrink_memory").run()
         }
         do { try await body() } catch {

@@ -38,7 +38,7 @@ extension WorkerService {
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
 
         let now = Date()
-        let fileDigest = SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let fileDigest = Hex.lower(SHA256.hash(data: bytes).prefix(8))
         try await db.transaction { db in
             let sql = db as! any SQLDatabase
             var inserts: [[any Encodable & Sendable]] = []

@@ -37,6 +37,7 @@ struct VisitAPI: RouteCollection {
             throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.required")])
         }
         let s = try service(req)
+        req.keepsReadCaches = true
         let (visit, created) = try await s.submit(body: body(req), idempotencyKey: key)
         return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
     }

@@ -176,6 +176,7 @@ struct VisitPages: RouteCollection {
         guard let key = req.headers.first(name: "Idempotency-Key") else {
             throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.required")])
         }
+        req.keepsReadCaches = true
         let (visit, created) = try await s.submit(body: req.bodyBytes, idempotencyKey: key)
         return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
     }

@@ -78,6 +78,7 @@ extension VisitService {
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await visit.update(on: db)
+            try await sql.raw("DELETE FROM answers WHERE visit_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM responses WHERE visit_id = \(bind: id)").run()
             // Problems already taken up by the ledger stay; those only reported are replaced.
             try await sql.raw("DELETE FROM problems WHERE visit_id = \(bind: id) AND status = 'reported'").run()
@@ -93,5 +94,5 @@ extension VisitService {
 }
 
 enum SHA256Digest {
-    static func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ bytes: [UInt8]) -> String { Hex.lower(SHA256.hash(data: bytes)) }
 }

@@ -46,8 +46,10 @@ struct VisitService {
             throw AppError.invalid(issues.map { AppError.field($0.field, "visit.reason.\($0.reason)") })
         }
 
-        let visitID = UUID()
         let now = Date()
+        // Time-ordered, so that each visit's key lands at the end of the indexes on visit_id.
+        var visitIDs = TimeOrderedID()
+        let visitID = visitIDs.next(now: now)
         let content = try contentRows(of: submission, visitID: visitID, enterpriseID: enterpriseID, unitID: unitID,
                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: now)
         let location = submission.location
@@ -164,7 +166,7 @@ struct VisitService {
                                "started_at", "finished_at", "lat", "lon", "accuracy_m", "people_met", "status", "review_comment",
                                "revision", "created_at", "updated_at"]
     static let responseColumns = ["id", "visit_id", "questionnaire_id", "questionnaire_key", "version", "worker_id", "position", "answers"]
-    static let answerColumns = ["id", "response_id", "visit_id", "questionnaire_key", "question_key", "number_value", "text_value"]
+    static let answerColumns = ["response_id", "visit_id", "questionnaire_key", "question_key", "number_value", "text_value"]
     static let eventColumns = ["id", "visit_id", "at", "actor_user_id", "actor_name", "action", "comment"]
     static let problemColumns = ["id", "visit_id", "enterprise_id", "worker_id", "unit_id", "reporter_user_id", "category", "description",
                                  "severity", "status", "created_at", "updated_at"]
@@ -187,7 +189,7 @@ struct VisitService {
                               position, String(decoding: try encoder.encode(kept), as: UTF8.self)])
             for (question, answer) in kept.sorted(by: { $0.key < $1.key }) {
                 for (number, text) in Self.values(answer) {
-                    answers.append([ids.next(now: now), id, visitID, response.questionnaire, question, number, text])
+                    answers.append([id, visitID, response.questionnaire, question, number, text])
                 }
             }
         }
