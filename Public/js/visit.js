@@ -2,6 +2,7 @@
 // first tap until the server has confirmed the visit: a closed tab, a dead battery or a lost
 // network lose nothing. The submission carries an id made once per draft (Idempotency-Key),
 // so sending it again after a timeout finds the same visit instead of making a second.
+// Photos taken during the visit wait in the draft too, and go up once the visit is in.
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
@@ -10,7 +11,7 @@
   var statusLine = document.getElementById("draft-status");
   var workers = document.getElementById("workers");
   var problems = document.getElementById("problems");
-  var draft = { id: draftKey, clientKey: null, startedAt: new Date().toISOString(), location: null, values: {}, workers: 0, problems: 0, pending: false };
+  var draft = { id: draftKey, clientKey: null, startedAt: new Date().toISOString(), location: null, values: {}, workers: 0, problems: 0, pending: false, photos: [] };
   var zh = document.documentElement.lang !== "en";
   function say(zhText, enText) { statusLine.textContent = zh ? zhText : enText; }
 
@@ -103,6 +104,9 @@
 
   // --- Show-if conditions: a question appears when an earlier answer is one of some values -
   function applyConditions() {
+    Array.prototype.forEach.call(form.querySelectorAll(".worker-pick"), function (pick) {
+      pick.closest(".who").querySelector(".new-worker").hidden = pick.value !== "new";
+    });
     Array.prototype.forEach.call(form.querySelectorAll(".questionnaire"), function (q) {
       var prefix = q.dataset.prefix;
       Array.prototype.forEach.call(q.querySelectorAll(".q[data-show-q]"), function (el) {
@@ -113,6 +117,65 @@
         el.hidden = !show;
       });
     });
+  }
+
+  // --- Photos: kept in the draft as they are taken, sent after the visit --------------------
+  var photoList = document.getElementById("draft-photos");
+  var photoError = document.getElementById("photo-error");
+  var maxPhotoBytes = 8 * 1024 * 1024;
+  function showPhotos() {
+    photoList.textContent = "";
+    (draft.photos || []).forEach(function (photo, i) {
+      var figure = document.createElement("figure");
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(photo.blob);
+      img.alt = photo.name;
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link remove-photo";
+      remove.textContent = form.dataset.remove;
+      remove.addEventListener("click", function () { draft.photos.splice(i, 1); showPhotos(); saveDraft(); });
+      var caption = document.createElement("figcaption");
+      caption.className = "muted small";
+      caption.textContent = photo.name + " · " + Math.max(1, Math.round(photo.blob.size / 1024)) + " KB";
+      figure.appendChild(img);
+      figure.appendChild(caption);
+      figure.appendChild(remove);
+      photoList.appendChild(figure);
+    });
+  }
+  document.getElementById("photo-input").addEventListener("change", function (e) {
+    photoError.hidden = true;
+    Array.prototype.forEach.call(e.target.files, function (file) {
+      var refused = file.size > maxPhotoBytes ? form.dataset.photoTooLarge
+        : ["image/jpeg", "image/png"].indexOf(file.type) < 0 ? form.dataset.photoNotImage : null;
+      if (refused) { photoError.hidden = false; photoError.textContent = file.name + ": " + refused; return; }
+      draft.photos.push({ name: file.name, blob: file, sent: false });
+    });
+    e.target.value = "";
+    showPhotos();
+    saveDraft();
+  });
+  // One photo after another; each is stored once however often it is sent (by its content).
+  function sendPhotos(visitID) {
+    var next = (draft.photos || []).filter(function (p) { return !p.sent; })[0];
+    if (!next) return Promise.resolve();
+    var data = new FormData();
+    data.append("photo", next.blob, next.name);
+    return fetch("/visits/" + visitID + "/photos", {
+      method: "POST", credentials: "same-origin", body: data,
+      headers: { "Accept": "application/json", "X-CSRF-Token": form.dataset.csrf }
+    }).then(function (res) {
+      if (!res.ok) {
+        // Refused by the server (damaged, not an image): say so and keep the visit going.
+        return res.json().then(function (json) {
+          photoError.hidden = false;
+          photoError.textContent = next.name + ": " + ((json.errors || [])[0] || {}).reason;
+          next.sent = true;
+        });
+      }
+      next.sent = true;
+    }).then(function () { return saveDraft(); }).then(function () { return sendPhotos(visitID); });
   }
 
   // --- The submission, in the API's shape ---------------------------------------------------
@@ -135,7 +198,15 @@
         answers[key] = inputs[0].value.trim();
       }
     });
-    return { questionnaire: q.dataset.questionnaire, version: Number(q.dataset.version), answers: answers };
+    var response = { questionnaire: q.dataset.questionnaire, version: Number(q.dataset.version), answers: answers };
+    var pick = q.querySelector(".worker-pick");
+    if (pick && pick.value === "new") {
+      var field = function (f) { return q.querySelector('[name="' + q.dataset.prefix + ".@" + f + '"]').value.trim(); };
+      response.new_worker = { name: field("name"), id_number: field("id_number"), phone: field("phone"), job: field("job") };
+    } else if (pick && pick.value) {
+      response.worker_id = pick.value;
+    }
+    return response;
   }
   function submission() {
     var all = form.querySelectorAll(".questionnaire");
@@ -171,7 +242,7 @@
       if (m && m[1] === "enterprise_response") { scope = form.querySelectorAll(".questionnaire")[0]; key = m[4]; }
       else if (m && m[2] !== undefined) { scope = form.querySelectorAll(".questionnaire")[Number(m[2]) + 1]; key = m[4]; }
       else if (m && m[3] !== undefined) { scope = problems.children[Number(m[3])]; key = null; }
-      var target = scope && (key ? scope.querySelector('.q[data-key="' + key + '"] .q-error') : scope.querySelector(".q-error"));
+      var target = scope && (key ? scope.querySelector('[data-key="' + key + '"] .q-error') : scope.querySelector(".q-error"));
       if (target) { target.hidden = false; target.textContent = e.reason; }
       else general.textContent += " " + e.field + ": " + e.reason;
     });
@@ -194,7 +265,10 @@
     }).then(function (res) {
       return res.json().then(function (json) {
         if (res.ok) {
-          return dropDraft().then(function () { window.location = "/visits/" + json.id + "?flash=visit_submitted"; });
+          draft.visitID = json.id;
+          return sendPhotos(json.id).then(dropDraft).then(function () {
+            window.location = "/visits/" + json.id + "?flash=visit_submitted";
+          });
         }
         // The server read it and said no: the draft stays, to be corrected and sent anew.
         draft.pending = false;
@@ -204,7 +278,9 @@
         say("", "");
         showErrors(json);
       });
-    }, function () {
+    }).catch(function () {
+      // No answer (or it broke off while the photos were going up): everything stays in the
+      // draft, and sending again finds the same visit and sends the photos not yet sent.
       say("网络不通：走访已保存在本机，网络恢复后自动提交。", "No network: the visit is kept on this phone and will be sent when the network is back.");
     });
   }
@@ -218,6 +294,8 @@
       for (var i = workers.children.length; i < (saved.workers || 0); i++) addWorker();
       for (var j = problems.children.length; j < (saved.problems || 0); j++) addProblem();
       writeValues(saved.values || {});
+      draft.photos = draft.photos || [];
+      showPhotos();
       say(saved.pending ? "上次提交未完成，已恢复，可再次提交。" : "已恢复本机保存的草稿。",
           saved.pending ? "The last submission did not finish; restored — send it again." : "Draft restored from this phone.");
     }

@@ -79,6 +79,7 @@ import VaporTesting
         Case(route: "GET questionnaires/:key", via: .page, path: "/questionnaires/worker", ownOnly: "shared by every unit; read by all"),
         Case(route: "GET questionnaires/:key/export", via: .page, path: "/questionnaires/worker/export", ownOnly: "shared by every unit; read by all"),
         Case(route: "POST questionnaires/:key", via: .page, path: "/questionnaires/worker", form: ["definition": "{}"]),
+        Case(route: "POST questionnaires/:key/preview", via: .page, path: "/questionnaires/worker/preview", form: ["definition": "{}"]),
         Case(route: "GET visits", via: .page, path: "/visits", ownOnly: "the caller's own and subtree's visits; see VisitTests"),
         Case(route: "GET visits/new", via: .page, path: "/visits/new?enterprise={enterpriseB}"),
         Case(route: "POST visits", via: .page, path: "/visits", form: [:]),

@@ -64,6 +64,46 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func aWorkerMetOnTheVisitJoinsTheRegistry(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let newID = ResidentID.withCheck("34010419920304153")
+            func body(_ idNumber: String, name: String = "赵师傅") -> String {
+                Self.body().replacingOccurrences(of: #"{"questionnaire": "worker", "version": 1,"#, with: """
+                    {"questionnaire": "worker", "version": 1, "new_worker": {"name": "\(name)", "id_number": "\(idNumber)", "phone": "139 5555 1234", "job": "装配工"},
+                    """)
+            }
+            let workersBefore = try await Self.count(app, "workers")
+            let made = try await Self.post(&cadre, key: "phone-a001-new-1", body(newID))
+            #expect(made.status == .created, "\(made.body.string)")
+            let visit = try made.content.decode(VisitDTO.self)
+            let workerID = try #require(visit.responses[1].worker_id)
+            #expect(try await Self.count(app, "workers") == workersBefore + 1)
+            let worker = try #require(try await Worker.find(workerID, on: app.db))
+            #expect(worker.name == "赵师傅" && worker.job == "装配工" && worker.idMasked == "3401**********" + newID.suffix(4))
+            #expect(worker.gender == "m" && worker.birthYear == 1992 && worker.phoneMasked.hasPrefix("139"))
+            #expect(!worker.idCipher.contains(newID) && !(worker.phoneCipher ?? "").contains("13955551234"))
+            struct A: Decodable { var action: String; var subject_id: String }
+            let audit = try await (app.db as! any SQLDatabase).raw("SELECT action, subject_id FROM audit_events WHERE action = 'worker.create'")
+                .all(decoding: A.self)
+            #expect(audit.map(\.subject_id) == [workerID.uuidString])
+
+            // Entered again on a later visit, the same ID number is the same worker.
+            let again = try await Self.post(&cadre, key: "phone-a001-new-2", body(newID))
+            #expect(try again.content.decode(VisitDTO.self).responses[1].worker_id == workerID)
+            #expect(try await Self.count(app, "workers") == workersBefore + 1)
+
+            // A bad ID number is named; one registered at another enterprise is refused; nothing is written.
+            let bad = try await Self.post(&cadre, key: "phone-a001-new-3", body("340104199203041529"))
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("worker_responses[0].new_worker.id_number"))
+            let elsewhere = try await Self.post(&cadre, key: "phone-a001-new-4", body(ResidentID.withCheck("34010219900101002")))
+            #expect(elsewhere.status == .unprocessableEntity && elsewhere.body.string.contains("worker_responses[0].new_worker.id_number"))
+            #expect(try await Self.count(app, "visits") == 2)
+            #expect(try await Self.count(app, "workers") == workersBefore + 1)
+        }
+    }
+
     @Test(arguments: TestDatabase.all) func badAnswersAreNamedAndNothingIsWritten(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)

@@ -1,3 +1,4 @@
+import Foundation
 /// 居民身份证号码 (GB 11643-1999): 6-digit division, 8-digit birth date, 3-digit sequence
 /// (odd for men), and an ISO 7064 MOD 11-2 check character (0–9 or X).
 public struct ResidentID: Sendable, Hashable {
@@ -16,6 +17,14 @@ public struct ResidentID: Sendable, Hashable {
         case badCharacter
         case impossibleDate(String)
         case badCheck(expected: Character)
+    }
+
+    /// The calendar day in China of `date`, as `check` takes it.
+    public static func day(of date: Date) -> (Int, Int, Int) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return (c.year!, c.month!, c.day!)
     }
 
     /// - Parameter today: (year, month, day) to refuse birth dates in the future.

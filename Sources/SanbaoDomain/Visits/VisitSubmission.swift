@@ -33,18 +33,39 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
     public struct Response: Codable, Sendable, Equatable {
         public var questionnaire: String
         public var version: Int
-        /// For a worker questionnaire: the worker in the registry it is about, if known.
+        /// For a worker questionnaire: the worker in the registry it is about, if known…
         public var workerID: UUID?
+        /// …or a worker met on the visit who is not in the registry yet.
+        public var newWorker: NewWorker?
         public var answers: [String: Answer]
 
-        public init(questionnaire: String, version: Int, workerID: UUID? = nil, answers: [String: Answer]) {
+        public init(questionnaire: String, version: Int, workerID: UUID? = nil, newWorker: NewWorker? = nil, answers: [String: Answer]) {
             self.questionnaire = questionnaire
             self.version = version
             self.workerID = workerID
+            self.newWorker = newWorker
             self.answers = answers
         }
 
-        enum CodingKeys: String, CodingKey { case questionnaire, version, workerID = "worker_id", answers }
+        enum CodingKeys: String, CodingKey { case questionnaire, version, workerID = "worker_id", newWorker = "new_worker", answers }
+    }
+
+    /// A worker met on the visit and entered by the cadre: becomes a registry worker of the
+    /// visited enterprise with the visit (or, if the ID number is already there, that worker).
+    public struct NewWorker: Codable, Sendable, Equatable {
+        public var name: String
+        public var idNumber: String
+        public var phone: String?
+        public var job: String?
+
+        public init(name: String, idNumber: String, phone: String? = nil, job: String? = nil) {
+            self.name = name
+            self.idNumber = idNumber
+            self.phone = phone
+            self.job = job
+        }
+
+        enum CodingKeys: String, CodingKey { case name, idNumber = "id_number", phone, job }
     }
 
     public struct Problem: Codable, Sendable, Equatable {
@@ -128,6 +149,21 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
         let enterpriseAnswers = answers(enterpriseResponse, at: "enterprise_response", subject: .enterprise)
         if workerResponses.count > 200 { issues.append(Issue("worker_responses", "too_many")) }
         let workerAnswers = workerResponses.enumerated().map { answers($1, at: "worker_responses[\($0)]", subject: .worker) }
+        var newIDs: Set<String> = []
+        for (i, r) in workerResponses.enumerated() {
+            guard let w = r.newWorker else { continue }
+            let path = "worker_responses[\(i)].new_worker"
+            if r.workerID != nil { issues.append(Issue(path, "worker_and_new_worker")) }
+            if w.name.trimmed.isEmpty { issues.append(Issue(path + ".name", "required")) }
+            if w.name.count > 50 { issues.append(Issue(path + ".name", "too_long")) }
+            if (w.job ?? "").count > 50 { issues.append(Issue(path + ".job", "too_long")) }
+            if case .success(let id) = ResidentID.check(w.idNumber, today: ResidentID.day(of: now)) {
+                if !newIDs.insert(id.value).inserted { issues.append(Issue(path + ".id_number", "duplicate_id_number")) }
+            } else {
+                issues.append(Issue(path + ".id_number", "bad_id_number"))
+            }
+            if let phone = w.phone, !phone.trimmed.isEmpty, Phone.normalise(phone) == nil { issues.append(Issue(path + ".phone", "bad_phone")) }
+        }
         for (i, p) in problems.enumerated() {
             if p.description.trimmed.isEmpty { issues.append(Issue("problems[\(i)].description", "required")) }
             if p.description.count > 2_000 { issues.append(Issue("problems[\(i)].description", "too_long")) }

@@ -84,10 +84,5 @@ struct WorkerService {
         return revealed
     }
 
-    static var today: (Int, Int, Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ShanghaiDate.zone
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
-        return (c.year!, c.month!, c.day!)
-    }
+    static var today: (Int, Int, Int) { ResidentID.day(of: Date()) }
 }

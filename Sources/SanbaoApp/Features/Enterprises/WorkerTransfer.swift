@@ -66,23 +66,33 @@ extension WorkerService {
                                                        "enterprise_code": codeOf[old.$enterprise.id] ?? "", "migrant": "\(old.migrant)"],
                                               after: after)
                 } else {
-                    let workerID = UUID()
-                    inserts.append([workerID, r.name, try cipher.seal(r.idNumber), id.masked, digest, phoneCipher,
-                                    r.phone.isEmpty ? "" : Phone.mask(r.phone), phoneDigest, id.isMale ? "m" : "f", id.birthYear,
-                                    enterpriseID[r.enterpriseCode]!, r.job, r.migrant, household, privateDigest(r),
-                                    r.hardship.rawValue, now, now])
+                    inserts.append(try Self.newRow(id: UUID(), name: r.name, resident: id, phone: r.phone, enterpriseID: enterpriseID[r.enterpriseCode]!,
+                                                   job: r.job, migrant: r.migrant, household: r.household, hardship: r.hardship,
+                                                   cipher: cipher, now: now))
                     created += 1
                 }
             }
-            try await BulkInsert.rows(into: "workers", columns: ["id", "name", "id_cipher", "id_masked", "id_digest",
-                "phone_cipher", "phone_masked", "phone_digest", "gender", "birth_year", "enterprise_id", "job", "migrant",
-                "household_cipher", "private_digest", "hardship", "created_at", "updated_at"], inserts, on: db)
+            try await BulkInsert.rows(into: "workers", columns: Self.columns, inserts, on: db)
             if created > 0 {
                 try await AuditLog.record(db, by: principal, action: "worker.import_create", subjectType: "worker_file",
                                           subjectID: fileDigest, after: ["created": "\(created)"])
             }
         }
         return outcome
+    }
+
+    static let columns = ["id", "name", "id_cipher", "id_masked", "id_digest", "phone_cipher", "phone_masked", "phone_digest", "gender",
+                          "birth_year", "enterprise_id", "job", "migrant", "household_cipher", "private_digest", "hardship",
+                          "created_at", "updated_at"]
+
+    /// A new registry worker as a row: the ID number, phone and household sealed, masked
+    /// copies for lists, digests to find them again. From an import or from a visit.
+    static func newRow(id: UUID, name: String, resident: ResidentID, phone: String, enterpriseID: UUID, job: String, migrant: Bool,
+                       household: String, hardship: WorkerRecord.Hardship, cipher: FieldCipher, now: Date) throws -> [any Encodable & Sendable] {
+        [id, name, try cipher.seal(resident.value), resident.masked, cipher.digest(resident.value),
+         phone.isEmpty ? nil : try cipher.seal(phone), phone.isEmpty ? "" : Phone.mask(phone), phone.isEmpty ? nil : cipher.digest(phone),
+         resident.isMale ? "m" : "f", resident.birthYear, enterpriseID, job, migrant, household.isEmpty ? nil : try cipher.seal(household),
+         cipher.digest(phone + "\u{1F}" + household), hardship.rawValue, now, now]
     }
 
     /// Masked ID numbers, phones and no household text, unless `clear` is asked for by the

@@ -13,6 +13,7 @@ struct QuestionnairePages: RouteCollection {
         q.get(":key", use: show)
         q.get(":key", "export", use: export)
         q.post(":key", use: publish)
+        q.post(":key", "preview", use: preview)
     }
 
     struct Row: Encodable {
@@ -49,6 +50,13 @@ struct QuestionnairePages: RouteCollection {
         var definition: String
         var mayPublish: Bool
         var problems: [String]
+        var english: Bool
+        var kinds: [Choice]
+    }
+
+    struct Choice: Encodable {
+        var value: String
+        var label: String
     }
 
     func show(req: Request) async throws -> View {
@@ -69,8 +77,34 @@ struct QuestionnairePages: RouteCollection {
                             title: QuestionnaireForm.text(q.title, english), version: shown.version, latest: latest.version,
                             next: "v\(latest.version + 1)", versions: versions, preview: QuestionnaireForm.html(q, prefix: "preview", english: english),
                             definition: text,
-                            mayPublish: principal.can(.manageAssignment), problems: problems)
+                            mayPublish: principal.can(.manageAssignment), problems: problems, english: english,
+                            kinds: Questionnaire.Kind.allCases.map { Choice(value: $0.rawValue, label: req.t("questionnaires.kind." + $0.rawValue)) })
         return try await req.view.render("questionnaires/show", page)
+    }
+
+    /// The phone form for a definition being edited, before it is published: the editor's
+    /// preview, drawn by the same code as the visit form. A broken definition answers 422 with
+    /// its problems, one per line.
+    func preview(req: Request) async throws -> Response {
+        struct Form: Content { var definition: String }
+        let principal = try req.requirePrincipal()
+        try principal.require(.manageAssignment)
+        let text = try req.content.decode(Form.self).definition
+        let problems: [String]
+        do {
+            let q = try QuestionnaireJSON.decode(Data(text.utf8))
+            problems = q.structuralProblems
+            if problems.isEmpty {
+                let response = Response(status: .ok, body: .init(string: QuestionnaireForm.html(q, prefix: "preview", english: req.locale == .en)))
+                response.headers.contentType = .html
+                return response
+            }
+        } catch {
+            problems = [QuestionnaireJSON.describe(error)]
+        }
+        let response = Response(status: .unprocessableEntity, body: .init(string: problems.joined(separator: "\n")))
+        response.headers.contentType = .plainText
+        return response
     }
 
     func export(req: Request) async throws -> Response {

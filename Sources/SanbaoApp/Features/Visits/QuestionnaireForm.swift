@@ -6,8 +6,9 @@ import SanbaoDomain
 /// `visit.js` applies. Built here rather than in a template because the shape follows the
 /// questionnaire, not the page. `prefix` keeps the names of several worker forms apart.
 enum QuestionnaireForm {
-    static func html(_ q: Questionnaire, prefix: String, english: Bool, answers: [String: Answer] = [:]) -> String {
-        var out = #"<div class="questionnaire" data-questionnaire="\#(esc(q.key))" data-version="\#(q.version)" data-prefix="\#(esc(prefix))">"#
+    /// - Parameter lead: markup put first inside the form (the worker picker), its names under `prefix` too.
+    static func html(_ q: Questionnaire, prefix: String, english: Bool, answers: [String: Answer] = [:], lead: String = "") -> String {
+        var out = #"<div class="questionnaire" data-questionnaire="\#(esc(q.key))" data-version="\#(q.version)" data-prefix="\#(esc(prefix))">"# + lead
         for section in q.sections {
             out += #"<fieldset class="q-section"><legend>\#(esc(text(section.title, english)))</legend>"#
             for question in section.questions { out += html(question, prefix: prefix, english: english, answer: answers[question.key]) }
@@ -68,4 +69,38 @@ enum QuestionnaireForm {
     static func text(_ t: Questionnaire.Text, _ english: Bool) -> String { english ? t.en : t.zh }
 
     static func esc(_ s: String) -> String { Markup.escape(s) }
+
+    /// Who a worker questionnaire is about: nobody named, a worker of the enterprise's registry,
+    /// or a new worker entered here (name and ID number; phone and post if given), who becomes
+    /// a registry worker with the visit. Names start with `@` so they never meet a question key.
+    struct RegistryWorker: Decodable {
+        var id: UUID
+        var name: String
+        var job: String
+        var id_masked: String
+    }
+
+    static func workerPicker(prefix: String, workers: [RegistryWorker], selected: UUID?, label: (String) -> String) -> String {
+        let name = { (field: String) in esc(prefix + ".@" + field) }
+        var out = #"<div class="who"><label class="q-title">\#(esc(label("visits.worker_who")))<select class="worker-pick" name="\#(name("worker"))">"#
+        out += #"<option value="">\#(esc(label("visits.worker_unnamed")))</option><option value="new">\#(esc(label("visits.worker_new")))</option>"#
+        if !workers.isEmpty {
+            out += #"<optgroup label="\#(esc(label("visits.worker_registered")))">"#
+            for w in workers {
+                let chosen = w.id == selected ? " selected" : ""
+                let text = [w.name, w.job, w.id_masked].filter { !$0.isEmpty }.joined(separator: " · ")
+                out += #"<option value="\#(w.id.uuidString)"\#(chosen)>\#(esc(text))</option>"#
+            }
+            out += "</optgroup>"
+        }
+        out += #"</select></label><div class="new-worker" hidden>"#
+        for (field, attributes) in [("name", #"maxlength="50" autocomplete="off""#),
+                                    ("id_number", #"inputmode="numeric" maxlength="18" autocomplete="off" spellcheck="false""#),
+                                    ("phone", #"type="tel" inputmode="tel" maxlength="20" autocomplete="off""#),
+                                    ("job", #"maxlength="50""#)] {
+            out += #"<div class="who-field" data-key="new_worker.\#(field)"><label>\#(esc(label("visits.worker_" + field)))"#
+            out += #"<input name="\#(name(field))" \#(attributes)></label><p class="q-error" role="alert" hidden></p></div>"#
+        }
+        return out + "</div></div>"
+    }
 }

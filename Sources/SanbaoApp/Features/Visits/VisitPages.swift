@@ -30,7 +30,9 @@ struct VisitPages: RouteCollection {
         guard let file = try req.content.decode(Form.self).photo, file.data.readableBytes > 0 else {
             throw AppError.invalid([AppError.field("photo", "visit.reason.required")])
         }
-        _ = try await s.addPhoto(to: id, data: Array(file.data.readableBytesView))
+        let photo = try await s.addPhoto(to: id, data: Array(file.data.readableBytesView))
+        // The visit form sends the photos kept in its draft with fetch and wants the answer.
+        if req.headers.accept.mediaTypes.contains(.json) { return try await photo.encodeResponse(for: req) }
         return req.redirect(to: "/visits/\(id.uuidString)?flash=photo_added")
     }
 
@@ -152,10 +154,17 @@ struct VisitPages: RouteCollection {
         let enterpriseResponse = visit?.responses.first
         let enterpriseQ = try await questionnaire("enterprise", version: enterpriseResponse?.version)
         let workerQ = try await questionnaire("worker", version: nil)
+        let registry = try await s.sql.raw("""
+            SELECT w.id, w.name, w.job, w.id_masked FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
+            WHERE e.credit_code = \(bind: enterprise.code) ORDER BY w.name LIMIT 500
+            """).all(decoding: QuestionnaireForm.RegistryWorker.self)
+        func picker(_ prefix: String, _ selected: UUID?) -> String {
+            QuestionnaireForm.workerPicker(prefix: prefix, workers: registry, selected: selected) { req.t($0) }
+        }
         var workerForms: [String] = []
         for (i, r) in (visit?.responses.dropFirst() ?? []).enumerated() {
             let q = try await questionnaire(r.questionnaire, version: r.version)
-            workerForms.append(QuestionnaireForm.html(q, prefix: "w\(i)", english: english, answers: r.answers))
+            workerForms.append(QuestionnaireForm.html(q, prefix: "w\(i)", english: english, answers: r.answers, lead: picker("w\(i)", r.worker_id)))
         }
         let page = FormPage(
             shell: Shell(req, title: req.t("visits.record")), enterpriseName: enterprise.name, enterpriseCode: enterprise.code,
@@ -163,7 +172,7 @@ struct VisitPages: RouteCollection {
             visitID: visit?.id.uuidString ?? "", revision: visit?.revision ?? 0, peopleMet: visit?.people_met ?? "",
             adHocReason: visit?.ad_hoc_reason ?? "",
             enterpriseForm: QuestionnaireForm.html(enterpriseQ, prefix: "e", english: english, answers: enterpriseResponse?.answers ?? [:]),
-            workerForm: QuestionnaireForm.html(workerQ, prefix: "w__", english: english), workerForms: workerForms,
+            workerForm: QuestionnaireForm.html(workerQ, prefix: "w__", english: english, lead: picker("w__", nil)), workerForms: workerForms,
             problems: visit?.problems ?? [],
             categories: ProblemCategory.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) },
             severities: ProblemSeverity.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.severity." + $0.rawValue)) })
@@ -218,6 +227,10 @@ struct VisitPages: RouteCollection {
         let dto = try await s.dto(visit)
         let english = req.locale == .en
         var sections: [AnswerSection] = []
+        struct Named: Decodable { var id: UUID; var name: String }
+        let named = dto.responses.compactMap(\.worker_id)
+        let workerNames = named.isEmpty ? [:] : Dictionary(try await s.sql.raw("SELECT id, name FROM workers WHERE id IN \(SQLBind.group(named))")
+            .all(decoding: Named.self).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for (i, r) in dto.responses.enumerated() {
             guard let q = try? await QuestionnaireService(db: req.db, principal: s.principal).version(key: r.questionnaire, version: r.version)
                 .questionnaire() else { continue }
@@ -229,7 +242,8 @@ struct VisitPages: RouteCollection {
                 }
                 return AnswerRow(question: QuestionnaireForm.text(question.title, english), answer: labels.joined(separator: "、"))
             }
-            let title = QuestionnaireForm.text(q.title, english) + (i > 0 ? " \(i)" : "") + " · v\(r.version)"
+            let who = r.worker_id.flatMap { workerNames[$0] }.map { " · " + $0 } ?? ""
+            let title = QuestionnaireForm.text(q.title, english) + (i > 0 ? " \(i)" : "") + who + " · v\(r.version)"
             sections.append(AnswerSection(title: title, rows: rows))
         }
         let p = s.principal

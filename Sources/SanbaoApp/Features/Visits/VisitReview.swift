@@ -59,11 +59,13 @@ extension VisitService {
         // The enterprise and task stay those of the first submission.
         var sameTarget = submission
         sameTarget.taskID = visit.taskID
-        let fixed = sameTarget
-        let versions = try await questionnaireVersions(for: fixed)
-        let (enterpriseAnswers, workerAnswers, found) = fixed.check(now: Date()) { versions["\($0) \($1)"]?.questionnaire }
-        let issues = found + (try await workerIssues(fixed, enterpriseID: visit.$enterprise.id))
+        let versions = try await questionnaireVersions(for: sameTarget)
+        let (enterpriseAnswers, workerAnswers, found) = sameTarget.check(now: Date()) { versions["\($0) \($1)"]?.questionnaire }
+        let issues = found + (try await workerIssues(sameTarget, enterpriseID: visit.$enterprise.id))
         guard issues.isEmpty else { throw AppError.invalid(issues.map { AppError.field($0.field, "visit.reason.\($0.reason)") }) }
+        let now = Date()
+        let newWorkers = try await registerNewWorkers(in: &sameTarget, enterpriseID: visit.$enterprise.id, visitID: id, now: now)
+        let fixed = sameTarget
         visit.requestDigest = digest
         visit.startedAt = fixed.startedAt
         visit.finishedAt = fixed.finishedAt
@@ -74,10 +76,12 @@ extension VisitService {
         visit.status = Visit.Status.submitted.rawValue
         visit.revision += 1
         let content = try contentRows(of: fixed, visitID: id, enterpriseID: visit.$enterprise.id, unitID: visit.$unit.id,
-                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: Date())
+                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: now)
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await visit.update(on: db)
+            try await BulkInsert.rows(into: "workers", columns: WorkerService.columns, newWorkers.rows, on: db)
+            try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, newWorkers.audits, on: db)
             try await sql.raw("DELETE FROM answers WHERE visit_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM responses WHERE visit_id = \(bind: id)").run()
             // Problems already taken up by the ledger stay; those only reported are replaced.

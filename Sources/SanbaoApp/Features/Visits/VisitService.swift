@@ -32,7 +32,7 @@ struct VisitService {
         let digest = SHA256Digest.hex(body)
         if let done = try await existing(userID: userID, key: key, digest: digest) { return (done, false) }
 
-        let submission: VisitSubmission
+        var submission: VisitSubmission
         do { submission = try Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
             throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
         }
@@ -50,6 +50,7 @@ struct VisitService {
         // Time-ordered, so that each visit's key lands at the end of the indexes on visit_id.
         var visitIDs = TimeOrderedID()
         let visitID = visitIDs.next(now: now)
+        let newWorkers = try await registerNewWorkers(in: &submission, enterpriseID: enterpriseID, visitID: visitID, now: now)
         let content = try contentRows(of: submission, visitID: visitID, enterpriseID: enterpriseID, unitID: unitID,
                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: now)
         let location = submission.location
@@ -58,11 +59,11 @@ struct VisitService {
                     taskID == nil ? (submission.adHocReason ?? "").trimmed : "", submission.startedAt, submission.finishedAt,
                     location?.lat, location?.lon, location?.accuracyM, submission.peopleMet.trimmed,
                     Visit.Status.submitted.rawValue, "", 1, now, now],
-            responses: content.responses, answers: content.answers, problems: content.problems,
+            workers: newWorkers.rows, responses: content.responses, answers: content.answers, problems: content.problems,
             event: [UUID(), visitID, now, userID, principal.displayName, "submitted", ""],
-            audit: AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
-                                after: ["client_id": key, "problems": "\(submission.problems.count)",
-                                        "worker_responses": "\(submission.workerResponses.count)"]),
+            audits: [AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
+                                  after: ["client_id": key, "problems": "\(submission.problems.count)",
+                                          "worker_responses": "\(submission.workerResponses.count)"])] + newWorkers.audits,
             taskID: taskID)
         do {
             try await app.visitWriter.write(rows, in: app)
@@ -160,6 +161,47 @@ struct VisitService {
         guard !named.isEmpty else { return [] }
         let ids = Set(try await Worker.query(on: db).filter(\.$id ~~ named.map(\.1)).filter(\.$enterprise.$id == enterpriseID).all().compactMap(\.id))
         return named.filter { !ids.contains($0.1) }.map { VisitSubmission.Issue($0.0, "unknown_worker") }
+    }
+
+    /// Workers met on the visit and entered by the cadre: a worker already in the registry with
+    /// that ID number at this enterprise is that worker; at another enterprise it is refused
+    /// (a move is the registry's business, not a visit's); otherwise a registry worker is made
+    /// with the visit. Each response is then linked by `worker_id`.
+    func registerNewWorkers(in s: inout VisitSubmission, enterpriseID: UUID, visitID: UUID, now: Date) async throws
+        -> (rows: [[any Encodable & Sendable]], audits: [[any Encodable & Sendable]]) {
+        let named = s.workerResponses.indices.filter { s.workerResponses[$0].newWorker != nil }
+        guard !named.isEmpty else { return ([], []) }
+        let cipher = app.fieldCipher
+        let residents = try named.map { try ResidentID.check(s.workerResponses[$0].newWorker!.idNumber, today: ResidentID.day(of: now)).get() }
+        struct Known: Decodable { var id: UUID; var enterprise_id: UUID; var id_digest: String }
+        let digests = residents.map { cipher.digest($0.value) }
+        let known = Dictionary(try await sql.raw("SELECT id, enterprise_id, id_digest FROM workers WHERE id_digest IN \(SQLBind.group(digests))")
+            .all(decoding: Known.self).map { ($0.id_digest, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows: [[any Encodable & Sendable]] = []
+        var audits: [[any Encodable & Sendable]] = []
+        var refused: [AppError.FieldIssue] = []
+        var ids = TimeOrderedID()
+        for (n, i) in named.enumerated() {
+            let w = s.workerResponses[i].newWorker!
+            if let old = known[digests[n]] {
+                guard old.enterprise_id == enterpriseID else {
+                    refused.append(AppError.field("worker_responses[\(i)].new_worker.id_number", "visit.reason.worker_elsewhere"))
+                    continue
+                }
+                s.workerResponses[i].workerID = old.id
+                continue
+            }
+            let id = ids.next(now: now)
+            let phone = (w.phone ?? "").trimmed.isEmpty ? "" : Phone.normalise(w.phone!)!
+            rows.append(try WorkerService.newRow(id: id, name: w.name.trimmed, resident: residents[n], phone: phone, enterpriseID: enterpriseID,
+                                                 job: (w.job ?? "").trimmed, migrant: false, household: "", hardship: .none, cipher: cipher, now: now))
+            audits.append(AuditLog.row(by: principal, action: "worker.create", subjectType: "worker", subjectID: id.uuidString,
+                                       after: ["name": w.name.trimmed, "id_number": residents[n].masked,
+                                               "phone": phone.isEmpty ? "" : Phone.mask(phone), "visit": visitID.uuidString]))
+            s.workerResponses[i].workerID = id
+        }
+        guard refused.isEmpty else { throw AppError.invalid(refused) }
+        return (rows, audits)
     }
 
     static let visitColumns = ["id", "client_id", "request_digest", "cadre_user_id", "unit_id", "enterprise_id", "task_id", "ad_hoc_reason",

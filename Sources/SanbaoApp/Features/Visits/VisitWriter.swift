@@ -7,11 +7,13 @@ import Vapor
 /// Everything one new visit writes, made ready before it reaches the writer.
 struct VisitRows: Sendable {
     var visit: [any Encodable & Sendable]
+    /// Registry workers made from the visit (before the responses that name them).
+    var workers: [[any Encodable & Sendable]]
     var responses: [[any Encodable & Sendable]]
     var answers: [[any Encodable & Sendable]]
     var problems: [[any Encodable & Sendable]]
     var event: [any Encodable & Sendable]
-    var audit: [any Encodable & Sendable]
+    var audits: [[any Encodable & Sendable]]
     var taskID: UUID?
 }
 
@@ -134,11 +136,12 @@ actor VisitWriter {
     private static func insert(_ group: [VisitRows],
                                rows: (_ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) async throws -> Void) async throws {
         try await rows("visits", VisitService.visitColumns, group.map(\.visit))
+        try await rows("workers", WorkerService.columns, group.flatMap(\.workers))
         try await rows("responses", VisitService.responseColumns, group.flatMap(\.responses))
         try await rows("answers", VisitService.answerColumns, group.flatMap(\.answers))
         try await rows("problems", VisitService.problemColumns, group.flatMap(\.problems))
         try await rows("visit_events", VisitService.eventColumns, group.map(\.event))
-        try await rows("audit_events", AuditLog.columns, group.map(\.audit))
+        try await rows("audit_events", AuditLog.columns, group.flatMap(\.audits))
     }
 }
 
