@@ -226,6 +226,9 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     # Runs after the office has published the tasks (the test above).
     browser.set_window_size(390, 844)
     browser.delete_all_cookies()
+    # The phone allows its position: the review page shows where the visit was made.
+    browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": server, "permissions": ["geolocation"]})
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 31.8206, "longitude": 117.2272, "accuracy": 25})
     sign_in(browser, server, "C00193")
     browser.find_element(By.CSS_SELECTOR, "#tasks a.start-visit").click()
     WebDriverWait(browser, 10).until(lambda d: "/visits/new?task=" in d.current_url)
@@ -288,6 +291,8 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     browser.delete_all_cookies()
     sign_in(browser, server, "shushan.admin")
     browser.get(visit_url)
+    assert "现场定位 31.82060, 117.22720（精度约 25 米）" in browser.find_element(By.ID, "whereabouts").text
+    assert "距企业登记位置" in browser.find_element(By.ID, "whereabouts").text
     browser.find_element(By.NAME, "comment").send_keys("请补充接待人员职务")
     browser.find_element(By.ID, "return-visit").click()
     WebDriverWait(browser, 10).until(lambda d: "flash=visit_returned" in d.current_url)

@@ -209,6 +209,10 @@ struct VisitPages: RouteCollection {
         var mayCorrect: Bool
         var mayAddPhotos: Bool
         var statusLabel: String
+        /// Where the phone was, and how far from the enterprise's registered place: a reviewer's
+        /// first check against a visit made from the office (走过场).
+        var whereabouts: String
+        var farFromEnterprise: Bool
     }
 
     struct AnswerSection: Encodable {
@@ -246,6 +250,18 @@ struct VisitPages: RouteCollection {
             let title = QuestionnaireForm.text(q.title, english) + (i > 0 ? " \(i)" : "") + who + " · v\(r.version)"
             sections.append(AnswerSection(title: title, rows: rows))
         }
+        var whereabouts = req.t("visits.not_located")
+        var far = false
+        if let lat = dto.lat, let lon = dto.lon {
+            whereabouts = req.t("visits.located", String(format: "%.5f", lat), String(format: "%.5f", lon),
+                                dto.accuracy_m.map { String(Int($0.rounded())) } ?? "?")
+            if let e = try await Enterprise.find(visit.$enterprise.id, on: req.db), let eLat = e.lat, let eLon = e.lon {
+                let metres = GreatCircle.metres(lat1: lat, lon1: lon, lat2: eLat, lon2: eLon)
+                whereabouts += req.t("visits.from_enterprise", String(format: "%.1f", Double(metres) / 1000))
+                // Beyond a kilometre (and beyond what the phone's own accuracy explains) it is worth a question.
+                far = Double(metres) > max(1_000, dto.accuracy_m ?? 0)
+            }
+        }
         let p = s.principal
         let mayReview = p.can(.reviewVisits) && visit.$cadre.id != p.userID && s.scope.contains(visit.unit) && dto.status == "submitted"
         let mayCorrect = visit.$cadre.id == p.userID && dto.status == "returned"
@@ -256,7 +272,8 @@ struct VisitPages: RouteCollection {
         return try await req.view.render("visits/show", ShowPage(shell: Shell(req, title: dto.enterprise_name), visit: dto, when: when,
                                                                   timeline: timeline, sections: sections,
                                                                   mayReview: mayReview, mayCorrect: mayCorrect, mayAddPhotos: mayAddPhotos,
-                                                                  statusLabel: req.t("visits.status." + dto.status)))
+                                                                  statusLabel: req.t("visits.status." + dto.status),
+                                                                  whereabouts: whereabouts, farFromEnterprise: far))
     }
 
     /// An ISO 8601 time as the campaign reads it, in China's time zone.
