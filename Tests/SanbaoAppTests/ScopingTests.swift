@@ -133,7 +133,7 @@ import VaporTesting
                                                json: VisitTests.body().replacingOccurrences(of: Fixture.enterpriseA, with: Fixture.enterpriseB),
                                                headers: ["Idempotency-Key": "phone-b001-scoping"])
             #expect(visitB.status == .created, "\(visitB.body.string)")
-            let visitBID = try visitB.content.decode(VisitDTO.self).id.uuidString
+            let visitBID = try visitB.content.decode(VisitReceipt.self).id.uuidString
             let photoB = try await VisitService(app: app, db: app.db, principal: try await AuthService(app: app, db: app.db)
                 .principal(bearer: try await Fixture.token(app, "B001"), ip: "t")!).addPhoto(to: UUID(uuidString: visitBID)!, data: VisitTests.photo).sha256
             var page = TestClient(app)

@@ -46,13 +46,17 @@ import VaporTesting
             var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
             let first = try await Self.post(&cadre, key: "phone-a001-0001", Self.body())
             #expect(first.status == .created, "\(first.body.string)")
-            let visit = try first.content.decode(VisitDTO.self)
+            let receipt = try first.content.decode(VisitReceipt.self)
+            #expect(first.headers.first(name: .location) == "/api/v1/visits/\(receipt.id.uuidString)" && receipt.url == first.headers.first(name: .location))
+            #expect(receipt.problem_ids.count == 1 && receipt.worker_ids == [nil])
+            let visit = try (try await cadre.send(.GET, receipt.url)).content.decode(VisitDTO.self)
             #expect(visit.status == "submitted" && visit.revision == 1 && visit.problems.count == 1 && visit.responses.count == 2)
             #expect(visit.responses[0].answers["layoffs_count"] == .number(12))
+            #expect(visit.problems.map(\.id) == receipt.problem_ids)
 
             let again = try await Self.post(&cadre, key: "phone-a001-0001", Self.body())
-            let sameVisit = try again.content.decode(VisitDTO.self)
-            #expect(again.status == .ok && sameVisit.id == visit.id)
+            let sameVisit = try again.content.decode(VisitReceipt.self)
+            #expect(again.status == .ok && sameVisit.id == visit.id && sameVisit.problem_ids == receipt.problem_ids && sameVisit.worker_ids == [nil])
             #expect(try await Self.count(app, "visits") == 1)
             #expect(try await Self.count(app, "problems") == 1)
             // Statistics rows: one per answer value (two training choices → two rows).
@@ -77,8 +81,9 @@ import VaporTesting
             let workersBefore = try await Self.count(app, "workers")
             let made = try await Self.post(&cadre, key: "phone-a001-new-1", body(newID))
             #expect(made.status == .created, "\(made.body.string)")
-            let visit = try made.content.decode(VisitDTO.self)
-            let workerID = try #require(visit.responses[1].worker_id)
+            let workerID = try #require(try made.content.decode(VisitReceipt.self).worker_ids[0])
+            let visit = try (try await cadre.send(.GET, try made.content.decode(VisitReceipt.self).url)).content.decode(VisitDTO.self)
+            #expect(visit.responses[1].worker_id == workerID)
             #expect(try await Self.count(app, "workers") == workersBefore + 1)
             let worker = try #require(try await Worker.find(workerID, on: app.db))
             #expect(worker.name == "赵师傅" && worker.job == "装配工" && worker.idMasked == "3401**********" + newID.suffix(4))
@@ -91,7 +96,7 @@ import VaporTesting
 
             // Entered again on a later visit, the same ID number is the same worker.
             let again = try await Self.post(&cadre, key: "phone-a001-new-2", body(newID))
-            #expect(try again.content.decode(VisitDTO.self).responses[1].worker_id == workerID)
+            #expect(try again.content.decode(VisitReceipt.self).worker_ids == [workerID])
             #expect(try await Self.count(app, "workers") == workersBefore + 1)
 
             // A bad ID number is named; one registered at another enterprise is refused; nothing is written.
@@ -131,7 +136,7 @@ import VaporTesting
             var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
             var admin = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
             var sibling = TestClient(app, bearer: try await Fixture.token(app, "adminB"))
-            let visit = try (try await Self.post(&cadre, key: "phone-a001-0010", Self.body())).content.decode(VisitDTO.self)
+            let visit = try (try await Self.post(&cadre, key: "phone-a001-0010", Self.body())).content.decode(VisitReceipt.self)
             let path = "/api/v1/visits/\(visit.id)"
 
             #expect(try await sibling.send(.GET, path).status == .notFound)
@@ -210,7 +215,7 @@ import VaporTesting
         try await withApp(db) { app in
             try await Fixture.load(app)
             var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
-            let visit = try (try await Self.post(&cadre, key: "phone-a001-0030", Self.body())).content.decode(VisitDTO.self)
+            let visit = try (try await Self.post(&cadre, key: "phone-a001-0030", Self.body())).content.decode(VisitReceipt.self)
             let upload = { (client: inout TestClient, bytes: [UInt8]) async throws -> TestingHTTPResponse in
                 var headers = HTTPHeaders()
                 headers.replaceOrAdd(name: .contentType, value: "image/jpeg")

@@ -72,3 +72,17 @@ import Testing
         #expect(problems.count == 4, "\(problems)")
     }
 }
+
+@Suite struct AnswerJSONTests {
+    @Test func whatIsWrittenReadsBackTheSame() throws {
+        let answers: [String: Answer] = [
+            "b": .yes(true), "a": .text("说 \"是\"\\ \n\t\u{1}"), "n": .number(12), "x": .number(0.1), "big": .number(-3.5e20),
+            "c": .choices(["skills", "safety"]), "none": .choices([]), "no": .yes(false),
+        ]
+        let text = AnswerJSON.encode(answers)
+        #expect(text.hasPrefix(#"{"a":"说 \"是\"\\ \n\t\u0001","b":true,"big":"#))
+        #expect(text.contains(#""n":12,"#) && text.contains(#""x":0.1"#))
+        let back = try JSONDecoder().decode([String: Answer].self, from: Data(text.utf8))
+        #expect(back == answers)
+    }
+}

@@ -45,11 +45,6 @@ enum BulkInsert {
         }
     }
 
-    /// Straight to an SQLite connection, also one outside Fluent's pool (the visit writer's).
-    static func rows(into table: String, columns: [String], _ rows: [[any Encodable & Sendable]], on sqlite: any SQLiteDatabase) async throws {
-        try await self.rows(into: table, columns: columns, rows.map { try $0.map(BulkInsert.sqliteData) }, on: sqlite)
-    }
-
     private static func rows(into table: String, columns: [String], _ rows: [[SQLiteData]], on sqlite: any SQLiteDatabase) async throws {
         guard !rows.isEmpty else { return }
         let perStatement = max(1, 30_000 / columns.count)
@@ -67,7 +62,8 @@ enum BulkInsert {
         }
     }
 
-    fileprivate static func sqliteData(_ value: any Encodable & Sendable) throws -> SQLiteData {
+    /// A value as SQLite stores it, the way Fluent would have stored it.
+    static func sqliteData(_ value: any Encodable & Sendable) throws -> SQLiteData {
         switch value {
         case let v as String: .text(v)
         case let v as Int: .integer(v)

@@ -22,7 +22,7 @@ actor WriteGate {
     }
 
     /// Runs `body` when it is this caller's turn to write.
-    nonisolated func turn<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    nonisolated func turn<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         do {
             let result = try await body()

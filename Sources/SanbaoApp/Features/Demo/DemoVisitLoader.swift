@@ -55,7 +55,7 @@ enum DemoVisitLoader {
                                           unitCode: task.code, unitName: task.name, unitPath: task.path, roles: [.cadre], ip: "demo",
                                           sessionTokenHash: nil)
                     group.addTask {
-                        try await VisitService(app: app, db: app.db, principal: cadre).submit(body: body, idempotencyKey: "demo-" + task.id.uuidString).visit.id
+                        try await VisitService(app: app, db: app.db, principal: cadre).submit(body: body, idempotencyKey: "demo-" + task.id.uuidString).receipt.id
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }

@@ -30,7 +30,7 @@ struct VisitAPI: RouteCollection {
 
     private func body(_ req: Request) -> [UInt8] { req.bodyBytes }
 
-    /// 201 with the new visit; 200 with the same visit when the Idempotency-Key was seen before.
+    /// 201 with the new visit's receipt; 200 with the same receipt when the Idempotency-Key was seen before.
     func submit(req: Request) async throws -> Response {
         try req.requirePrincipal().require(.recordVisits)
         guard let key = req.headers.first(name: "Idempotency-Key") else {
@@ -38,8 +38,10 @@ struct VisitAPI: RouteCollection {
         }
         let s = try service(req)
         req.keepsReadCaches = true
-        let (visit, created) = try await s.submit(body: body(req), idempotencyKey: key)
-        return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
+        let (receipt, created) = try await s.submit(body: body(req), idempotencyKey: key)
+        let response = try await receipt.encodeResponse(status: created ? .created : .ok, for: req)
+        response.headers.replaceOrAdd(name: .location, value: receipt.url)
+        return response
     }
 
     func list(req: Request) async throws -> Page<VisitRow> {

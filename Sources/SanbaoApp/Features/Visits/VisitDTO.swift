@@ -4,6 +4,20 @@ import SanbaoDomain
 import SQLKit
 import Vapor
 
+/// What a submission gets back: that the visit is stored, under which id and revision, and the
+/// ids given to what it made (the registry worker of each worker questionnaire, if any, and
+/// each problem). Not the visit again: the phone has just sent it, and on a poor network a
+/// short answer is likelier to arrive. The whole visit is at `url`.
+struct VisitReceipt: Content {
+    var id: UUID
+    var client_id: String
+    var status: String
+    var revision: Int
+    var url: String
+    var worker_ids: [UUID?]
+    var problem_ids: [UUID]
+}
+
 /// A visit as the API and the pages show it, with what was answered, what was found and its
 /// review timeline. Times are ISO 8601.
 struct VisitDTO: Content {

@@ -186,8 +186,10 @@ struct VisitPages: RouteCollection {
             throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.required")])
         }
         req.keepsReadCaches = true
-        let (visit, created) = try await s.submit(body: req.bodyBytes, idempotencyKey: key)
-        return try await visit.encodeResponse(status: created ? .created : .ok, for: req)
+        let (receipt, created) = try await s.submit(body: req.bodyBytes, idempotencyKey: key)
+        let response = try await receipt.encodeResponse(status: created ? .created : .ok, for: req)
+        response.headers.replaceOrAdd(name: .location, value: receipt.url)
+        return response
     }
 
     func resubmit(req: Request) async throws -> VisitDTO {

@@ -23,7 +23,7 @@ struct VisitService {
     }()
 
     /// - Returns: the visit, and whether this call made it.
-    func submit(body: [UInt8], idempotencyKey key: String) async throws -> (visit: VisitDTO, created: Bool) {
+    func submit(body: [UInt8], idempotencyKey key: String) async throws -> (receipt: VisitReceipt, created: Bool) {
         try principal.require(.recordVisits)
         guard let userID = principal.userID, let unitID = principal.unitID else { throw AppError(.forbidden, "error.forbidden") }
         guard (8...100).contains(key.count), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -74,23 +74,10 @@ struct VisitService {
             throw error
         }
         // Answered from what was just written, without reading it back.
-        let iso = VisitDTO.iso
-        let visit = VisitDTO(
-            id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1, enterprise_code: enterprise.credit_code,
-            enterprise_name: enterprise.name, cadre: principal.displayName, unit_code: principal.unitCode, task_id: taskID,
-            ad_hoc_reason: rows.visit[7] as! String, started_at: iso(submission.startedAt), finished_at: iso(submission.finishedAt),
-            lat: location?.lat, lon: location?.lon, accuracy_m: location?.accuracyM, people_met: submission.peopleMet.trimmed,
-            review_comment: "",
-            responses: zip([submission.enterpriseResponse] + submission.workerResponses, [enterpriseAnswers] + workerAnswers).map {
-                VisitDTO.ResponseDTO(questionnaire: $0.questionnaire, version: $0.version, worker_id: $0.workerID, answers: $1)
-            },
-            problems: zip(content.problems, submission.problems).map { row, p in
-                VisitDTO.ProblemDTO(id: row[0] as! UUID, category: p.category.rawValue, description: p.description.trimmed,
-                                    severity: p.severity.rawValue, status: "reported", worker_id: p.workerID)
-            },
-            photos: [],
-            timeline: [VisitDTO.EventDTO(at: iso(now), actor: principal.displayName, action: "submitted", comment: "")])
-        return (visit, true)
+        let receipt = VisitReceipt(id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1,
+                                   url: "/api/v1/visits/\(visitID.uuidString)", worker_ids: submission.workerResponses.map(\.workerID),
+                                   problem_ids: content.problems.map { $0[0] as! UUID })
+        return (receipt, true)
     }
 
     /// A task is done by one visit; a correction goes through the review, not a second visit.
@@ -101,13 +88,19 @@ struct VisitService {
     }
 
     /// The visit this cadre already made with this key; a different body under it is a mistake.
-    private func existing(userID: UUID, key: String, digest: String) async throws -> VisitDTO? {
-        struct Row: Decodable { var id: UUID; var request_digest: String }
+    private func existing(userID: UUID, key: String, digest: String) async throws -> VisitReceipt? {
+        struct Row: Decodable { var id: UUID; var request_digest: String; var status: String; var revision: Int }
         guard let row = try await sql.raw("""
-            SELECT id, request_digest FROM visits WHERE cadre_user_id = \(bind: userID) AND client_id = \(bind: key)
+            SELECT id, request_digest, status, revision FROM visits WHERE cadre_user_id = \(bind: userID) AND client_id = \(bind: key)
             """).first(decoding: Row.self) else { return nil }
         guard row.request_digest == digest else { throw AppError(.conflict, "visit.key_reused") }
-        return try await dto(try await visit(row.id))
+        struct Worker: Decodable { var worker_id: UUID? }
+        struct Problem: Decodable { var id: UUID }
+        let workers = try await sql.raw("SELECT worker_id FROM responses WHERE visit_id = \(bind: row.id) AND position > 0 ORDER BY position")
+            .all(decoding: Worker.self)
+        let problems = try await sql.raw("SELECT id FROM problems WHERE visit_id = \(bind: row.id) ORDER BY id").all(decoding: Problem.self)
+        return VisitReceipt(id: row.id, client_id: key, status: row.status, revision: row.revision, url: "/api/v1/visits/\(row.id.uuidString)",
+                            worker_ids: workers.map(\.worker_id), problem_ids: problems.map(\.id))
     }
 
     /// The enterprise visited and the task fulfilled: the cadre's own open or done task, or,
@@ -218,8 +211,6 @@ struct VisitService {
                      enterpriseAnswers: [String: Answer], workerAnswers: [[String: Answer]],
                      versions: [String: CachedQuestionnaire], now: Date)
         throws -> (responses: [[any Encodable & Sendable]], answers: [[any Encodable & Sendable]], problems: [[any Encodable & Sendable]]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         var responses: [[any Encodable & Sendable]] = []
         var answers: [[any Encodable & Sendable]] = []
         var ids = TimeOrderedID()
@@ -228,7 +219,7 @@ struct VisitService {
             let id = ids.next(now: now)
             let version = versions["\(response.questionnaire) \(response.version)"]!
             responses.append([id, visitID, version.id, response.questionnaire, response.version, response.workerID,
-                              position, String(decoding: try encoder.encode(kept), as: UTF8.self)])
+                              position, AnswerJSON.encode(kept)])
             for (question, answer) in kept.sorted(by: { $0.key < $1.key }) {
                 for (number, text) in Self.values(answer) {
                     answers.append([id, visitID, response.questionnaire, question, number, text])

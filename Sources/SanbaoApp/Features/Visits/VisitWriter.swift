@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLiteKit
 import SQLKit
 import Vapor
 
@@ -25,36 +24,28 @@ struct VisitRows: Sendable {
 /// about its own visit only once its group has committed. If a group fails, its visits are
 /// written one by one, so that one bad visit fails alone.
 ///
-/// On an SQLite file the writer has a connection of its own. Fluent keeps one SQLite
-/// connection per event loop, and a group written through one of them made every request on
-/// that loop wait for the whole transaction before it could even look up its enterprise;
-/// with its own connection the writer commits while the pool's connections go on reading
-/// (WAL lets them).
+/// On an SQLite file the writer has a connection and a thread of its own, and writes a group
+/// in one blocking call (`SQLiteWriter`): Fluent keeps one SQLite connection per event loop,
+/// and a group written through one of them made every request on that loop wait for the whole
+/// transaction; written statement by statement through SQLiteNIO, each of a group's nine
+/// statements waited for a thread and then for the actor, and the writer — not the CPU — set
+/// the server's visit rate.
 actor VisitWriter {
     private var queue: [(rows: VisitRows, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
-    private var connection: SQLiteConnection?
-    /// The writer runs on an event loop of its own and its statements on a thread of their own.
-    /// On the shared cooperative pool, each of a group's statements waited behind the requests
-    /// being decoded and checked before the writer could send the next one: a group of fourteen
-    /// visits took 24 ms, mostly queueing, and the writer was the whole server's limit.
-    private let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private var connection: SQLiteWriter?
     private let thread = NIOThreadPool(numberOfThreads: 1)
-    private nonisolated let loop: any EventLoop
+    static let maxGroup = 256
 
     init() {
-        loop = loops.next()
         thread.start()
     }
 
-    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
-    static let maxGroup = 256
-
     func close() async throws {
-        try await connection?.close()
-        connection = nil
+        let connection = self.connection
+        self.connection = nil
+        try await thread.runIfActive { connection?.close() }
         try await thread.shutdownGracefully()
-        try await loops.shutdownGracefully()
     }
 
     func write(_ rows: VisitRows, in app: Application) async throws {
@@ -90,17 +81,22 @@ actor VisitWriter {
 
     private func insert(_ group: [VisitRows], in app: Application) async throws {
         if case .sqliteFile(let path) = app.config.database {
-            let connection = try await ownConnection(path, in: app)
-            try await app.writeGate.turn {
-                _ = try await connection.query("BEGIN IMMEDIATE")
-                do {
-                    try await Self.insert(group, on: connection)
-                    _ = try await connection.query("COMMIT")
-                } catch {
-                    _ = try? await connection.query("ROLLBACK")
-                    throw error
+            let existing = connection
+            let opened = try await app.writeGate.turn {
+                try await thread.runIfActive {
+                    let connection = try existing ?? SQLiteWriter(path: path)
+                    try connection.transaction {
+                        try Self.insert(group) { table, columns, rows in
+                            try connection.insert(into: table, columns: columns, rows.map { try $0.map(BulkInsert.sqliteData) })
+                        }
+                        for task in group.compactMap(\.taskID) {
+                            try connection.run("UPDATE visit_tasks SET status = 'done' WHERE id = ?", [.text(task.upperHex)])
+                        }
+                    }
+                    return connection
                 }
             }
+            connection = opened
             return
         }
         try await app.serializedTransaction(on: app.db) { db in
@@ -108,40 +104,27 @@ actor VisitWriter {
         }
     }
 
-    private func ownConnection(_ path: String, in app: Application) async throws -> SQLiteConnection {
-        if let connection { return connection }
-        let opened = try await SQLiteConnection.open(storage: .file(path: path), threadPool: thread, logger: app.logger, on: loop)
-        _ = try await opened.query("PRAGMA foreign_keys = ON")
-        connection = opened
-        return opened
-    }
-
-    private static func insert(_ group: [VisitRows], on sqlite: SQLiteConnection) async throws {
-        try await insert(group) { try await BulkInsert.rows(into: $0, columns: $1, $2, on: sqlite) }
-        let tasks = group.compactMap(\.taskID)
-        if !tasks.isEmpty {
-            _ = try await sqlite.query("UPDATE visit_tasks SET status = 'done' WHERE id IN (" + tasks.map { _ in "?" }.joined(separator: ", ") + ")",
-                                       tasks.map { .text($0.upperHex) })
-        }
-    }
-
     private static func insert(_ group: [VisitRows], on db: any Database) async throws {
-        try await insert(group) { try await BulkInsert.rows(into: $0, columns: $1, $2, on: db) }
+        for (table, columns, rows) in tables(group) { try await BulkInsert.rows(into: table, columns: columns, rows, on: db) }
         let tasks = group.compactMap(\.taskID)
         if !tasks.isEmpty {
             try await (db as! any SQLDatabase).raw("UPDATE visit_tasks SET status = 'done' WHERE id IN \(SQLBind.group(tasks))").run()
         }
     }
 
-    private static func insert(_ group: [VisitRows],
-                               rows: (_ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) async throws -> Void) async throws {
-        try await rows("visits", VisitService.visitColumns, group.map(\.visit))
-        try await rows("workers", WorkerService.columns, group.flatMap(\.workers))
-        try await rows("responses", VisitService.responseColumns, group.flatMap(\.responses))
-        try await rows("answers", VisitService.answerColumns, group.flatMap(\.answers))
-        try await rows("problems", VisitService.problemColumns, group.flatMap(\.problems))
-        try await rows("visit_events", VisitService.eventColumns, group.map(\.event))
-        try await rows("audit_events", AuditLog.columns, group.flatMap(\.audits))
+    private static func insert(_ group: [VisitRows], rows: (String, [String], [[any Encodable & Sendable]]) throws -> Void) throws {
+        for (table, columns, values) in tables(group) { try rows(table, columns, values) }
+    }
+
+    /// What a group writes, table by table, in an order the foreign keys accept.
+    private static func tables(_ group: [VisitRows]) -> [(String, [String], [[any Encodable & Sendable]])] {
+        [("visits", VisitService.visitColumns, group.map(\.visit)),
+         ("workers", WorkerService.columns, group.flatMap(\.workers)),
+         ("responses", VisitService.responseColumns, group.flatMap(\.responses)),
+         ("answers", VisitService.answerColumns, group.flatMap(\.answers)),
+         ("problems", VisitService.problemColumns, group.flatMap(\.problems)),
+         ("visit_events", VisitService.eventColumns, group.map(\.event)),
+         ("audit_events", AuditLog.columns, group.flatMap(\.audits))]
     }
 }
 
