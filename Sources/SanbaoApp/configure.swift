@@ -31,6 +31,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     app.migrations.add(Migrations.all)
     try await app.autoMigrate()
+    try await CalendarService.loadShipped(app)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")

@@ -3,7 +3,7 @@ import SanbaoDomain
 import Vapor
 
 enum TransferKind: Sendable {
-    case orgUnits, cadres, enterprises, workers, quotas
+    case orgUnits, cadres, enterprises, workers, quotas, calendar
 
     var header: String {
         let header = switch self {
@@ -12,6 +12,7 @@ enum TransferKind: Sendable {
         case .enterprises: EnterpriseRecord.header
         case .workers: WorkerRecord.header
         case .quotas: QuotaImportPlan.header
+        case .calendar: WorkingCalendar.header
         }
         return header.columns.map(\.key).joined(separator: ",")
     }
@@ -56,6 +57,8 @@ struct ImportCommand: AsyncCommand {
             outcome = try await WorkerService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
         case .quotas:
             outcome = try await CampaignService(db: app.db, principal: Commands.principal).importQuotas(Array(data), mode: mode)
+        case .calendar:
+            outcome = try await CalendarService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data))
         }
         let locale = app.config.defaultLocale
         let localizer = app.localizer
@@ -134,6 +137,7 @@ extension TransferKind {
         case "enterprises": self = .enterprises
         case "workers": self = .workers
         case "quotas": self = .quotas
+        case "calendar": self = .calendar
         default: return nil
         }
     }
@@ -156,6 +160,7 @@ extension TransferKind {
         case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: principal).exportRows(filter: filter, clearContacts: clear)
         case .workers: try await WorkerService(app: app, db: app.db, principal: principal).exportRows(clear: clear)
         case .quotas: try await CampaignService(db: app.db, principal: principal).exportQuotaRows()
+        case .calendar: try await CalendarService(app: app, db: app.db, principal: principal).exportRows()
         }
     }
 }

@@ -22,5 +22,7 @@ enum Migrations {
         CreatePhotos(),
         // v5: leaner answer rows
         LeanAnswers(),
+        // v6: the problem ledger
+        CreateWorkingCalendar(),
     ]
 }

@@ -47,6 +47,8 @@ public struct ImportIssue: Sendable, Equatable, Codable {
         case badIDNumber = "bad_id_number"
         case badSpreadsheet = "bad_spreadsheet"
         case unknownEnterprise = "unknown_enterprise"
+        case notAWeekend = "not_a_weekend"
+        case badDate = "bad_date"
     }
 }
 

@@ -48,6 +48,8 @@ struct CampaignPages: RouteCollection {
         var gaps: [String]
         var canImport: Bool
         var stagePosition: Int
+        /// The working-day calendar the problem deadlines are counted on, a line per year.
+        var calendarYears: [String]
     }
 
     struct StageRow: Encodable { var position: Int; var name: String; var dates: String; var goals: String; var active: Bool }
@@ -95,9 +97,20 @@ struct CampaignPages: RouteCollection {
                         gaps: gaps.filter { visible.contains($0.unit) }.map {
                             req.t("campaign.gap", names[$0.unit] ?? $0.unit, req.t("campaign.field." + $0.field.rawValue), "\($0.own)", "\($0.children)")
                         },
-                        canImport: principal.can(.manageAssignment), stagePosition: stage.position)
+                        canImport: principal.can(.manageAssignment), stagePosition: stage.position,
+                        calendarYears: try await calendarYears(req, principal))
         return try await req.view.render("campaign", page)
     }
 
     struct ParentRow: Decodable { var code: String; var parent: String }
+
+    /// "2026: 29 holidays, 10 weekend days worked" for each year the calendar has.
+    private func calendarYears(_ req: Request, _ principal: Principal) async throws -> [String] {
+        let calendar = try await CalendarService(app: req.application, db: req.db, principal: principal).calendar()
+        return calendar.years.sorted().map { year in
+            let days = calendar.all.filter { $0.day.year == year }
+            return req.t("campaign.calendar_year", "\(year)", "\(days.filter { $0.kind == .holiday }.count)",
+                         "\(days.filter { $0.kind == .workday }.count)")
+        }
+    }
 }

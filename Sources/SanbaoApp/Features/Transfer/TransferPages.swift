@@ -42,7 +42,7 @@ struct TransferPages: RouteCollection {
         case .orgUnits: .manageUnits
         case .cadres: .importCadres
         case .enterprises, .workers: .manageRegistry
-        case .quotas: .manageAssignment
+        case .quotas, .calendar: .manageAssignment
         }
     }
 
@@ -73,6 +73,7 @@ struct TransferPages: RouteCollection {
         case .enterprises: try await EnterpriseService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .workers: try await WorkerService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .quotas: try await CampaignService(db: req.db, principal: principal).importQuotas(bytes, mode: mode)
+        case .calendar: try await CalendarService(app: req.application, db: req.db, principal: principal).importCSV(bytes)
         }
         let s = outcome.summary
         let report = ImportFile.report(outcome.issues, localizer: req.application.localizer, locale: req.locale)

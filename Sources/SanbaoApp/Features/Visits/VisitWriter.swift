@@ -17,7 +17,7 @@ struct VisitRows: Sendable {
 }
 
 /// Writes new visits in groups: the visits that arrive while one group is being written go
-/// together in the next transaction, a multi-row insert per table. Thirty-two phones
+/// together in the next transaction, table by table. Thirty-two phones
 /// submitting at once then cost a handful of statements and one commit instead of thirty-two
 /// transactions queued one behind another (one at a time, a visit took a dozen round trips to
 /// the database and the server managed about a hundred a second). Each submitter still hears

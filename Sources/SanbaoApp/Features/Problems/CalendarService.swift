@@ -1,0 +1,110 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The official working-day calendar every deadline is counted on. Read once and kept in
+/// memory (deadlines are computed on every problem page and by the scheduled scan); an import
+/// replaces the years in its file, in one transaction, and the kept copy with it.
+struct CalendarService {
+    let app: Application
+    let db: any Database
+    let principal: Principal
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    func calendar() async throws -> WorkingCalendar {
+        if let kept = app.workingCalendar.withLockedValue({ $0 }) { return kept }
+        struct Row: Decodable { var day: String; var kind: String; var name: String }
+        struct Year: Decodable { var year: Int }
+        let rows = try await sql.raw("SELECT day, kind, name FROM calendar_days").all(decoding: Row.self)
+        let years = try await sql.raw("SELECT year FROM calendar_years").all(decoding: Year.self)
+        let calendar = WorkingCalendar(rows.compactMap { r in
+            Day(r.day).flatMap { day in WorkingCalendar.Kind(rawValue: r.kind).map { .init(day: day, kind: $0, name: r.name) } }
+        }, years: Set(years.map(\.year)))
+        app.workingCalendar.withLockedValue { $0 = calendar }
+        return calendar
+    }
+
+    struct YearRow: Content {
+        var year: Int
+        var exceptions: Int
+        var imported_at: Date
+        var imported_by: String
+    }
+
+    func years() async throws -> [YearRow] {
+        try await sql.raw("SELECT year, exceptions, imported_at, imported_by FROM calendar_years ORDER BY year").all(decoding: YearRow.self)
+    }
+
+    /// An official file (`date,kind,name`). All or nothing whatever the mode: half a year's
+    /// holidays would make every deadline in that year wrong.
+    func importCSV(_ bytes: [UInt8], mode: ImportMode = .allOrNothing) async throws -> ImportOutcome {
+        try principal.require(.manageAssignment)
+        let (records, encoding, fileIssue) = ImportFile.records(bytes)
+        var summary = ImportSummary()
+        summary.encoding = encoding ?? ""
+        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+        let (exceptions, years, issues) = WorkingCalendar.read(records)
+        let before = try await calendar()
+        summary = ImportSummary(actions: exceptions.map { e in
+            guard before.years.contains(e.day.year) else { return .create }
+            return before.exception(on: e.day) == e ? .unchanged : .update
+        }, issues: issues)
+        summary.encoding = encoding ?? ""
+        let outcome = ImportOutcome(summary: summary, issues: issues)
+        guard issues.isEmpty else { return outcome.nothingWritten(rolledBack: !TableHeader.isFatal(issues)) }
+        let now = Date()
+        try await app.serializedTransaction(on: db) { db in
+            let sql = db as! any SQLDatabase
+            for year in years.sorted() {
+                try await sql.raw("DELETE FROM calendar_days WHERE year = \(bind: year)").run()
+                try await sql.raw("DELETE FROM calendar_years WHERE year = \(bind: year)").run()
+                let rows: [[any Encodable & Sendable]] = exceptions.filter { $0.day.year == year }
+                    .map { [$0.day.description, year, $0.kind.rawValue, $0.name] }
+                try await BulkInsert.rows(into: "calendar_days", columns: ["day", "year", "kind", "name"], rows, on: db)
+                try await BulkInsert.rows(into: "calendar_years", columns: ["year", "exceptions", "imported_at", "imported_by"],
+                                          [[year, rows.count, now, principal.displayName]], on: db)
+                try await AuditLog.record(db, by: principal, action: "calendar.import", subjectType: "calendar", subjectID: "\(year)",
+                                          after: ["holidays": "\(exceptions.filter { $0.day.year == year && $0.kind == .holiday }.count)",
+                                                  "workdays": "\(exceptions.filter { $0.day.year == year && $0.kind == .workday }.count)"])
+            }
+        }
+        app.workingCalendar.withLockedValue { $0 = nil }
+        return outcome
+    }
+
+    func exportRows() async throws -> [[String]] {
+        [WorkingCalendar.header.columns.map(\.key)] + (try await calendar()).all.map { [$0.day.description, $0.kind.rawValue, $0.name] }
+    }
+
+    /// The official files that ship with the product (Resources/Calendar/*.csv), for the years
+    /// the database has none of yet: a new installation counts deadlines right from the start.
+    static func loadShipped(_ app: Application) async throws {
+        let folder = app.directory.resourcesDirectory + "Calendar/"
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
+        let service = CalendarService(app: app, db: app.db, principal: .system("calendar"))
+        let have = try await service.calendar().years
+        for file in files {
+            guard let bytes = FileManager.default.contents(atPath: folder + file) else { continue }
+            let (records, _, _) = ImportFile.records(Array(bytes))
+            guard !WorkingCalendar.read(records).years.isSubset(of: have) else { continue }
+            let outcome = try await service.importCSV(Array(bytes))
+            if !outcome.issues.isEmpty { app.logger.error("calendar file \(file) refused: \(outcome.issues)") }
+        }
+    }
+}
+
+extension Application {
+    private struct WorkingCalendarKey: StorageKey { typealias Value = NIOLockedValueBox<WorkingCalendar?> }
+
+    /// The calendar as last read; nil after an import, read again on next use.
+    var workingCalendar: NIOLockedValueBox<WorkingCalendar?> {
+        if let kept = storage[WorkingCalendarKey.self] { return kept }
+        let kept = NIOLockedValueBox<WorkingCalendar?>(nil)
+        storage[WorkingCalendarKey.self] = kept
+        return kept
+    }
+}
