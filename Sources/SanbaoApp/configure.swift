@@ -45,6 +45,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     _ = app.writeGate
     _ = app.questionnaireCache
     _ = app.visitWriter
+    _ = app.workingCalendar
+    _ = app.problemSettings
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

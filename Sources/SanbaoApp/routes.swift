@@ -29,4 +29,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: WorkerAPI())
     try api.register(collection: AuditAPI())
     try api.register(collection: VisitAPI())
+    try api.register(collection: ProblemAPI())
 }

@@ -94,6 +94,9 @@ import VaporTesting
         Case(route: "GET api/v1/visits", via: .api, path: "/api/v1/visits", ownOnly: "the caller's own and subtree's visits; see VisitTests"),
         Case(route: "POST api/v1/visits", via: .api, path: "/api/v1/visits", json: "{}"),
         Case(route: "GET api/v1/visits/:id", via: .api, path: "/api/v1/visits/{visitB}"),
+        Case(route: "GET api/v1/problems", via: .api, path: "/api/v1/problems", ownOnly: "the caller's subtree's problems; see ProblemTests"),
+        Case(route: "GET api/v1/problems/:id", via: .api, path: "/api/v1/problems/{problemB}"),
+        Case(route: "POST api/v1/problems/:id/:step", via: .api, path: "/api/v1/problems/{problemB}/dispatch", json: #"{"revision": 1, "unit": "340104"}"#),
         Case(route: "PUT api/v1/visits/:id", via: .api, path: "/api/v1/visits/{visitB}", json: "{}"),
         Case(route: "POST api/v1/visits/:id/accept", via: .api, path: "/api/v1/visits/{visitB}/accept", json: #"{"revision": 1}"#),
         Case(route: "POST api/v1/visits/:id/return", via: .api, path: "/api/v1/visits/{visitB}/return",
@@ -134,6 +137,7 @@ import VaporTesting
                                                headers: ["Idempotency-Key": "phone-b001-scoping"])
             #expect(visitB.status == .created, "\(visitB.body.string)")
             let visitBID = try visitB.content.decode(VisitReceipt.self).id.uuidString
+            let problemB = try visitB.content.decode(VisitReceipt.self).problem_ids[0].uuidString
             let photoB = try await VisitService(app: app, db: app.db, principal: try await AuthService(app: app, db: app.db)
                 .principal(bearer: try await Fixture.token(app, "B001"), ip: "t")!).addPhoto(to: UUID(uuidString: visitBID)!, data: VisitTests.photo).sha256
             var page = TestClient(app)
@@ -146,6 +150,7 @@ import VaporTesting
                     .replacingOccurrences(of: "{workerB}", with: workerB)
                     .replacingOccurrences(of: "{visitB}", with: visitBID)
                     .replacingOccurrences(of: "{photoB}", with: photoB)
+                    .replacingOccurrences(of: "{problemB}", with: problemB)
                 let form = c.form?.mapValues { $0.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB) }
                 let res: TestingHTTPResponse
                 switch c.via {

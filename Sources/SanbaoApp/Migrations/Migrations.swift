@@ -24,5 +24,6 @@ enum Migrations {
         LeanAnswers(),
         // v6: the problem ledger
         CreateWorkingCalendar(),
+        CreateProblemLedger(),
     ]
 }

@@ -33,9 +33,12 @@ struct Scope: Sendable {
                                    right: SQLBind(pathPrefix + "%"))
     }
 
-    func contains(_ unit: OrgUnit) -> Bool {
+    func contains(_ unit: OrgUnit) -> Bool { contains(path: unit.path) }
+
+    /// For rows read with their unit's path (hand-written SQL).
+    func contains(path: String) -> Bool {
         guard let pathPrefix else { return true }
-        return unit.path.hasPrefix(pathPrefix)
+        return path.hasPrefix(pathPrefix)
     }
 
     /// Units the principal may restructure (rename, move, retire, add children under):

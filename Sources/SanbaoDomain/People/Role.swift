@@ -58,6 +58,11 @@ public enum Permission: Sendable {
     case recordVisits
     /// Accepting or returning a unit's visits: its admin.
     case reviewVisits
+    /// Problems: handing one to a responsible unit, calling back, entering one directly — the
+    /// reporting unit's admin or any unit above it.
+    case dispatchProblems
+    /// Problems: accepting, giving back, working on and resolving those handed to the unit.
+    case handleProblems
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
@@ -66,7 +71,7 @@ public enum Permission: Sendable {
         case .readAudit, .manageAssignment: return false
         case .revealWorkerData: return roles.contains(.assistance)
         case .recordVisits: return roles.contains(.cadre)
-        case .reviewVisits: return roles.contains(.unitAdmin)
+        case .reviewVisits, .dispatchProblems, .handleProblems: return roles.contains(.unitAdmin)
         }
     }
 }

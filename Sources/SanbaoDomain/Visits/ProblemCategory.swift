@@ -39,6 +39,17 @@ public enum ProblemCategory: String, Codable, Sendable, CaseIterable {
     }
 }
 
+extension ProblemCategory {
+    /// Whether time spent waiting on a referral's reply (a labour inspectorate, a bank) stops the
+    /// clock by default: where the answer is another department's to give, not the unit's.
+    public var pausesOnReferral: Bool {
+        switch self {
+        case .financing, .policyLegal, .restructuring: true
+        default: false
+        }
+    }
+}
+
 public enum ProblemSeverity: String, Codable, Sendable, CaseIterable {
     case low, medium, high
 

@@ -76,7 +76,8 @@ extension VisitService {
         visit.status = Visit.Status.submitted.rawValue
         visit.revision += 1
         let content = try contentRows(of: fixed, visitID: id, enterpriseID: visit.$enterprise.id, unitID: visit.$unit.id,
-                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: now)
+                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions,
+                                      rules: fixed.problems.isEmpty ? nil : try await ProblemRules.current(app, db), now: now)
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await visit.update(on: db)

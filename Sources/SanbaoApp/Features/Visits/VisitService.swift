@@ -51,8 +51,10 @@ struct VisitService {
         var visitIDs = TimeOrderedID()
         let visitID = visitIDs.next(now: now)
         let newWorkers = try await registerNewWorkers(in: &submission, enterpriseID: enterpriseID, visitID: visitID, now: now)
+        let rules = submission.problems.isEmpty ? nil : try await ProblemRules.current(app, db)
         let content = try contentRows(of: submission, visitID: visitID, enterpriseID: enterpriseID, unitID: unitID,
-                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions, now: now)
+                                      enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions,
+                                      rules: rules, now: now)
         let location = submission.location
         let rows = VisitRows(
             visit: [visitID, key, digest, userID, unitID, enterpriseID, taskID,
@@ -204,12 +206,12 @@ struct VisitService {
     static let answerColumns = ["response_id", "visit_id", "questionnaire_key", "question_key", "number_value", "text_value"]
     static let eventColumns = ["id", "visit_id", "at", "actor_user_id", "actor_name", "action", "comment"]
     static let problemColumns = ["id", "visit_id", "enterprise_id", "worker_id", "unit_id", "reporter_user_id", "category", "description",
-                                 "severity", "status", "created_at", "updated_at"]
+                                 "severity", "status", "created_at", "updated_at", "reported_on", "deadline"]
 
     /// Responses, their answers one row per value, and the problems found, as rows to insert.
     func contentRows(of s: VisitSubmission, visitID: UUID, enterpriseID: UUID, unitID: UUID,
                      enterpriseAnswers: [String: Answer], workerAnswers: [[String: Answer]],
-                     versions: [String: CachedQuestionnaire], now: Date)
+                     versions: [String: CachedQuestionnaire], rules: ProblemRules?, now: Date)
         throws -> (responses: [[any Encodable & Sendable]], answers: [[any Encodable & Sendable]], problems: [[any Encodable & Sendable]]) {
         var responses: [[any Encodable & Sendable]] = []
         var answers: [[any Encodable & Sendable]] = []
@@ -226,9 +228,11 @@ struct VisitService {
                 }
             }
         }
+        // The deadline is fixed when the problem comes in, on the calendar and settings of that day.
+        let reportedOn = ProblemRules.today(now)
         let problems: [[any Encodable & Sendable]] = s.problems.map { p in
             [ids.next(now: now), visitID, enterpriseID, p.workerID, unitID, principal.userID!, p.category.rawValue, p.description.trimmed,
-             p.severity.rawValue, "reported", now, now]
+             p.severity.rawValue, "reported", now, now, reportedOn.description, rules.map { $0.deadline(p.category, from: reportedOn).description }]
         }
         return (responses, answers, problems)
     }

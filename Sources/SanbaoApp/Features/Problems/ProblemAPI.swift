@@ -1,0 +1,72 @@
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// `/api/v1/problems`: the ledger, scoped like the rest. Each step is
+/// `POST /api/v1/problems/{id}/{step}` with the revision it is taken on.
+struct ProblemAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let problems = routes.grouped("problems")
+        problems.get(use: list)
+        problems.get(":id", use: show)
+        problems.post(":id", ":step", use: step)
+    }
+
+    private func service(_ req: Request) throws -> ProblemService {
+        ProblemService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+    }
+
+    private func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        return id
+    }
+
+    func list(req: Request) async throws -> Page<ProblemService.Row> {
+        try await service(req).list(PageRequest(req), status: req.query["status"])
+    }
+
+    func show(req: Request) async throws -> ProblemService.DTO {
+        try await service(req).detail(try id(req))
+    }
+
+    struct StepBody: Content {
+        var revision: Int
+        var unit: String?
+        var reason: String?
+        var note: String?
+        var department: String?
+        var reply_by: String?
+        var summary: String?
+        var satisfaction: String?
+    }
+
+    /// `dispatch` {unit}, `accept`, `give-back` {reason}, `note` {note}, `refer` {department,
+    /// reply_by, note}, `resolve` {summary}, `callback` {satisfaction, note}.
+    func step(req: Request) async throws -> ProblemService.DTO {
+        let body = try req.content.decode(StepBody.self)
+        return try await service(req).take(try Self.request(req.parameters.get("step") ?? "", body), on: try id(req), revision: body.revision)
+    }
+
+    static func request(_ step: String, _ body: StepBody) throws -> ProblemService.Request {
+        switch step {
+        case "dispatch": return .dispatch(unitCode: body.unit ?? "")
+        case "accept": return .accept
+        case "give-back": return .giveBack(reason: body.reason ?? "")
+        case "note": return .note(body.note ?? "")
+        case "refer":
+            var replyBy: Day?
+            if let text = body.reply_by, !text.isEmpty {
+                guard let day = Day(text) else { throw AppError.invalid([AppError.field("reply_by", "problem.reason.bad_date")]) }
+                replyBy = day
+            }
+            return .refer(department: body.department ?? "", replyBy: replyBy, note: body.note ?? "")
+        case "resolve": return .resolve(summary: body.summary ?? "")
+        case "callback":
+            guard let satisfaction = Satisfaction(rawValue: body.satisfaction ?? "") else {
+                throw AppError.invalid([AppError.field("satisfaction", "problem.reason.bad_satisfaction")])
+            }
+            return .callback(satisfaction, note: body.note ?? "")
+        default: throw AppError(.notFound, "error.not_found")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// What a problem's deadline is counted by: the official calendar and the working days each
+/// category gets. Kept in memory (every visit with problems and every ledger page needs it);
+/// read again after the calendar or the settings change.
+struct ProblemRules: Sendable {
+    var calendar: WorkingCalendar
+    var workingDays: [ProblemCategory: Int]
+    var pausesOnReferral: [ProblemCategory: Bool]
+
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    static func current(_ app: Application, _ db: any Database) async throws -> ProblemRules {
+        let calendar = try await CalendarService(app: app, db: db, principal: .system("rules")).calendar()
+        if let kept = app.problemSettings.withLockedValue({ $0 }) {
+            return ProblemRules(calendar: calendar, workingDays: kept.days, pausesOnReferral: kept.pauses)
+        }
+        struct Row: Decodable { var category: String; var working_days: Int; var pause_on_referral: Bool }
+        var days: [ProblemCategory: Int] = [:]
+        var pauses: [ProblemCategory: Bool] = [:]
+        for row in try await (db as! any SQLDatabase).raw("SELECT category, working_days, pause_on_referral FROM problem_settings")
+            .all(decoding: Row.self) {
+            guard let category = ProblemCategory(rawValue: row.category) else { continue }
+            days[category] = row.working_days
+            pauses[category] = row.pause_on_referral
+        }
+        app.problemSettings.withLockedValue { $0 = (days, pauses) }
+        return ProblemRules(calendar: calendar, workingDays: days, pausesOnReferral: pauses)
+    }
+
+    static func today(_ now: Date = Date()) -> Day { Day(now, in: zone) }
+
+    /// The day a problem of this category that came in on `day` must be solved by.
+    func deadline(_ category: ProblemCategory, from day: Day) -> Day {
+        calendar.adding(workingDays: workingDays[category] ?? category.defaultWorkingDays, to: day)
+    }
+}
+
+extension Application {
+    private struct ProblemSettingsKey: StorageKey {
+        typealias Value = NIOLockedValueBox<(days: [ProblemCategory: Int], pauses: [ProblemCategory: Bool])?>
+    }
+
+    var problemSettings: NIOLockedValueBox<(days: [ProblemCategory: Int], pauses: [ProblemCategory: Bool])?> {
+        if let kept = storage[ProblemSettingsKey.self] { return kept }
+        let kept = NIOLockedValueBox<(days: [ProblemCategory: Int], pauses: [ProblemCategory: Bool])?>(nil)
+        storage[ProblemSettingsKey.self] = kept
+        return kept
+    }
+}

@@ -1,0 +1,238 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The problem ledger (问题诉求台账). A problem is seen by the units above the one that reported
+/// it and by those above the one responsible for it. Each step goes through
+/// `ProblemLifecycle` (an illegal one is refused with its reason), names the revision it was
+/// taken on (a stale one is a conflict), and is written with its timeline entry and audit
+/// record in one transaction.
+struct ProblemService {
+    let app: Application
+    let db: any Database
+    let principal: Principal
+
+    var scope: Scope { principal.scope }
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    /// A step as a page or the API asks for it.
+    enum Request: Sendable {
+        case dispatch(unitCode: String)
+        case accept
+        case giveBack(reason: String)
+        case note(String)
+        case refer(department: String, replyBy: Day?, note: String)
+        case resolve(summary: String)
+        case callback(Satisfaction, note: String)
+
+        var step: ProblemStep {
+            switch self {
+            case .dispatch: .dispatch
+            case .accept: .accept
+            case .giveBack(let reason): .giveBack(reason: reason)
+            case .note: .note
+            case .refer: .refer
+            case .resolve: .resolve
+            case .callback(let s, _): .callback(s)
+            }
+        }
+    }
+
+    struct Row: Content {
+        var id: UUID
+        var category: String
+        var description: String
+        var severity: String
+        var status: String
+        var enterprise_code: String
+        var enterprise_name: String
+        var reporter_unit_code: String
+        var reporter_unit_id: UUID
+        var reporter_unit_path: String
+        var responsible_unit_code: String?
+        var responsible_unit_id: UUID?
+        var responsible_unit_path: String?
+        var reported_on: String?
+        var deadline: String?
+        var rework_count: Int
+        var first_resolved_on: String?
+        var first_on_time: Bool?
+        var resolved_on: String?
+        var satisfaction: String?
+        var revision: Int
+        var visit_id: UUID?
+    }
+
+    struct EventDTO: Content {
+        var at: Date
+        var actor_name: String
+        var step: String
+        var from_status: String
+        var to_status: String
+        var unit_code: String?
+        var note: String
+        var department: String?
+        var reply_by: String?
+    }
+
+    struct DTO: Content {
+        var problem: Row
+        /// Working days past the deadline today (0 when not late or no longer open).
+        var overdue_days: Int
+        var timeline: [EventDTO]
+    }
+
+    private static let select = """
+        SELECT p.id, p.category, p.description, p.severity, p.status, e.credit_code AS enterprise_code, e.name AS enterprise_name,
+               ru.code AS reporter_unit_code, ru.id AS reporter_unit_id, ru.path AS reporter_unit_path,
+               su.code AS responsible_unit_code, su.id AS responsible_unit_id, su.path AS responsible_unit_path,
+               p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
+               p.revision, p.visit_id
+        FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
+        LEFT JOIN org_units su ON su.id = p.responsible_unit_id
+        """
+
+    /// Reported in the principal's subtree, or the responsibility of a unit in it.
+    private var visible: any SQLExpression {
+        if scope.isEverything { return SQLRaw("1 = 1") }
+        return SQLQueryString("(\(scope.sqlCondition(unitAlias: "ru")) OR \(scope.sqlCondition(unitAlias: "su")))")
+    }
+
+    func row(_ id: UUID) async throws -> Row {
+        guard let row = try await sql.raw("\(unsafeRaw: Self.select) WHERE p.id = \(bind: id) AND \(visible)").first(decoding: Row.self) else {
+            throw AppError(.notFound, "error.not_found")
+        }
+        return row
+    }
+
+    func detail(_ id: UUID) async throws -> DTO {
+        let row = try await row(id)
+        let events = try await sql.raw("""
+            SELECT ev.at, ev.actor_name, ev.step, ev.from_status, ev.to_status, o.code AS unit_code, ev.note, ev.department, ev.reply_by
+            FROM problem_events ev LEFT JOIN org_units o ON o.id = ev.unit_id WHERE ev.problem_id = \(bind: id) ORDER BY ev.at, ev.id
+            """).all(decoding: EventDTO.self)
+        let rules = try await ProblemRules.current(app, db)
+        return DTO(problem: row, overdue_days: Self.overdueDays(row, rules: rules, today: ProblemRules.today()), timeline: events)
+    }
+
+    static func overdueDays(_ row: Row, rules: ProblemRules, today: Day) -> Int {
+        guard let status = ProblemStatus(rawValue: row.status), status.isOpen, let deadline = row.deadline.flatMap(Day.init) else { return 0 }
+        return rules.calendar.workingDays(from: deadline, to: today)
+    }
+
+    func list(_ page: PageRequest, status: String?) async throws -> Page<Row> {
+        var conditions: [any SQLExpression] = [visible]
+        if let status, !status.isEmpty { conditions.append(SQLQueryString("p.status = \(bind: status)")) }
+        struct Counted: Decodable { var total: Int }
+        let rows = try await sql.raw("""
+            \(unsafeRaw: Self.select) WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
+            ORDER BY p.deadline, p.id LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+            """).all(decoding: Row.self)
+        let total = try await sql.raw("""
+            SELECT COUNT(*) AS total FROM problems p JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
+            WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
+            """).first(decoding: Counted.self)?.total ?? 0
+        return Page(items: rows, page: page.page, per: page.per, total: total)
+    }
+
+    /// One step on a problem, taken on `revision`.
+    func take(_ request: Request, on id: UUID, revision: Int, now: Date = Date()) async throws -> DTO {
+        let row = try await row(id)
+        guard row.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(row.revision)"]) }
+        let status = ProblemStatus(rawValue: row.status) ?? .reported
+        // Who may: the reporting side hands problems out and calls back; the responsible side works them.
+        let reporterSide = scope.contains(path: row.reporter_unit_path)
+        let responsibleSide = row.responsible_unit_path.map { scope.contains(path: $0) } ?? false
+        switch request {
+        case .dispatch, .callback:
+            try principal.require(.dispatchProblems)
+            guard reporterSide else { throw AppError(.forbidden, "problem.not_reporting_side") }
+        case .accept, .giveBack, .note, .refer, .resolve:
+            try principal.require(.handleProblems)
+            guard responsibleSide else { throw AppError(.forbidden, "problem.not_responsible_side") }
+        }
+        let next: (status: ProblemStatus, rework: Bool)
+        switch ProblemLifecycle.step(request.step, from: status) {
+        case .success(let n): next = n
+        case .failure(let refusal): throw AppError(.conflict, "problem.refused.\(refusal.reason)", [status.rawValue, refusal.step])
+        }
+        let rules = try await ProblemRules.current(app, db)
+        let today = ProblemRules.today(now)
+        var set: [(String, any Encodable & Sendable)] = [("status", next.status.rawValue), ("revision", row.revision + 1), ("updated_at", now)]
+        var target: UUID?
+        var note = ""
+        var department: String?
+        var replyBy: String?
+        switch request {
+        case .dispatch(let code):
+            let unit = try await scope.unit(code: code.trimmed, on: db)
+            guard unit.retiredAt == nil else { throw AppError.invalid([AppError.field("unit", "problem.reason.retired_unit")]) }
+            target = unit.id
+            set += [("responsible_unit_id", unit.id!), ("dispatcher_unit_id", principal.unitID)]
+        case .giveBack(let reason):
+            note = reason.trimmed
+            try Self.limit(note, "reason")
+        case .note(let text):
+            note = text.trimmed
+            guard !note.isEmpty else { throw AppError.invalid([AppError.field("note", "problem.reason.required")]) }
+            try Self.limit(note, "note")
+        case .refer(let dept, let by, let text):
+            guard !dept.trimmed.isEmpty else { throw AppError.invalid([AppError.field("department", "problem.reason.required")]) }
+            department = String(dept.trimmed.prefix(100))
+            replyBy = by?.description
+            note = text.trimmed
+            try Self.limit(note, "note")
+        case .resolve(let summary):
+            note = summary.trimmed
+            guard !note.isEmpty else { throw AppError.invalid([AppError.field("summary", "problem.reason.required")]) }
+            try Self.limit(note, "summary")
+            set.append(("resolved_on", today.description))
+            if row.first_resolved_on == nil {
+                // The first resolution's figures stay, whatever a rework does later.
+                let deadline = row.deadline.flatMap(Day.init) ?? today
+                set += [("first_resolved_on", today.description), ("first_on_time", today <= deadline)]
+            }
+        case .callback(let satisfaction, let text):
+            note = text.trimmed
+            try Self.limit(note, "note")
+            set.append(("satisfaction", satisfaction.rawValue))
+            if next.rework {
+                // Reopened: counted, and given a new deadline from today.
+                let category = ProblemCategory(rawValue: row.category) ?? .other
+                set += [("rework_count", row.rework_count + 1), ("deadline", rules.deadline(category, from: today).description)]
+            }
+        case .accept:
+            break
+        }
+        let event: [any Encodable & Sendable] = [UUID(), id, now, principal.userID, principal.displayName, principal.unitID,
+                                                 request.step.name, status.rawValue, next.status.rawValue, target, note, department, replyBy]
+        let assignments = set
+        var after = ["status": next.status.rawValue, "note": note]
+        if let target { after["unit"] = target.uuidString }
+        let audit = after
+        try await app.serializedTransaction(on: db) { db in
+            let sql = db as! any SQLDatabase
+            // Checked again under the row's lock: two people acting at once, the second hears of the first.
+            struct Current: Decodable { var revision: Int }
+            let current = try await sql.select().column("revision").from("problems").where("id", .equal, id).for(.update)
+                .first(decoding: Current.self)
+            guard current?.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(current?.revision ?? 0)"]) }
+            var update = sql.update("problems")
+            for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
+            try await update.where("id", .equal, id).run()
+            try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
+            try await AuditLog.record(db, by: principal, action: "problem.\(request.step.name)", subjectType: "problem",
+                                      subjectID: id.uuidString, before: ["status": status.rawValue], after: audit)
+        }
+        return try await detail(id)
+    }
+
+    static let eventColumns = ["id", "problem_id", "at", "actor_user_id", "actor_name", "actor_unit_id", "step", "from_status", "to_status",
+                               "unit_id", "note", "department", "reply_by"]
+
+    private static func limit(_ text: String, _ field: String) throws {
+        guard text.count <= 2_000 else { throw AppError.invalid([AppError.field(field, "problem.reason.too_long")]) }
+    }
+}

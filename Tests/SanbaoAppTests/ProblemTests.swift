@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Testing
+import VaporTesting
+@testable import SanbaoApp
+
+@Suite struct ProblemTests {
+    static func step(_ client: inout TestClient, _ id: UUID, _ step: String, _ json: String) async throws -> TestingHTTPResponse {
+        try await client.send(.POST, "/api/v1/problems/\(id.uuidString)/\(step)", json: json)
+    }
+
+    @Test(arguments: TestDatabase.all) func aWageArrearsProblemGoesRoundTheLedger(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            _ = try await UserService(app: app, db: app.db, principal: .system("test")).create(
+                UserInput(username: "jxadmin", displayName: "机械冶金工会管理员", unitCode: "IND-JX", roles: ["unit_admin"],
+                          password: Fixture.password, phone: nil))
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let receipt = try (try await VisitTests.post(&cadre, key: "phone-a001-ledger", VisitTests.body())).content.decode(VisitReceipt.self)
+            let id = try #require(receipt.problem_ids.first)
+
+            // Reported with its deadline: three working days on the official calendar.
+            var district = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            var office = TestClient(app, bearer: try await Fixture.token(app, "office"))
+            var industry = TestClient(app, bearer: try await Fixture.token(app, "jxadmin"))
+            var sibling = TestClient(app, bearer: try await Fixture.token(app, "adminB"))
+            let rules = try await ProblemRules.current(app, app.db)
+            let reported = try (try await district.send(.GET, "/api/v1/problems/\(id.uuidString)")).content.decode(ProblemService.DTO.self)
+            let today = ProblemRules.today()
+            #expect(reported.problem.status == "reported" && reported.problem.reported_on == today.description)
+            #expect(reported.problem.deadline == rules.calendar.adding(workingDays: 3, to: today).description)
+            #expect(try await sibling.send(.GET, "/api/v1/problems/\(id.uuidString)").status == .notFound)
+
+            // The district takes it, then gives it back as not its own; the office sends it to the industry union.
+            #expect(try await Self.step(&district, id, "dispatch", #"{"revision": 1, "unit": "340104"}"#).status == .ok)
+            #expect(try await Self.step(&industry, id, "accept", #"{"revision": 2}"#).status == .notFound, "not theirs yet: not even visible")
+            let noReason = try await Self.step(&district, id, "give-back", #"{"revision": 2, "reason": " "}"#)
+            #expect(noReason.status == .conflict && noReason.body.string.contains("退回须说明理由"), "\(noReason.body.string)")
+            #expect(try await Self.step(&district, id, "give-back", #"{"revision": 2, "reason": "属机械行业，应由产业工会办理"}"#).status == .ok)
+            #expect(try await Self.step(&office, id, "dispatch", #"{"revision": 3, "unit": "IND-JX"}"#).status == .ok)
+            // Stale revision, and a step that makes no sense now, are refused with reasons.
+            #expect(try await Self.step(&industry, id, "accept", #"{"revision": 3}"#).status == .conflict)
+            #expect(try await Self.step(&industry, id, "resolve", #"{"revision": 4, "summary": "已解决"}"#).status == .conflict)
+            #expect(try await Self.step(&industry, id, "accept", #"{"revision": 4}"#).status == .ok)
+            #expect(try await Self.step(&industry, id, "refer", #"{"revision": 5, "department": "市人社局劳动保障监察支队", "reply_by": "2026-12-31", "note": "已移送立案"}"#).status == .ok)
+            let first = try (try await Self.step(&industry, id, "resolve", #"{"revision": 6, "summary": "企业已补发两个月工资"}"#)).content.decode(ProblemService.DTO.self)
+            #expect(first.problem.status == "resolved" && first.problem.first_resolved_on == today.description && first.problem.first_on_time == true)
+
+            // The callback: unsatisfied reopens it as rework; resolved again and called back satisfied, it closes.
+            #expect(try await Self.step(&industry, id, "callback", #"{"revision": 7, "satisfaction": "satisfied"}"#).status == .forbidden)
+            let reopened = try (try await Self.step(&office, id, "callback", #"{"revision": 7, "satisfaction": "unsatisfied", "note": "仍有一名职工未拿到"}"#))
+                .content.decode(ProblemService.DTO.self)
+            #expect(reopened.problem.status == "in_progress" && reopened.problem.rework_count == 1 && reopened.problem.first_on_time == true)
+            #expect(try await Self.step(&industry, id, "resolve", #"{"revision": 8, "summary": "剩余一名职工工资已补发"}"#).status == .ok)
+            let closed = try (try await Self.step(&office, id, "callback", #"{"revision": 9, "satisfaction": "basically_satisfied"}"#))
+                .content.decode(ProblemService.DTO.self)
+            #expect(closed.problem.status == "closed" && closed.problem.satisfaction == "basically_satisfied" && closed.problem.rework_count == 1)
+            #expect(closed.timeline.map(\.step) == ["dispatch", "give_back", "dispatch", "accept", "refer", "resolve", "callback", "resolve", "callback"])
+            #expect(closed.timeline[2].unit_code == "IND-JX" && closed.timeline[4].department == "市人社局劳动保障监察支队")
+            struct N: Decodable { var n: Int }
+            #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'problem.%'")
+                .first(decoding: N.self)?.n == 9)
+            // Each side's list holds it; the sibling district's does not.
+            #expect(try await industry.send(.GET, "/api/v1/problems").body.string.contains(id.uuidString))
+            #expect(!(try await sibling.send(.GET, "/api/v1/problems").body.string.contains(id.uuidString)))
+        }
+    }
+
+    @Test func overdueCountsWorkingDaysPastTheDeadlineWhileOpen() throws {
+        let rules = ProblemRules(calendar: WorkingCalendar([.init(day: Day("2026-10-01")!, kind: .holiday, name: "国庆节")]),
+                                 workingDays: [:], pausesOnReferral: [:])
+        var row = ProblemService.Row(id: UUID(), category: "wage_arrears", description: "", severity: "high", status: "accepted",
+                                     enterprise_code: "", enterprise_name: "", reporter_unit_code: "", reporter_unit_id: UUID(),
+                                     reporter_unit_path: "/", responsible_unit_code: nil, responsible_unit_id: nil, responsible_unit_path: nil,
+                                     reported_on: "2026-09-25", deadline: "2026-09-30", rework_count: 0, first_resolved_on: nil,
+                                     first_on_time: nil, resolved_on: nil, satisfaction: nil, revision: 1, visit_id: nil)
+        #expect(ProblemService.overdueDays(row, rules: rules, today: Day("2026-10-02")!) == 1)   // 1 Oct a holiday
+        #expect(ProblemService.overdueDays(row, rules: rules, today: Day("2026-09-30")!) == 0)
+        row.status = "resolved"
+        #expect(ProblemService.overdueDays(row, rules: rules, today: Day("2026-10-09")!) == 0)
+    }
+}
