@@ -318,6 +318,46 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     shot(browser, "22-visit-accepted")
 
 
+def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
+    # Runs after the visit above: its layoffs problem is 蜀山区's to hand out.
+    browser.set_window_size(1280, 900)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "shushan.admin")
+    browser.get(server + "/problems?view=to_dispatch")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "裁员").click()
+    problem_url = browser.current_url.split("?")[0]
+    assert "办结时限" in browser.find_element(By.ID, "deadline").text
+    Select(browser.find_element(By.ID, "dispatch-unit")).select_by_value("340104")
+    browser.find_element(By.ID, "dispatch").click()
+    WebDriverWait(browser, 10).until(lambda d: "flash=problem_updated" in d.current_url)
+    browser.find_element(By.ID, "accept").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "refer"))
+    browser.find_element(By.NAME, "department").send_keys("区人社局就业服务中心")
+    browser.find_element(By.ID, "refer").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "resolve"))
+    browser.find_element(By.NAME, "summary").send_keys("已组织专场招聘会，12名职工全部安置")
+    browser.find_element(By.ID, "resolve").click()
+    WebDriverWait(browser, 10).until(lambda d: "已办结" in d.find_element(By.TAG_NAME, "h1").text)
+    assert "首次办结" in browser.find_element(By.ID, "deadline").text and "按时" in browser.find_element(By.ID, "deadline").text
+    # The callback: unsatisfied reopens it as rework, counted; done again, satisfied, it closes.
+    browser.find_element(By.CSS_SELECTOR, 'input[value="unsatisfied"] + span').click()
+    browser.find_element(By.NAME, "note").send_keys("两名职工尚未签订新合同")
+    browser.find_element(By.ID, "call-back").click()
+    WebDriverWait(browser, 10).until(lambda d: "返工 1 次" in d.find_element(By.ID, "deadline").text)
+    browser.find_element(By.NAME, "summary").send_keys("新合同已签订")
+    browser.find_element(By.ID, "resolve").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "call-back"))
+    browser.find_element(By.CSS_SELECTOR, 'input[value="satisfied"] + span').click()
+    browser.find_element(By.ID, "call-back").click()
+    WebDriverWait(browser, 10).until(lambda d: "已回访关闭" in d.find_element(By.TAG_NAME, "h1").text)
+    steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".timeline li")]
+    assert [s.split(" · ")[1].split(" ")[0] for s in steps] == ["交办", "受理", "移交协调", "办结", "回访", "办结", "回访"], steps
+    shot(browser, "25-problem-closed")
+    browser.get(server + "/problems?view=all")
+    assert "已回访关闭" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "26-problems")
+
+
 def test_office_edits_a_question_and_publishes_version_two(server, browser):
     browser.delete_all_cookies()
     sign_in(browser, server, "office")

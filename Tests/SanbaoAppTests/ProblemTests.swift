@@ -59,6 +59,7 @@ import VaporTesting
             #expect(closed.problem.status == "closed" && closed.problem.satisfaction == "basically_satisfied" && closed.problem.rework_count == 1)
             #expect(closed.timeline.map(\.step) == ["dispatch", "give_back", "dispatch", "accept", "refer", "resolve", "callback", "resolve", "callback"])
             #expect(closed.timeline[2].unit_code == "IND-JX" && closed.timeline[4].department == "市人社局劳动保障监察支队")
+            #expect(closed.timeline.compactMap(\.satisfaction) == ["unsatisfied", "basically_satisfied"])
             struct N: Decodable { var n: Int }
             #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'problem.%'")
                 .first(decoding: N.self)?.n == 9)
@@ -72,8 +73,9 @@ import VaporTesting
         let rules = ProblemRules(calendar: WorkingCalendar([.init(day: Day("2026-10-01")!, kind: .holiday, name: "国庆节")]),
                                  workingDays: [:], pausesOnReferral: [:])
         var row = ProblemService.Row(id: UUID(), category: "wage_arrears", description: "", severity: "high", status: "accepted",
-                                     enterprise_code: "", enterprise_name: "", reporter_unit_code: "", reporter_unit_id: UUID(),
-                                     reporter_unit_path: "/", responsible_unit_code: nil, responsible_unit_id: nil, responsible_unit_path: nil,
+                                     enterprise_code: "", enterprise_name: "", reporter_unit_code: "", reporter_unit_name: "", reporter_unit_id: UUID(),
+                                     reporter_unit_path: "/", responsible_unit_code: nil, responsible_unit_name: nil, responsible_unit_id: nil,
+                                     responsible_unit_path: nil,
                                      reported_on: "2026-09-25", deadline: "2026-09-30", rework_count: 0, first_resolved_on: nil,
                                      first_on_time: nil, resolved_on: nil, satisfaction: nil, revision: 1, visit_id: nil)
         #expect(ProblemService.overdueDays(row, rules: rules, today: Day("2026-10-02")!) == 1)   // 1 Oct a holiday

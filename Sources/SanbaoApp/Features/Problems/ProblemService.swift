@@ -49,9 +49,11 @@ struct ProblemService {
         var enterprise_code: String
         var enterprise_name: String
         var reporter_unit_code: String
+        var reporter_unit_name: String
         var reporter_unit_id: UUID
         var reporter_unit_path: String
         var responsible_unit_code: String?
+        var responsible_unit_name: String?
         var responsible_unit_id: UUID?
         var responsible_unit_path: String?
         var reported_on: String?
@@ -72,9 +74,11 @@ struct ProblemService {
         var from_status: String
         var to_status: String
         var unit_code: String?
+        var unit_name: String?
         var note: String
         var department: String?
         var reply_by: String?
+        var satisfaction: String?
     }
 
     struct DTO: Content {
@@ -86,8 +90,9 @@ struct ProblemService {
 
     private static let select = """
         SELECT p.id, p.category, p.description, p.severity, p.status, e.credit_code AS enterprise_code, e.name AS enterprise_name,
-               ru.code AS reporter_unit_code, ru.id AS reporter_unit_id, ru.path AS reporter_unit_path,
-               su.code AS responsible_unit_code, su.id AS responsible_unit_id, su.path AS responsible_unit_path,
+               ru.code AS reporter_unit_code, ru.name AS reporter_unit_name, ru.id AS reporter_unit_id, ru.path AS reporter_unit_path,
+               su.code AS responsible_unit_code, su.name AS responsible_unit_name, su.id AS responsible_unit_id,
+               su.path AS responsible_unit_path,
                p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
                p.revision, p.visit_id
         FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
@@ -110,7 +115,8 @@ struct ProblemService {
     func detail(_ id: UUID) async throws -> DTO {
         let row = try await row(id)
         let events = try await sql.raw("""
-            SELECT ev.at, ev.actor_name, ev.step, ev.from_status, ev.to_status, o.code AS unit_code, ev.note, ev.department, ev.reply_by
+            SELECT ev.at, ev.actor_name, ev.step, ev.from_status, ev.to_status, o.code AS unit_code, o.name AS unit_name, ev.note,
+                   ev.department, ev.reply_by, ev.satisfaction
             FROM problem_events ev LEFT JOIN org_units o ON o.id = ev.unit_id WHERE ev.problem_id = \(bind: id) ORDER BY ev.at, ev.id
             """).all(decoding: EventDTO.self)
         let rules = try await ProblemRules.current(app, db)
@@ -122,9 +128,30 @@ struct ProblemService {
         return rules.calendar.workingDays(from: deadline, to: today)
     }
 
-    func list(_ page: PageRequest, status: String?) async throws -> Page<Row> {
+    /// What a unit looks at: what it must work on, what it must hand out, what waits for its
+    /// callback, what is late.
+    enum View: String, Sendable, CaseIterable {
+        case all
+        case toHandle = "to_handle"
+        case toDispatch = "to_dispatch"
+        case toCallBack = "to_call_back"
+        case overdue
+    }
+
+    func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today()) async throws -> Page<Row> {
         var conditions: [any SQLExpression] = [visible]
         if let status, !status.isEmpty { conditions.append(SQLQueryString("p.status = \(bind: status)")) }
+        switch view {
+        case .all: break
+        case .toHandle:
+            conditions.append(SQLQueryString("p.status IN ('dispatched', 'accepted', 'in_progress') AND \(scope.sqlCondition(unitAlias: "su"))"))
+        case .toDispatch:
+            conditions.append(SQLQueryString("p.status IN ('reported', 'returned') AND \(scope.sqlCondition(unitAlias: "ru"))"))
+        case .toCallBack:
+            conditions.append(SQLQueryString("p.status = 'resolved' AND \(scope.sqlCondition(unitAlias: "ru"))"))
+        case .overdue:
+            conditions.append(SQLQueryString("p.status NOT IN ('resolved', 'closed') AND p.deadline < \(bind: today.description)"))
+        }
         struct Counted: Decodable { var total: Int }
         let rows = try await sql.raw("""
             \(unsafeRaw: Self.select) WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
@@ -165,6 +192,7 @@ struct ProblemService {
         var note = ""
         var department: String?
         var replyBy: String?
+        var satisfied: String?
         switch request {
         case .dispatch(let code):
             let unit = try await scope.unit(code: code.trimmed, on: db)
@@ -198,6 +226,7 @@ struct ProblemService {
             note = text.trimmed
             try Self.limit(note, "note")
             set.append(("satisfaction", satisfaction.rawValue))
+            satisfied = satisfaction.rawValue
             if next.rework {
                 // Reopened: counted, and given a new deadline from today.
                 let category = ProblemCategory(rawValue: row.category) ?? .other
@@ -207,7 +236,8 @@ struct ProblemService {
             break
         }
         let event: [any Encodable & Sendable] = [UUID(), id, now, principal.userID, principal.displayName, principal.unitID,
-                                                 request.step.name, status.rawValue, next.status.rawValue, target, note, department, replyBy]
+                                                 request.step.name, status.rawValue, next.status.rawValue, target, note, department, replyBy,
+                                                 satisfied]
         let assignments = set
         var after = ["status": next.status.rawValue, "note": note]
         if let target { after["unit"] = target.uuidString }
@@ -230,7 +260,7 @@ struct ProblemService {
     }
 
     static let eventColumns = ["id", "problem_id", "at", "actor_user_id", "actor_name", "actor_unit_id", "step", "from_status", "to_status",
-                               "unit_id", "note", "department", "reply_by"]
+                               "unit_id", "note", "department", "reply_by", "satisfaction"]
 
     private static func limit(_ text: String, _ field: String) throws {
         guard text.count <= 2_000 else { throw AppError.invalid([AppError.field(field, "problem.reason.too_long")]) }

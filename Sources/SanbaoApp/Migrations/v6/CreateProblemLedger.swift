@@ -41,6 +41,7 @@ struct CreateProblemLedger: AsyncMigration {
             .field("note", .string, .required)
             .field("department", .string)
             .field("reply_by", .string)
+            .field("satisfaction", .string)
             .create()
         try await sql.create(index: "problem_events_problem").on("problem_events").column("problem_id").run()
 

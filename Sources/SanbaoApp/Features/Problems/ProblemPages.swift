@@ -1,0 +1,135 @@
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The ledger's pages: a unit's lists (to work on, to hand out, to call back, late) and a
+/// problem with its timeline and the steps the signed-in user may take now.
+struct ProblemPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let problems = routes.grouped("problems")
+        problems.get(use: index)
+        problems.get(":id", use: show)
+        problems.post(":id", ":step", use: step)
+    }
+
+    private func service(_ req: Request) throws -> ProblemService {
+        ProblemService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+    }
+
+    struct ListRow: Encodable {
+        var id: String
+        var category: String
+        var enterprise: String
+        var description: String
+        var status: String
+        var responsible: String
+        var deadline: String
+        var overdue: Int
+        var rework: Int
+    }
+
+    struct ListPage: Encodable {
+        var shell: Shell
+        var view: String
+        var views: [String]
+        var rows: [ListRow]
+        var total: Int
+    }
+
+    func index(req: Request) async throws -> View {
+        let s = try service(req)
+        let view = ProblemService.View(rawValue: req.query["view"] ?? "") ?? .toHandle
+        let page = try await s.list(PageRequest(req), status: nil, view: view)
+        let rules = try await ProblemRules.current(req.application, req.db)
+        let today = ProblemRules.today()
+        let rows = page.items.map {
+            ListRow(id: $0.id.uuidString, category: $0.category, enterprise: $0.enterprise_name, description: String($0.description.prefix(60)),
+                    status: $0.status, responsible: $0.responsible_unit_name ?? "", deadline: $0.deadline ?? "",
+                    overdue: ProblemService.overdueDays($0, rules: rules, today: today), rework: $0.rework_count)
+        }
+        return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
+                                                                    views: ProblemService.View.allCases.map(\.rawValue), rows: rows, total: page.total))
+    }
+
+    struct ShowPage: Encodable {
+        var shell: Shell
+        var problem: ProblemService.Row
+        var overdue: Int
+        var timeline: [Event]
+        var reporterSide: Bool
+        var responsibleSide: Bool
+        var units: [UnitChoice]
+        var canDispatch: Bool
+        var canAccept: Bool
+        var canWork: Bool
+        var canCallBack: Bool
+    }
+
+    /// A timeline entry as the page shows it, its time in the campaign's zone.
+    struct Event: Encodable {
+        var at: String
+        var actor: String
+        var step: String
+        var unit: String
+        var department: String
+        var replyBy: String
+        var satisfaction: String
+        var note: String
+    }
+
+    struct UnitChoice: Encodable {
+        var code: String
+        var label: String
+    }
+
+    func show(req: Request) async throws -> View {
+        let s = try service(req)
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        let dto = try await s.detail(id)
+        let p = s.principal
+        let row = dto.problem
+        let reporterSide = p.scope.contains(path: row.reporter_unit_path) && p.can(.dispatchProblems)
+        let responsibleSide = (row.responsible_unit_path.map { p.scope.contains(path: $0) } ?? false) && p.can(.handleProblems)
+        let status = ProblemStatus(rawValue: row.status) ?? .reported
+        let canDispatch = reporterSide && [.reported, .returned, .dispatched].contains(status)
+        var units: [UnitChoice] = []
+        if canDispatch {
+            struct U: Decodable { var code: String; var name: String }
+            units = try await s.sql.raw("""
+                SELECT o.code, o.name FROM org_units o WHERE o.retired_at IS NULL AND \(p.scope.sqlCondition(unitAlias: "o"))
+                ORDER BY o.depth, o.code LIMIT 1000
+                """).all(decoding: U.self).map { UnitChoice(code: $0.code, label: "\($0.name)（\($0.code)）") }
+        }
+        let page = ShowPage(shell: Shell(req, title: req.t("problem.category." + row.category)), problem: row, overdue: dto.overdue_days,
+                            timeline: dto.timeline.map {
+                                Event(at: VisitPages.local($0.at.formatted(.iso8601)), actor: $0.actor_name, step: $0.step,
+                                      unit: $0.unit_name ?? "", department: $0.department ?? "", replyBy: $0.reply_by ?? "",
+                                      satisfaction: $0.satisfaction ?? "", note: $0.note)
+                            }, reporterSide: reporterSide, responsibleSide: responsibleSide, units: units,
+                            canDispatch: canDispatch, canAccept: responsibleSide && status == .dispatched,
+                            canWork: responsibleSide && (status == .accepted || status == .inProgress),
+                            canCallBack: reporterSide && status == .resolved)
+        return try await req.view.render("problems/show", page)
+    }
+
+    struct StepForm: Content {
+        var revision: Int
+        var unit: String?
+        var reason: String?
+        var note: String?
+        var department: String?
+        var reply_by: String?
+        var summary: String?
+        var satisfaction: String?
+    }
+
+    func step(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        let form = try req.content.decode(StepForm.self)
+        let body = ProblemAPI.StepBody(revision: form.revision, unit: form.unit, reason: form.reason, note: form.note,
+                                       department: form.department, reply_by: form.reply_by, summary: form.summary, satisfaction: form.satisfaction)
+        _ = try await service(req).take(try ProblemAPI.request(req.parameters.get("step") ?? "", body), on: id, revision: form.revision)
+        return req.redirect(to: "/problems/\(id.uuidString)?flash=problem_updated")
+    }
+}
