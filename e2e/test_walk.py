@@ -324,7 +324,7 @@ def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
     browser.delete_all_cookies()
     sign_in(browser, server, "shushan.admin")
     browser.get(server + "/problems?view=to_dispatch")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "裁员").click()
+    browser.find_element(By.XPATH, "//tr[td[contains(., '计划裁员12人，需协调再就业')]]//a").click()
     problem_url = browser.current_url.split("?")[0]
     assert "办结时限" in browser.find_element(By.ID, "deadline").text
     Select(browser.find_element(By.ID, "dispatch-unit")).select_by_value("340104")

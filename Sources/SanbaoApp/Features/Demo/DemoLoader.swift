@@ -36,6 +36,7 @@ enum DemoLoader {
         _ = try await CampaignService(db: app.db, principal: system).createDemo(units: city.units, cadres: city.cadres)
         try await giveSignIns(city.signIns, app: app)
         let visits = try await DemoVisitLoader.load(app, count: 2_000, seed: seed)
+        try await DemoProblemLoader.load(app, seed: seed)
         return Loaded(units: units, cadres: cadres, enterprises: enterprises, workers: workers, visits: visits, signIns: city.signIns)
     }
 

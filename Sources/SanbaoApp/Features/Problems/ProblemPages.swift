@@ -129,7 +129,7 @@ struct ProblemPages: RouteCollection {
         let form = try req.content.decode(StepForm.self)
         let body = ProblemAPI.StepBody(revision: form.revision, unit: form.unit, reason: form.reason, note: form.note,
                                        department: form.department, reply_by: form.reply_by, summary: form.summary, satisfaction: form.satisfaction)
-        _ = try await service(req).take(try ProblemAPI.request(req.parameters.get("step") ?? "", body), on: id, revision: form.revision)
+        _ = try await service(req).step(try ProblemAPI.request(req.parameters.get("step") ?? "", body), on: id, revision: form.revision)
         return req.redirect(to: "/problems/\(id.uuidString)?flash=problem_updated")
     }
 }

@@ -164,8 +164,14 @@ struct ProblemService {
         return Page(items: rows, page: page.page, per: page.per, total: total)
     }
 
-    /// One step on a problem, taken on `revision`.
+    /// One step on a problem, taken on `revision`; the problem as it is after it.
     func take(_ request: Request, on id: UUID, revision: Int, now: Date = Date()) async throws -> DTO {
+        _ = try await step(request, on: id, revision: revision, now: now)
+        return try await detail(id)
+    }
+
+    /// One step on a problem, taken on `revision`; the revision after it.
+    func step(_ request: Request, on id: UUID, revision: Int, now: Date = Date()) async throws -> Int {
         let row = try await row(id)
         guard row.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(row.revision)"]) }
         let status = ProblemStatus(rawValue: row.status) ?? .reported
@@ -256,7 +262,7 @@ struct ProblemService {
             try await AuditLog.record(db, by: principal, action: "problem.\(request.step.name)", subjectType: "problem",
                                       subjectID: id.uuidString, before: ["status": status.rawValue], after: audit)
         }
-        return try await detail(id)
+        return revision + 1
     }
 
     static let eventColumns = ["id", "problem_id", "at", "actor_user_id", "actor_name", "actor_unit_id", "step", "from_status", "to_status",
