@@ -69,6 +69,49 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func theScanRemindsThenEscalatesUpTheTreeOnce(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let receipt = try (try await VisitTests.post(&cadre, key: "phone-a001-scan", VisitTests.body())).content.decode(VisitReceipt.self)
+            let id = try #require(receipt.problem_ids.first)
+            var district = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            #expect(try await Self.step(&district, id, "dispatch", #"{"revision": 1, "unit": "340104001"}"#).status == .ok)
+            #expect(try await Self.step(&district, id, "accept", #"{"revision": 2}"#).status == .ok)
+            let problem = try (try await district.send(.GET, "/api/v1/problems/\(id.uuidString)")).content.decode(ProblemService.DTO.self).problem
+            let deadline = try #require(problem.deadline.flatMap(Day.init))
+            let calendar = try await ProblemRules.current(app, app.db).calendar
+            let scan = ProblemScan(app: app, db: app.db)
+            func day(_ n: Int) -> Day {   // n working days after the deadline (n < 0: before it)
+                var d = deadline
+                var left = abs(n)
+                while left > 0 { d = d.adding(n < 0 ? -1 : 1); if calendar.isWorkingDay(d) { left -= 1 } }
+                return d
+            }
+            #expect(try await scan.run(today: day(-1)) == .init(dueTomorrow: 1))
+            #expect(try await scan.run(today: day(0)) == .init(dueToday: 1))
+            #expect(try await scan.run(today: day(1)) == .init(overdue: 1))
+            #expect(try await scan.run(today: day(2)) == .init(escalated: 1))
+            #expect(try await scan.run(today: day(2)) == .init(), "twice in a day changes nothing")
+            #expect(try await scan.run(today: day(4)) == .init(escalated: 1))
+            #expect(try await scan.run(today: day(8)) == .init(), "the office is as high as it goes")
+
+            struct Notice: Decodable { var code: String; var kind: String }
+            let notices = try await (app.db as! any SQLDatabase).raw("""
+                SELECT o.code, n.kind FROM notifications n JOIN org_units o ON o.id = n.unit_id ORDER BY n.day, n.id
+                """).all(decoding: Notice.self).map { "\($0.code) \($0.kind)" }
+            #expect(notices == ["340104001 due_tomorrow", "340104001 due_today", "340104001 overdue", "340104 escalated", "3401 escalated"])
+            let after = try (try await district.send(.GET, "/api/v1/problems/\(id.uuidString)")).content.decode(ProblemService.DTO.self)
+            #expect(after.problem.escalation_level == 2)
+            #expect(after.timeline.filter { $0.step == "escalate" }.map { $0.unit_code ?? "" } == ["340104", "3401"])
+            // The district sees it among what came up to it.
+            var page = TestClient(app)
+            try await page.signIn("adminA")
+            let escalated = try await page.send(.GET, "/problems?view=escalated")
+            #expect(escalated.status == .ok && escalated.body.string.contains("合肥华源机械有限公司"))
+        }
+    }
+
     @Test func overdueCountsWorkingDaysPastTheDeadlineWhileOpen() throws {
         let rules = ProblemRules(calendar: WorkingCalendar([.init(day: Day("2026-10-01")!, kind: .holiday, name: "国庆节")]),
                                  workingDays: [:], pausesOnReferral: [:])
@@ -77,7 +120,8 @@ import VaporTesting
                                      reporter_unit_path: "/", responsible_unit_code: nil, responsible_unit_name: nil, responsible_unit_id: nil,
                                      responsible_unit_path: nil,
                                      reported_on: "2026-09-25", deadline: "2026-09-30", rework_count: 0, first_resolved_on: nil,
-                                     first_on_time: nil, resolved_on: nil, satisfaction: nil, revision: 1, visit_id: nil)
+                                     first_on_time: nil, resolved_on: nil, satisfaction: nil, revision: 1, visit_id: nil,
+                                     escalation_level: 0)
         #expect(ProblemService.overdueDays(row, rules: rules, today: Day("2026-10-02")!) == 1)   // 1 Oct a holiday
         #expect(ProblemService.overdueDays(row, rules: rules, today: Day("2026-09-30")!) == 0)
         row.status = "resolved"

@@ -32,6 +32,9 @@ enum Commands {
         questionnaires.use(QuestionnaireExportCommand(), as: "export")
         questionnaires.use(QuestionnaireImportCommand(), as: "import")
         app.asyncCommands.use(questionnaires.group(help: "List, export and publish questionnaires (JSON)."), as: "questionnaire")
+        var problems = AsyncCommands()
+        problems.use(ProblemScanCommand(), as: "scan")
+        app.asyncCommands.use(problems.group(help: "The problem ledger's scheduled scan, run by hand."), as: "problems")
         var users = AsyncCommands()
         users.use(UserCreateCommand(), as: "create")
         users.use(UserResetPasswordCommand(), as: "reset-password")
@@ -75,6 +78,8 @@ struct ServeCommand: AsyncCommand {
         let hostname = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         context.console.print("Sanbao: http://\(hostname):\(port)/")
+        let minutes = Int(ProcessInfo.processInfo.environment["SANBAO_SCAN_MINUTES"] ?? "") ?? 10
+        context.application.lifecycle.use(ProblemScanScheduler(every: .minutes(Int64(max(1, minutes)))))
         var inner = context
         inner.input = CommandInput(arguments: ["sanbao", "--hostname", hostname, "--port", "\(port)"])
         try await self.inner.run(using: &inner)
@@ -130,4 +135,32 @@ public struct ExitCode: Error, CustomStringConvertible {
     public var code: Int32
     init(_ code: Int32) { self.code = code }
     public var description: String { "exit \(code)" }
+}
+
+/// `sanbao problems scan [--today YYYY-MM-DD]`: the reminders and escalations the server's
+/// scheduled scan makes, once, with how many and how long it took.
+struct ProblemScanCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "today", help: "Scan as of this day (default: today in China).")
+        var today: String?
+    }
+
+    var help: String { "Run the problem ledger's scan once: due and overdue reminders, escalation up the tree." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let today: Day
+        if let text = signature.today {
+            guard let day = Day(text) else {
+                context.console.error("--today is a day written YYYY-MM-DD, not \(text).")
+                throw ExitCode(2)
+            }
+            today = day
+        } else {
+            today = ProblemRules.today()
+        }
+        let start = Date()
+        let o = try await ProblemScan(app: context.application, db: context.application.db).run(today: today)
+        context.console.print("\(today): due tomorrow \(o.dueTomorrow), due today \(o.dueToday), newly overdue \(o.overdue), escalated \(o.escalated)"
+            + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
+    }
 }

@@ -25,5 +25,6 @@ enum Migrations {
         // v6: the problem ledger
         CreateWorkingCalendar(),
         CreateProblemLedger(),
+        CreateProblemScan(),
     ]
 }

@@ -37,6 +37,7 @@ enum DemoLoader {
         try await giveSignIns(city.signIns, app: app)
         let visits = try await DemoVisitLoader.load(app, count: 2_000, seed: seed)
         try await DemoProblemLoader.load(app, seed: seed)
+        _ = try await ProblemScan(app: app, db: app.db).run()
         return Loaded(units: units, cadres: cadres, enterprises: enterprises, workers: workers, visits: visits, signIns: city.signIns)
     }
 

@@ -35,6 +35,17 @@ struct ProblemPages: RouteCollection {
         var views: [String]
         var rows: [ListRow]
         var total: Int
+        var notices: [Notice]
+    }
+
+    /// What the scan left for the signed-in user's own unit this past week.
+    struct Notice: Encodable, Decodable {
+        var problem_id: UUID
+        var kind: String
+        var day: String
+        var detail: String
+        var category: String
+        var enterprise: String
     }
 
     func index(req: Request) async throws -> View {
@@ -48,8 +59,18 @@ struct ProblemPages: RouteCollection {
                     status: $0.status, responsible: $0.responsible_unit_name ?? "", deadline: $0.deadline ?? "",
                     overdue: ProblemService.overdueDays($0, rules: rules, today: today), rework: $0.rework_count)
         }
+        var notices: [Notice] = []
+        if let unit = s.principal.unitID {
+            notices = try await s.sql.raw("""
+                SELECT n.problem_id, n.kind, n.day, n.detail, p.category, e.name AS enterprise FROM notifications n
+                JOIN problems p ON p.id = n.problem_id JOIN enterprises e ON e.id = p.enterprise_id
+                WHERE n.unit_id = \(bind: unit) AND n.day >= \(bind: today.adding(-7).description) AND p.status NOT IN ('resolved', 'closed')
+                ORDER BY n.day DESC, n.id DESC LIMIT 20
+                """).all(decoding: Notice.self)
+        }
         return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
-                                                                    views: ProblemService.View.allCases.map(\.rawValue), rows: rows, total: page.total))
+                                                                    views: ProblemService.View.allCases.map(\.rawValue), rows: rows, total: page.total,
+                                                                    notices: notices))
     }
 
     struct ShowPage: Encodable {

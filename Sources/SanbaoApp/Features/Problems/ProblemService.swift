@@ -65,6 +65,8 @@ struct ProblemService {
         var satisfaction: String?
         var revision: Int
         var visit_id: UUID?
+        /// How many levels above the responsible unit it has gone (overdue or reworked).
+        var escalation_level: Int
     }
 
     struct EventDTO: Content {
@@ -94,7 +96,7 @@ struct ProblemService {
                su.code AS responsible_unit_code, su.name AS responsible_unit_name, su.id AS responsible_unit_id,
                su.path AS responsible_unit_path,
                p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
-               p.revision, p.visit_id
+               p.revision, p.visit_id, p.escalation_level
         FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
         LEFT JOIN org_units su ON su.id = p.responsible_unit_id
         """
@@ -136,6 +138,7 @@ struct ProblemService {
         case toDispatch = "to_dispatch"
         case toCallBack = "to_call_back"
         case overdue
+        case escalated
     }
 
     func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today()) async throws -> Page<Row> {
@@ -151,6 +154,8 @@ struct ProblemService {
             conditions.append(SQLQueryString("p.status = 'resolved' AND \(scope.sqlCondition(unitAlias: "ru"))"))
         case .overdue:
             conditions.append(SQLQueryString("p.status NOT IN ('resolved', 'closed') AND p.deadline < \(bind: today.description)"))
+        case .escalated:
+            conditions.append(SQLRaw("p.escalation_level > 0 AND p.status NOT IN ('resolved', 'closed')"))
         }
         struct Counted: Decodable { var total: Int }
         let rows = try await sql.raw("""

@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// The scheduled scan over open problems: reminders to the unit that holds each one when it
+/// falls due next working day, today, or has just gone overdue; and escalation up the tree —
+/// every `overdueDaysPerLevel` working days late, and every `reworksPerLevel` reworks, one
+/// level higher (to the responsible unit's parent, then the next), each on the timeline, in
+/// the audit log and as a notice to the unit it reached. Runs inside the server; running it
+/// twice in a day changes nothing the second time.
+///
+/// The work is set-based: problems are taken by deadline day (an index on status and
+/// deadline), each day's lateness is counted once on the calendar, and only problems whose
+/// level must rise are read one by one — the backlog of a province is not walked every run.
+struct ProblemScan {
+    let app: Application
+    let db: any Database
+
+    static let overdueDaysPerLevel = 2
+    static let reworksPerLevel = 2
+    static let openStatuses = ["reported", "returned", "dispatched", "accepted", "in_progress"]
+    static let workingStatuses = ["dispatched", "accepted", "in_progress"]
+
+    struct Outcome: Sendable, Equatable {
+        var dueTomorrow = 0
+        var dueToday = 0
+        var overdue = 0
+        var escalated = 0
+
+        init(dueTomorrow: Int = 0, dueToday: Int = 0, overdue: Int = 0, escalated: Int = 0) {
+            self.dueTomorrow = dueTomorrow
+            self.dueToday = dueToday
+            self.overdue = overdue
+            self.escalated = escalated
+        }
+    }
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    func run(today: Day = ProblemRules.today(), now: Date = Date()) async throws -> Outcome {
+        let rules = try await ProblemRules.current(app, db)
+        let next = rules.calendar.adding(workingDays: 1, to: today)
+        struct Due: Decodable { var deadline: String }
+        let days = try await sql.raw("""
+            SELECT DISTINCT deadline FROM problems WHERE status IN \(SQLBind.group(Self.openStatuses)) AND deadline <= \(bind: next.description)
+            """).all(decoding: Due.self).compactMap { Day($0.deadline) }
+        var outcome = Outcome()
+        var levels: [Day: Int] = [:]
+        for day in days {
+            let late = rules.calendar.workingDays(from: day, to: today)
+            let kind: String? = day == next && next != today ? "due_tomorrow" : day == today ? "due_today" : late == 1 ? "overdue" : nil
+            if let kind {
+                let made = try await notify(kind: kind, deadline: day, today: today, detail: late > 0 ? "\(late)" : "", now: now)
+                switch kind {
+                case "due_tomorrow": outcome.dueTomorrow += made
+                case "due_today": outcome.dueToday += made
+                default: outcome.overdue += made
+                }
+            }
+            if late >= Self.overdueDaysPerLevel { levels[day] = late / Self.overdueDaysPerLevel }
+        }
+        outcome.escalated = try await escalate(levels: levels, rules: rules, today: today, now: now)
+        return outcome
+    }
+
+    /// One notice per problem due on `deadline`, to the unit holding it (the responsible unit,
+    /// or the reporting unit while nobody is responsible yet).
+    private func notify(kind: String, deadline: Day, today: Day, detail: String, now: Date) async throws -> Int {
+        let before = try await count(kind: kind, today: today)
+        try await app.serializedTransaction(on: db) { db in
+            try await (db as! any SQLDatabase).raw("""
+                INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
+                SELECT COALESCE(p.responsible_unit_id, p.unit_id), p.id, \(bind: kind), \(bind: today.description), \(bind: detail), \(bind: now)
+                FROM problems p WHERE p.status IN \(SQLBind.group(Self.openStatuses)) AND p.deadline = \(bind: deadline.description)
+                ON CONFLICT DO NOTHING
+                """).run()
+        }
+        return try await count(kind: kind, today: today) - before
+    }
+
+    private func count(kind: String, today: Day) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        return try await sql.raw("SELECT COUNT(*) AS n FROM notifications WHERE kind = \(bind: kind) AND day = \(bind: today.description)")
+            .first(decoding: N.self)?.n ?? 0
+    }
+
+    private func escalate(levels: [Day: Int], rules: ProblemRules, today: Day, now: Date) async throws -> Int {
+        struct Candidate: Decodable {
+            var id: UUID, status: String, escalation_level: Int, rework_count: Int, deadline: String?, path: String
+        }
+        // Late enough for a higher level, or reworked often enough: only these are read.
+        var conditions: [any SQLExpression] = [SQLQueryString("p.rework_count >= \(bind: Self.reworksPerLevel) AND p.escalation_level < p.rework_count / \(bind: Self.reworksPerLevel)")]
+        for (day, level) in levels {
+            conditions.append(SQLQueryString("(p.deadline = \(bind: day.description) AND p.escalation_level < \(bind: level))"))
+        }
+        let candidates = try await sql.raw("""
+            SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, su.path FROM problems p
+            JOIN org_units su ON su.id = p.responsible_unit_id
+            WHERE p.status IN \(SQLBind.group(Self.workingStatuses)) AND (\(SQLList(conditions, separator: SQLRaw(" OR "))))
+            """).all(decoding: Candidate.self)
+        guard !candidates.isEmpty else { return 0 }
+        struct Unit: Decodable { var id: UUID; var path: String; var name: String }
+        let ancestorPaths = Set(candidates.flatMap { Self.ancestors(of: $0.path) })
+        let units = Dictionary(try await sql.raw("SELECT id, path, name FROM org_units WHERE path IN \(SQLBind.group(Array(ancestorPaths)))")
+            .all(decoding: Unit.self).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let system = Principal.system("scan")
+        var escalated = 0
+        for c in candidates {
+            let byLateness = c.deadline.flatMap(Day.init).flatMap { levels[$0] } ?? 0
+            let wanted = max(byLateness, c.rework_count / Self.reworksPerLevel)
+            let ancestors = Self.ancestors(of: c.path)            // nearest first
+            let level = min(wanted, ancestors.count)
+            guard level > c.escalation_level, let target = units[ancestors[level - 1]] else { continue }
+            let late = c.deadline.flatMap(Day.init).map { rules.calendar.workingDays(from: $0, to: today) } ?? 0
+            let why = byLateness >= level ? "超期 \(late) 个工作日" : "返工 \(c.rework_count) 次"
+            try await app.serializedTransaction(on: db) { db in
+                let sql = db as! any SQLDatabase
+                try await sql.raw("""
+                    UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: now)
+                    WHERE id = \(bind: c.id) AND escalation_level = \(bind: c.escalation_level)
+                    """).run()
+                try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns,
+                                          [[UUID(), c.id, now, nil as UUID?, "scan", nil as UUID?, "escalate", c.status, c.status, target.id,
+                                            why, nil as String?, nil as String?, nil as String?]], on: db)
+                try await sql.raw("""
+                    INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
+                    VALUES (\(bind: target.id), \(bind: c.id), 'escalated', \(bind: today.description), \(bind: why), \(bind: now))
+                    ON CONFLICT DO NOTHING
+                    """).run()
+                try await AuditLog.record(db, by: system, action: "problem.escalate", subjectType: "problem", subjectID: c.id.uuidString,
+                                          before: ["level": "\(c.escalation_level)"], after: ["level": "\(level)", "unit": target.name, "why": why])
+            }
+            escalated += 1
+        }
+        return escalated
+    }
+
+    /// "/3401/340104/340104001/" → ["/3401/340104/", "/3401/"]: the units above, nearest first.
+    static func ancestors(of path: String) -> [String] {
+        let parts = path.split(separator: "/")
+        guard parts.count > 1 else { return [] }
+        return (1..<parts.count).reversed().map { "/" + parts.prefix($0).joined(separator: "/") + "/" }
+    }
+}
