@@ -63,6 +63,17 @@ import VaporTesting
             struct N: Decodable { var n: Int }
             #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'problem.%'")
                 .first(decoding: N.self)?.n == 9)
+            // The figures move with it: received once, resolved on time the first time, reworked once, one of two callbacks satisfied.
+            let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first())
+            let system = ProblemService(app: app, db: app.db, principal: .system("test"))
+            let figures = try await system.figures(under: root.path, rules: rules, today: ProblemRules.today())
+            #expect(figures.received == 1 && figures.resolved == 1 && figures.resolvedOnTime == 1 && figures.overdueNow == 0)
+            #expect(figures.reworked == 1 && figures.callbacks == 2 && figures.satisfiedCallbacks == 1 && figures.satisfactionRate == 0.5)
+            let industryUnit = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "IND-JX").first())
+            #expect(try await system.figures(under: industryUnit.path, rules: rules, today: ProblemRules.today()).received == 1)
+            let districtUnit = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "340104").first())
+            #expect(try await system.figures(under: districtUnit.path, rules: rules, today: ProblemRules.today()).received == 0,
+                    "given back: the district is not responsible")
             // Each side's list holds it; the sibling district's does not.
             #expect(try await industry.send(.GET, "/api/v1/problems").body.string.contains(id.uuidString))
             #expect(!(try await sibling.send(.GET, "/api/v1/problems").body.string.contains(id.uuidString)))

@@ -16,10 +16,7 @@ struct ProblemAPI: RouteCollection {
         ProblemService(app: req.application, db: req.db, principal: try req.requirePrincipal())
     }
 
-    private func id(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
-        return id
-    }
+    private func id(_ req: Request) throws -> UUID { try req.problemID() }
 
     func list(req: Request) async throws -> Page<ProblemService.Row> {
         try await service(req).list(PageRequest(req), status: req.query["status"])
@@ -68,5 +65,13 @@ struct ProblemAPI: RouteCollection {
             return .callback(satisfaction, note: body.note ?? "")
         default: throw AppError(.notFound, "error.not_found")
         }
+    }
+}
+
+extension Request {
+    /// The problem named by the `:id` in the path; a malformed one is simply not found.
+    func problemID() throws -> UUID {
+        guard let id = parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
+        return id
     }
 }

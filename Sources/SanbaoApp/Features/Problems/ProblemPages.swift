@@ -36,6 +36,33 @@ struct ProblemPages: RouteCollection {
         var rows: [ListRow]
         var total: Int
         var notices: [Notice]
+        var figures: [FigureRow]
+    }
+
+    /// One line of the figures table: the user's unit first, then each unit under it.
+    struct FigureRow: Encodable {
+        var unit: String
+        var own: Bool
+        var received: Int
+        var resolved: Int
+        var onTime: String
+        var overdue: Int
+        var averageDays: String
+        var rework: String
+        var satisfaction: String
+
+        init(unit: String, own: Bool, _ f: ProblemFigures) {
+            func percent(_ r: Double?) -> String { r.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
+            self.unit = unit
+            self.own = own
+            received = f.received
+            resolved = f.resolved
+            onTime = percent(f.onTimeRate)
+            overdue = f.overdueNow
+            averageDays = f.averageWorkingDays.map { String(format: "%.1f", $0) } ?? "—"
+            rework = percent(f.reworkRate)
+            satisfaction = percent(f.satisfactionRate)
+        }
     }
 
     /// What the scan left for the signed-in user's own unit this past week.
@@ -43,6 +70,7 @@ struct ProblemPages: RouteCollection {
         var problem_id: UUID
         var kind: String
         var day: String
+        var deadline: String?
         var detail: String
         var category: String
         var enterprise: String
@@ -62,15 +90,28 @@ struct ProblemPages: RouteCollection {
         var notices: [Notice] = []
         if let unit = s.principal.unitID {
             notices = try await s.sql.raw("""
-                SELECT n.problem_id, n.kind, n.day, n.detail, p.category, e.name AS enterprise FROM notifications n
+                SELECT n.problem_id, n.kind, n.day, p.deadline, n.detail, p.category, e.name AS enterprise FROM notifications n
                 JOIN problems p ON p.id = n.problem_id JOIN enterprises e ON e.id = p.enterprise_id
                 WHERE n.unit_id = \(bind: unit) AND n.day >= \(bind: today.adding(-7).description) AND p.status NOT IN ('resolved', 'closed')
                 ORDER BY n.day DESC, n.id DESC LIMIT 20
                 """).all(decoding: Notice.self)
         }
+        // The figures: the user's unit over its whole subtree, then each unit directly under it.
+        var figures: [FigureRow] = []
+        let ownPath = s.principal.unitPath
+        figures.append(FigureRow(unit: s.principal.unitName, own: true, try await s.figures(under: ownPath, rules: rules, today: today)))
+        struct Child: Decodable { var name: String; var path: String }
+        let children = try await s.sql.raw("""
+            SELECT c.name, c.path FROM org_units c JOIN org_units o ON o.id = c.parent_id
+            WHERE o.path = \(bind: ownPath) AND c.retired_at IS NULL ORDER BY c.code
+            """).all(decoding: Child.self)
+        for child in children {
+            let f = try await s.figures(under: child.path, rules: rules, today: today)
+            if f.received > 0 { figures.append(FigureRow(unit: child.name, own: false, f)) }
+        }
         return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
                                                                     views: ProblemService.View.allCases.map(\.rawValue), rows: rows, total: page.total,
-                                                                    notices: notices))
+                                                                    notices: notices, figures: figures))
     }
 
     struct ShowPage: Encodable {
@@ -106,8 +147,7 @@ struct ProblemPages: RouteCollection {
 
     func show(req: Request) async throws -> View {
         let s = try service(req)
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
-        let dto = try await s.detail(id)
+        let dto = try await s.detail(try req.problemID())
         let p = s.principal
         let row = dto.problem
         let reporterSide = p.scope.contains(path: row.reporter_unit_path) && p.can(.dispatchProblems)
@@ -134,23 +174,11 @@ struct ProblemPages: RouteCollection {
         return try await req.view.render("problems/show", page)
     }
 
-    struct StepForm: Content {
-        var revision: Int
-        var unit: String?
-        var reason: String?
-        var note: String?
-        var department: String?
-        var reply_by: String?
-        var summary: String?
-        var satisfaction: String?
-    }
-
+    /// The same steps as the API's, from the page's forms.
     func step(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
-        let form = try req.content.decode(StepForm.self)
-        let body = ProblemAPI.StepBody(revision: form.revision, unit: form.unit, reason: form.reason, note: form.note,
-                                       department: form.department, reply_by: form.reply_by, summary: form.summary, satisfaction: form.satisfaction)
-        _ = try await service(req).step(try ProblemAPI.request(req.parameters.get("step") ?? "", body), on: id, revision: form.revision)
+        let id = try req.problemID()
+        let form = try req.content.decode(ProblemAPI.StepBody.self)
+        _ = try await service(req).step(try ProblemAPI.request(req.parameters.get("step") ?? "", form), on: id, revision: form.revision)
         return req.redirect(to: "/problems/\(id.uuidString)?flash=problem_updated")
     }
 }
