@@ -332,6 +332,21 @@ def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
     WebDriverWait(browser, 10).until(lambda d: "flash=problem_updated" in d.current_url)
     browser.find_element(By.ID, "accept").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "refer"))
+    # Two more working days, asked once, approved by the office above the district.
+    first_deadline = browser.find_element(By.ID, "deadline").text.split(" ")[1]
+    browser.find_element(By.NAME, "days").send_keys("2")
+    browser.find_element(By.NAME, "reason").send_keys("需等待区人社局安排招聘会")
+    browser.find_element(By.ID, "request-extension").click()
+    WebDriverWait(browser, 10).until(lambda d: "待上级审批" in d.find_element(By.ID, "deadline").text)
+    assert not browser.find_elements(By.ID, "approve-extension"), "not the district's own to approve"
+    browser.delete_all_cookies()
+    sign_in(browser, server, "office")
+    browser.get(problem_url)
+    browser.find_element(By.ID, "approve-extension").click()
+    WebDriverWait(browser, 10).until(lambda d: "已批准（原时限 " + first_deadline in d.find_element(By.ID, "deadline").text)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "shushan.admin")
+    browser.get(problem_url)
     browser.find_element(By.NAME, "department").send_keys("区人社局就业服务中心")
     browser.find_element(By.ID, "refer").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "resolve"))
@@ -351,7 +366,7 @@ def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
     browser.find_element(By.ID, "call-back").click()
     WebDriverWait(browser, 10).until(lambda d: "已回访关闭" in d.find_element(By.TAG_NAME, "h1").text)
     steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".timeline li")]
-    assert [s.split(" · ")[1].split(" ")[0] for s in steps] == ["交办", "受理", "移交协调", "办结", "回访", "办结", "回访"], steps
+    assert [s.split(" · ")[1].split(" ")[0] for s in steps] == ["交办", "受理", "申请延期", "批准延期", "移交协调", "办结", "回访", "办结", "回访"], steps
     shot(browser, "25-problem-closed")
     browser.get(server + "/problems?view=all")
     assert "已回访关闭" in browser.find_element(By.TAG_NAME, "main").text

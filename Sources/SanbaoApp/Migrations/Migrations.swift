@@ -26,5 +26,6 @@ enum Migrations {
         CreateWorkingCalendar(),
         CreateProblemLedger(),
         CreateProblemScan(),
+        AddProblemExtensions(),
     ]
 }

@@ -35,10 +35,12 @@ struct ProblemAPI: RouteCollection {
         var reply_by: String?
         var summary: String?
         var satisfaction: String?
+        var days: Int?
     }
 
     /// `dispatch` {unit}, `accept`, `give-back` {reason}, `note` {note}, `refer` {department,
-    /// reply_by, note}, `resolve` {summary}, `callback` {satisfaction, note}.
+    /// reply_by, note}, `resolve` {summary}, `callback` {satisfaction, note},
+    /// `request-extension` {days, reason}, `approve-extension` / `refuse-extension` {note}.
     func step(req: Request) async throws -> ProblemService.DTO {
         let body = try req.content.decode(StepBody.self)
         return try await service(req).take(try Self.request(req.parameters.get("step") ?? "", body), on: try id(req), revision: body.revision)
@@ -63,6 +65,9 @@ struct ProblemAPI: RouteCollection {
                 throw AppError.invalid([AppError.field("satisfaction", "problem.reason.bad_satisfaction")])
             }
             return .callback(satisfaction, note: body.note ?? "")
+        case "request-extension": return .requestExtension(workingDays: body.days ?? 0, reason: body.reason ?? "")
+        case "approve-extension": return .decideExtension(approve: true, note: body.note ?? "")
+        case "refuse-extension": return .decideExtension(approve: false, note: body.note ?? "")
         default: throw AppError(.notFound, "error.not_found")
         }
     }

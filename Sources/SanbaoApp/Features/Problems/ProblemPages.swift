@@ -126,6 +126,8 @@ struct ProblemPages: RouteCollection {
         var canAccept: Bool
         var canWork: Bool
         var canCallBack: Bool
+        var canRequestExtension: Bool
+        var canDecideExtension: Bool
     }
 
     /// A timeline entry as the page shows it, its time in the campaign's zone.
@@ -170,7 +172,10 @@ struct ProblemPages: RouteCollection {
                             }, reporterSide: reporterSide, responsibleSide: responsibleSide, units: units,
                             canDispatch: canDispatch, canAccept: responsibleSide && status == .dispatched,
                             canWork: responsibleSide && (status == .accepted || status == .inProgress),
-                            canCallBack: reporterSide && status == .resolved)
+                            canCallBack: reporterSide && status == .resolved,
+                            canRequestExtension: responsibleSide && (status == .accepted || status == .inProgress) && row.extension_state == nil,
+                            canDecideExtension: responsibleSide && row.extension_state == "requested"
+                                && (p.scope.isEverything || row.responsible_unit_path != p.unitPath))
         return try await req.view.render("problems/show", page)
     }
 

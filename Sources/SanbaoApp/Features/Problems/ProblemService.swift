@@ -26,8 +26,12 @@ struct ProblemService {
         case refer(department: String, replyBy: Day?, note: String)
         case resolve(summary: String)
         case callback(Satisfaction, note: String)
+        /// Once per problem, by the responsible unit; decided by a unit above it.
+        case requestExtension(workingDays: Int, reason: String)
+        case decideExtension(approve: Bool, note: String)
 
-        var step: ProblemStep {
+        /// The lifecycle step, for those that move the status.
+        var step: ProblemStep? {
             switch self {
             case .dispatch: .dispatch
             case .accept: .accept
@@ -36,6 +40,15 @@ struct ProblemService {
             case .refer: .refer
             case .resolve: .resolve
             case .callback(let s, _): .callback(s)
+            case .requestExtension, .decideExtension: nil
+            }
+        }
+
+        var name: String {
+            switch self {
+            case .requestExtension: "request_extension"
+            case .decideExtension(let approve, _): approve ? "approve_extension" : "refuse_extension"
+            default: step!.name
             }
         }
     }
@@ -67,6 +80,11 @@ struct ProblemService {
         var visit_id: UUID?
         /// How many levels above the responsible unit it has gone (overdue or reworked).
         var escalation_level: Int
+        /// nil, requested, approved or refused; the deadline before an approved extension.
+        var extension_state: String?
+        var extension_days: Int?
+        var extension_reason: String?
+        var original_deadline: String?
     }
 
     struct EventDTO: Content {
@@ -96,7 +114,7 @@ struct ProblemService {
                su.code AS responsible_unit_code, su.name AS responsible_unit_name, su.id AS responsible_unit_id,
                su.path AS responsible_unit_path,
                p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
-               p.revision, p.visit_id, p.escalation_level
+               p.revision, p.visit_id, p.escalation_level, p.extension_state, p.extension_days, p.extension_reason, p.original_deadline
         FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
         LEFT JOIN org_units su ON su.id = p.responsible_unit_id
         """
@@ -187,14 +205,22 @@ struct ProblemService {
         case .dispatch, .callback:
             try principal.require(.dispatchProblems)
             guard reporterSide else { throw AppError(.forbidden, "problem.not_reporting_side") }
-        case .accept, .giveBack, .note, .refer, .resolve:
+        case .accept, .giveBack, .note, .refer, .resolve, .requestExtension:
             try principal.require(.handleProblems)
             guard responsibleSide else { throw AppError(.forbidden, "problem.not_responsible_side") }
+        case .decideExtension:
+            // The unit above the responsible one (or higher), never the responsible unit itself.
+            try principal.require(.handleProblems)
+            guard responsibleSide, principal.scope.isEverything || row.responsible_unit_path != principal.unitPath else {
+                throw AppError(.forbidden, "problem.not_parent_side")
+            }
         }
-        let next: (status: ProblemStatus, rework: Bool)
-        switch ProblemLifecycle.step(request.step, from: status) {
-        case .success(let n): next = n
-        case .failure(let refusal): throw AppError(.conflict, "problem.refused.\(refusal.reason)", [status.rawValue, refusal.step])
+        var next: (status: ProblemStatus, rework: Bool) = (status, false)
+        if let lifecycleStep = request.step {
+            switch ProblemLifecycle.step(lifecycleStep, from: status) {
+            case .success(let n): next = n
+            case .failure(let refusal): throw AppError(.conflict, "problem.refused.\(refusal.reason)", [status.rawValue, refusal.step])
+            }
         }
         let rules = try await ProblemRules.current(app, db)
         let today = ProblemRules.today(now)
@@ -243,11 +269,30 @@ struct ProblemService {
                 let category = ProblemCategory(rawValue: row.category) ?? .other
                 set += [("rework_count", row.rework_count + 1), ("deadline", rules.deadline(category, from: today).description)]
             }
+        case .requestExtension(let days, let reason):
+            guard status == .accepted || status == .inProgress else {
+                throw AppError(.conflict, "problem.refused.not_now", [status.rawValue, request.name])
+            }
+            guard row.extension_state == nil else { throw AppError(.conflict, "problem.refused.extended_once") }
+            guard (1...60).contains(days) else { throw AppError.invalid([AppError.field("days", "problem.reason.bad_days")]) }
+            note = reason.trimmed
+            guard !note.isEmpty else { throw AppError.invalid([AppError.field("reason", "problem.reason.required")]) }
+            try Self.limit(note, "reason")
+            set += [("extension_state", "requested"), ("extension_days", days), ("extension_reason", note)]
+        case .decideExtension(let approve, let text):
+            guard row.extension_state == "requested" else { throw AppError(.conflict, "problem.refused.no_request") }
+            note = text.trimmed
+            try Self.limit(note, "note")
+            set.append(("extension_state", approve ? "approved" : "refused"))
+            if approve, let deadline = row.deadline.flatMap(Day.init) {
+                set += [("original_deadline", deadline.description),
+                        ("deadline", rules.calendar.adding(workingDays: row.extension_days ?? 0, to: deadline).description)]
+            }
         case .accept:
             break
         }
         let event: [any Encodable & Sendable] = [UUID(), id, now, principal.userID, principal.displayName, principal.unitID,
-                                                 request.step.name, status.rawValue, next.status.rawValue, target, note, department, replyBy,
+                                                 request.name, status.rawValue, next.status.rawValue, target, note, department, replyBy,
                                                  satisfied]
         let assignments = set
         var after = ["status": next.status.rawValue, "note": note]
@@ -264,7 +309,7 @@ struct ProblemService {
             for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
             try await update.where("id", .equal, id).run()
             try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
-            try await AuditLog.record(db, by: principal, action: "problem.\(request.step.name)", subjectType: "problem",
+            try await AuditLog.record(db, by: principal, action: "problem.\(request.name)", subjectType: "problem",
                                       subjectID: id.uuidString, before: ["status": status.rawValue], after: audit)
         }
         return revision + 1
