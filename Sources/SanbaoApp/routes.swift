@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AuditPages())
     try signedIn.register(collection: VisitPages())
     try signedIn.register(collection: ProblemPages())
+    try signedIn.register(collection: ProblemSettingsPages())
     try signedIn.register(collection: QuestionnairePages())
 
     let api = app.grouped("api", "v1").grouped(BearerMiddleware())

@@ -131,6 +131,35 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func theOfficeSetsTheWorkingDaysForProblemsToCome(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var office = TestClient(app)
+            try await office.signIn("office")
+            try await office.open("/problem-settings")
+            var form = Dictionary(uniqueKeysWithValues: ProblemCategory.allCases.map { ("days.\($0.rawValue)", "\($0.defaultWorkingDays)") })
+            form["days.wage_arrears"] = "5"
+            #expect(try await office.send(.POST, "/problem-settings", form: form).status == .seeOther)
+            form["days.safety"] = "0"
+            #expect(try await office.send(.POST, "/problem-settings", form: form).status == .unprocessableEntity)
+            var admin = TestClient(app)
+            try await admin.signIn("adminA")
+            try await admin.open("/problem-settings")
+            #expect(try await admin.send(.POST, "/problem-settings", form: ["days.wage_arrears": "1"]).status == .forbidden)
+
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let receipt = try (try await VisitTests.post(&cadre, key: "phone-a001-settings", VisitTests.body())).content.decode(VisitReceipt.self)
+            var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            let problem = try (try await api.send(.GET, "/api/v1/problems/\(receipt.problem_ids[0].uuidString)")).content.decode(ProblemService.DTO.self)
+            let rules = try await ProblemRules.current(app, app.db)
+            #expect(rules.workingDays[.wageArrears] == 5 && rules.workingDays[.safety] == 3)
+            #expect(problem.problem.deadline == rules.calendar.adding(workingDays: 5, to: ProblemRules.today()).description)
+            struct N: Decodable { var n: Int }
+            #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'problem.settings'")
+                .first(decoding: N.self)?.n == 1, "only wage arrears changed")
+        }
+    }
+
     @Test func overdueCountsWorkingDaysPastTheDeadlineWhileOpen() throws {
         let rules = ProblemRules(calendar: WorkingCalendar([.init(day: Day("2026-10-01")!, kind: .holiday, name: "国庆节")]),
                                  workingDays: [:], pausesOnReferral: [:])

@@ -97,6 +97,8 @@ import VaporTesting
         Case(route: "GET problems", via: .page, path: "/problems?view=all", ownOnly: "the caller's subtree's problems; see ProblemTests"),
         Case(route: "GET problems/:id", via: .page, path: "/problems/{problemB}"),
         Case(route: "POST problems/:id/:step", via: .page, path: "/problems/{problemB}/dispatch", form: ["revision": "1", "unit": "340104"]),
+        Case(route: "GET problem-settings", via: .page, path: "/problem-settings", ownOnly: "the city's settings; read by all"),
+        Case(route: "POST problem-settings", via: .page, path: "/problem-settings", form: ["days.wage_arrears": "1"]),
         Case(route: "GET api/v1/problems", via: .api, path: "/api/v1/problems", ownOnly: "the caller's subtree's problems; see ProblemTests"),
         Case(route: "GET api/v1/problems/:id", via: .api, path: "/api/v1/problems/{problemB}"),
         Case(route: "POST api/v1/problems/:id/:step", via: .api, path: "/api/v1/problems/{problemB}/dispatch", json: #"{"revision": 1, "unit": "340104"}"#),
