@@ -1,4 +1,5 @@
 """A demo user signs in, walks the tree, switches language; roles see only what they may."""
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -207,6 +208,11 @@ def tap(driver, scope, key, text):
     raise AssertionError(f"no choice {text} in {key}")
 
 
+def settled(driver):
+    """A wait across a form post: the element read may belong to the page being replaced."""
+    return WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+
 def photo_with_gps(tmp_path):
     """A tiny JPEG whose EXIF places it at 31°51'36"N 117°15'E."""
     import struct
@@ -329,42 +335,42 @@ def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
     assert "办结时限" in browser.find_element(By.ID, "deadline").text
     Select(browser.find_element(By.ID, "dispatch-unit")).select_by_value("340104")
     browser.find_element(By.ID, "dispatch").click()
-    WebDriverWait(browser, 10).until(lambda d: "flash=problem_updated" in d.current_url)
+    settled(browser).until(lambda d: "flash=problem_updated" in d.current_url)
     browser.find_element(By.ID, "accept").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "refer"))
+    settled(browser).until(lambda d: d.find_elements(By.ID, "refer"))
     # Two more working days, asked once, approved by the office above the district.
     first_deadline = browser.find_element(By.ID, "deadline").text.split(" ")[1]
     browser.find_element(By.NAME, "days").send_keys("2")
     browser.find_element(By.NAME, "reason").send_keys("需等待区人社局安排招聘会")
     browser.find_element(By.ID, "request-extension").click()
-    WebDriverWait(browser, 10).until(lambda d: "待上级审批" in d.find_element(By.ID, "deadline").text)
+    settled(browser).until(lambda d: "待上级审批" in d.find_element(By.ID, "deadline").text)
     assert not browser.find_elements(By.ID, "approve-extension"), "not the district's own to approve"
     browser.delete_all_cookies()
     sign_in(browser, server, "office")
     browser.get(problem_url)
     browser.find_element(By.ID, "approve-extension").click()
-    WebDriverWait(browser, 10).until(lambda d: "已批准（原时限 " + first_deadline in d.find_element(By.ID, "deadline").text)
+    settled(browser).until(lambda d: "已批准（原时限 " + first_deadline in d.find_element(By.ID, "deadline").text)
     browser.delete_all_cookies()
     sign_in(browser, server, "shushan.admin")
     browser.get(problem_url)
     browser.find_element(By.NAME, "department").send_keys("区人社局就业服务中心")
     browser.find_element(By.ID, "refer").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "resolve"))
+    settled(browser).until(lambda d: d.find_elements(By.ID, "resolve"))
     browser.find_element(By.NAME, "summary").send_keys("已组织专场招聘会，12名职工全部安置")
     browser.find_element(By.ID, "resolve").click()
-    WebDriverWait(browser, 10).until(lambda d: "已办结" in d.find_element(By.TAG_NAME, "h1").text)
+    settled(browser).until(lambda d: "已办结" in d.find_element(By.TAG_NAME, "h1").text)
     assert "首次办结" in browser.find_element(By.ID, "deadline").text and "按时" in browser.find_element(By.ID, "deadline").text
     # The callback: unsatisfied reopens it as rework, counted; done again, satisfied, it closes.
     browser.find_element(By.CSS_SELECTOR, 'input[value="unsatisfied"] + span').click()
     browser.find_element(By.NAME, "note").send_keys("两名职工尚未签订新合同")
     browser.find_element(By.ID, "call-back").click()
-    WebDriverWait(browser, 10).until(lambda d: "返工 1 次" in d.find_element(By.ID, "deadline").text)
+    settled(browser).until(lambda d: "返工 1 次" in d.find_element(By.ID, "deadline").text)
     browser.find_element(By.NAME, "summary").send_keys("新合同已签订")
     browser.find_element(By.ID, "resolve").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "call-back"))
+    settled(browser).until(lambda d: d.find_elements(By.ID, "call-back"))
     browser.find_element(By.CSS_SELECTOR, 'input[value="satisfied"] + span').click()
     browser.find_element(By.ID, "call-back").click()
-    WebDriverWait(browser, 10).until(lambda d: "已回访关闭" in d.find_element(By.TAG_NAME, "h1").text)
+    settled(browser).until(lambda d: "已回访关闭" in d.find_element(By.TAG_NAME, "h1").text)
     steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".timeline li")]
     assert [s.split(" · ")[1].split(" ")[0] for s in steps] == ["交办", "受理", "申请延期", "批准延期", "移交协调", "办结", "回访", "办结", "回访"], steps
     shot(browser, "25-problem-closed")
