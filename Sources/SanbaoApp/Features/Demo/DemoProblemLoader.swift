@@ -24,7 +24,7 @@ enum DemoProblemLoader {
         let today = ProblemRules.today()
         var rng = SeededRandom(seed: seed &+ 11)
         // Drawn in order first, so the demo is the same every time however the walks interleave.
-        var plans: [(Found, String, [(ProblemService.Request, Int)])] = []
+        var plans: [(Found, String, [(ProblemService.Action, Int)])] = []
         for p in found {
             let category = ProblemCategory(rawValue: p.category) ?? .other
             let reported = Day(p.finished_at, in: ProblemRules.zone)
@@ -36,7 +36,7 @@ enum DemoProblemLoader {
             let parts = p.path.split(separator: "/")
             guard parts.count >= 2, let district = codeByPath["/" + parts.prefix(2).joined(separator: "/") + "/"] else { continue }
             let roll = rng.int(1...20)
-            var steps: [(ProblemService.Request, Int)] = []
+            var steps: [(ProblemService.Action, Int)] = []
             if roll > 1 { steps.append((.dispatch(unitCode: district), 0)) }                 // one in twenty not handed out yet
             if roll > 3 { steps.append((.accept, rng.int(0...1))) }
             if roll > 7 {                                                                      // the rest open, some overdue

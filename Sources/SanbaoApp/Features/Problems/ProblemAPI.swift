@@ -46,7 +46,7 @@ struct ProblemAPI: RouteCollection {
         return try await service(req).take(try Self.request(req.parameters.get("step") ?? "", body), on: try id(req), revision: body.revision)
     }
 
-    static func request(_ step: String, _ body: StepBody) throws -> ProblemService.Request {
+    static func request(_ step: String, _ body: StepBody) throws -> ProblemService.Action {
         switch step {
         case "dispatch": return .dispatch(unitCode: body.unit ?? "")
         case "accept": return .accept

@@ -18,7 +18,7 @@ struct ProblemService {
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     /// A step as a page or the API asks for it.
-    enum Request: Sendable {
+    enum Action: Sendable {
         case dispatch(unitCode: String)
         case accept
         case giveBack(reason: String)
@@ -188,13 +188,13 @@ struct ProblemService {
     }
 
     /// One step on a problem, taken on `revision`; the problem as it is after it.
-    func take(_ request: Request, on id: UUID, revision: Int, now: Date = Date()) async throws -> DTO {
+    func take(_ request: Action, on id: UUID, revision: Int, now: Date = Date()) async throws -> DTO {
         _ = try await step(request, on: id, revision: revision, now: now)
         return try await detail(id)
     }
 
     /// One step on a problem, taken on `revision`; the revision after it.
-    func step(_ request: Request, on id: UUID, revision: Int, now: Date = Date()) async throws -> Int {
+    func step(_ request: Action, on id: UUID, revision: Int, now: Date = Date()) async throws -> Int {
         let row = try await row(id)
         guard row.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(row.revision)"]) }
         let status = ProblemStatus(rawValue: row.status) ?? .reported
