@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: VisitPages())
     try signedIn.register(collection: ProblemPages())
     try signedIn.register(collection: ProblemSettingsPages())
+    try signedIn.register(collection: SupervisionPages())
     try signedIn.register(collection: QuestionnairePages())
 
     let api = app.grouped("api", "v1").grouped(BearerMiddleware())
@@ -32,4 +33,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: AuditAPI())
     try api.register(collection: VisitAPI())
     try api.register(collection: ProblemAPI())
+    try api.register(collection: SupervisionAPI())
 }

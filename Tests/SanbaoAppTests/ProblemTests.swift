@@ -138,6 +138,8 @@ import VaporTesting
             try await office.signIn("office")
             try await office.open("/problem-settings")
             var form = Dictionary(uniqueKeysWithValues: ProblemCategory.allCases.map { ("days.\($0.rawValue)", "\($0.defaultWorkingDays)") })
+            for category in ProblemCategory.allCases where category.pausesOnReferral { form["pause.\(category.rawValue)"] = "1" }
+            for (key, _) in LedgerThresholds.keys { form["threshold.\(key)"] = "\(LedgerThresholds.standard[key]!)" }
             form["days.wage_arrears"] = "5"
             #expect(try await office.send(.POST, "/problem-settings", form: form).status == .seeOther)
             form["days.safety"] = "0"

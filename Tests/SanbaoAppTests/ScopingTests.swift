@@ -99,6 +99,23 @@ import VaporTesting
         Case(route: "POST problems/:id/:step", via: .page, path: "/problems/{problemB}/dispatch", form: ["revision": "1", "unit": "340104"]),
         Case(route: "GET problem-settings", via: .page, path: "/problem-settings", ownOnly: "the city's settings; read by all"),
         Case(route: "POST problem-settings", via: .page, path: "/problem-settings", form: ["days.wage_arrears": "1"]),
+        Case(route: "GET problems/overview", via: .page, path: "/problems/overview", ownOnly: "the caller's subtree's hotspots; see SupervisionTests"),
+        Case(route: "GET problems/new", via: .page, path: "/problems/new", ownOnly: "the empty form"),
+        Case(route: "POST problems", via: .page, path: "/problems",
+             form: ["enterprise": "{enterpriseB}", "category": "wage_arrears", "severity": "high", "description": "越权"], expected: [422]),
+        Case(route: "POST api/v1/problems", via: .api, path: "/api/v1/problems",
+             json: #"{"enterprise": "{enterpriseB}", "category": "wage_arrears", "severity": "high", "description": "越权"}"#, expected: [422]),
+        Case(route: "GET supervision", via: .page, path: "/supervision", ownOnly: "the caller's subtree's orders; see SupervisionTests"),
+        Case(route: "GET supervision/new", via: .page, path: "/supervision/new?problem={problemB}"),
+        Case(route: "POST supervision", via: .page, path: "/supervision",
+             form: ["kind": "problem", "title": "越权", "deadline": "2099-01-01", "problem": "{problemB}"]),
+        Case(route: "GET supervision/:id", via: .page, path: "/supervision/{orderB}"),
+        Case(route: "POST supervision/:id/:step", via: .page, path: "/supervision/{orderB}/report", form: ["revision": "1", "note": "越权"]),
+        Case(route: "GET api/v1/supervision", via: .api, path: "/api/v1/supervision", ownOnly: "the caller's subtree's orders; see SupervisionTests"),
+        Case(route: "POST api/v1/supervision", via: .api, path: "/api/v1/supervision",
+             json: #"{"kind": "special", "title": "越权", "deadline": "2099-01-01", "category": "wage_arrears", "area": "340102"}"#),
+        Case(route: "GET api/v1/supervision/:id", via: .api, path: "/api/v1/supervision/{orderB}"),
+        Case(route: "POST api/v1/supervision/:id/:step", via: .api, path: "/api/v1/supervision/{orderB}/report", json: #"{"revision": 1, "note": "越权"}"#),
         Case(route: "GET api/v1/problems", via: .api, path: "/api/v1/problems", ownOnly: "the caller's subtree's problems; see ProblemTests"),
         Case(route: "GET api/v1/problems/:id", via: .api, path: "/api/v1/problems/{problemB}"),
         Case(route: "POST api/v1/problems/:id/:step", via: .api, path: "/api/v1/problems/{problemB}/dispatch", json: #"{"revision": 1, "unit": "340104"}"#),
@@ -145,6 +162,9 @@ import VaporTesting
             let problemB = try visitB.content.decode(VisitReceipt.self).problem_ids[0].uuidString
             let photoB = try await VisitService(app: app, db: app.db, principal: try await AuthService(app: app, db: app.db)
                 .principal(bearer: try await Fixture.token(app, "B001"), ip: "t")!).addPhoto(to: UUID(uuidString: visitBID)!, data: VisitTests.photo).sha256
+            let orderB = try await SupervisionService(app: app, db: app.db, principal: .system("test")).issue(
+                .init(kind: .problem, title: "督办", instruction: "", deadline: ProblemRules.today().adding(5),
+                      problemIDs: [UUID(uuidString: problemB)!], targetUnitCode: "340102")).uuidString
             var page = TestClient(app)
             try await page.signIn("adminA")
             var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
@@ -156,7 +176,12 @@ import VaporTesting
                     .replacingOccurrences(of: "{visitB}", with: visitBID)
                     .replacingOccurrences(of: "{photoB}", with: photoB)
                     .replacingOccurrences(of: "{problemB}", with: problemB)
-                let form = c.form?.mapValues { $0.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB) }
+                    .replacingOccurrences(of: "{orderB}", with: orderB)
+                func named(_ text: String) -> String {
+                    text.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB).replacingOccurrences(of: "{problemB}", with: problemB)
+                }
+                let form = c.form?.mapValues(named)
+                let json = c.json.map(named)
                 let res: TestingHTTPResponse
                 switch c.via {
                 case .page:
@@ -164,7 +189,7 @@ import VaporTesting
                     res = try await page.send(c.route.hasPrefix("PUT") ? .PUT : form == nil ? .GET : .POST, path, form: form)
                 case .api:
                     let method: HTTPMethod = c.route.hasPrefix("PATCH") ? .PATCH : c.route.hasPrefix("PUT") ? .PUT : (c.json == nil ? .GET : .POST)
-                    res = try await api.send(method, path, json: c.json)
+                    res = try await api.send(method, path, json: json)
                 case .none:
                     continue
                 }

@@ -27,5 +27,8 @@ enum Migrations {
         CreateProblemLedger(),
         CreateProblemScan(),
         AddProblemExtensions(),
+        // v7: referral pauses, merging, supervision orders
+        AddProblemPauseAndMerge(),
+        CreateSupervision(),
     ]
 }

@@ -63,6 +63,9 @@ public enum Permission: Sendable {
     case dispatchProblems
     /// Problems: accepting, giving back, working on and resolving those handed to the unit.
     case handleProblems
+    /// Supervision orders (督办): issued by a unit above the one that must act, and accepted or
+    /// sent back by the unit that issued them.
+    case superviseProblems
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
@@ -71,7 +74,7 @@ public enum Permission: Sendable {
         case .readAudit, .manageAssignment: return false
         case .revealWorkerData: return roles.contains(.assistance)
         case .recordVisits: return roles.contains(.cadre)
-        case .reviewVisits, .dispatchProblems, .handleProblems: return roles.contains(.unitAdmin)
+        case .reviewVisits, .dispatchProblems, .handleProblems, .superviseProblems: return roles.contains(.unitAdmin)
         }
     }
 }

@@ -16,9 +16,12 @@ public enum ProblemStatus: String, Sendable, Codable, CaseIterable {
     case resolved
     /// The enterprise or worker was called back and is satisfied (or basically).
     case closed
+    /// Joined another problem about the same enterprise and matter (并单); its reporter and
+    /// evidence count there, and it is no longer counted on its own.
+    case merged
 
     /// Still someone's work (counts for overdue and reminders).
-    public var isOpen: Bool { self != .resolved && self != .closed }
+    public var isOpen: Bool { self != .resolved && self != .closed && self != .merged }
 }
 
 public enum Satisfaction: String, Sendable, Codable, CaseIterable {
@@ -33,8 +36,11 @@ public enum ProblemStep: Sendable, Equatable {
     case giveBack(reason: String)
     case note
     case refer
+    /// The department a referral went to has answered (a paused clock runs again).
+    case referralAnswered
     case resolve
     case callback(Satisfaction)
+    case merge
 
     public var name: String {
         switch self {
@@ -43,6 +49,8 @@ public enum ProblemStep: Sendable, Equatable {
         case .giveBack: "give_back"
         case .note: "note"
         case .refer: "refer"
+        case .referralAnswered: "referral_answered"
+        case .merge: "merge"
         case .resolve: "resolve"
         case .callback: "callback"
         }
@@ -72,6 +80,10 @@ public enum ProblemLifecycle {
             return reason.trimmed.isEmpty ? refuse("reason_required") : .success((.returned, false))
         case (.note, .accepted), (.note, .inProgress), (.refer, .accepted), (.refer, .inProgress):
             return .success((.inProgress, false))
+        case (.referralAnswered, .inProgress):
+            return .success((.inProgress, false))
+        case (.merge, let from) where from.isOpen:
+            return .success((.merged, false))
         case (.resolve, .accepted), (.resolve, .inProgress):
             return .success((.resolved, false))
         case (.callback(.unsatisfied), .resolved):

@@ -8,6 +8,7 @@ struct ProblemAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let problems = routes.grouped("problems")
         problems.get(use: list)
+        problems.post(use: report)
         problems.get(":id", use: show)
         problems.post(":id", ":step", use: step)
     }
@@ -20,6 +21,26 @@ struct ProblemAPI: RouteCollection {
 
     func list(req: Request) async throws -> Page<ProblemService.Row> {
         try await service(req).list(PageRequest(req), status: req.query["status"])
+    }
+
+    /// A problem entered directly: `enterprise` (credit code), `category`, `severity`, `description`.
+    struct ReportBody: Content {
+        var enterprise: String?
+        var category: String?
+        var severity: String?
+        var description: String?
+
+        var report: ProblemService.Report {
+            .init(enterpriseCode: enterprise ?? "", category: category ?? "", description: description ?? "", severity: severity ?? "medium")
+        }
+    }
+
+    func report(req: Request) async throws -> Response {
+        let s = try service(req)
+        let id = try await s.report(try req.content.decode(ReportBody.self).report)
+        let response = try await s.detail(id).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/problems/\(id.uuidString)")
+        return response
     }
 
     func show(req: Request) async throws -> ProblemService.DTO {
@@ -36,10 +57,11 @@ struct ProblemAPI: RouteCollection {
         var summary: String?
         var satisfaction: String?
         var days: Int?
+        var into: UUID?
     }
 
     /// `dispatch` {unit}, `accept`, `give-back` {reason}, `note` {note}, `refer` {department,
-    /// reply_by, note}, `resolve` {summary}, `callback` {satisfaction, note},
+    /// reply_by, note}, `referral-answered` {note}, `merge` {into}, `resolve` {summary}, `callback` {satisfaction, note},
     /// `request-extension` {days, reason}, `approve-extension` / `refuse-extension` {note}.
     func step(req: Request) async throws -> ProblemService.DTO {
         let body = try req.content.decode(StepBody.self)
@@ -59,6 +81,10 @@ struct ProblemAPI: RouteCollection {
                 replyBy = day
             }
             return .refer(department: body.department ?? "", replyBy: replyBy, note: body.note ?? "")
+        case "referral-answered": return .referralAnswered(note: body.note ?? "")
+        case "merge":
+            guard let into = body.into else { throw AppError.invalid([AppError.field("into", "problem.reason.required")]) }
+            return .merge(into: into)
         case "resolve": return .resolve(summary: body.summary ?? "")
         case "callback":
             guard let satisfaction = Satisfaction(rawValue: body.satisfaction ?? "") else {

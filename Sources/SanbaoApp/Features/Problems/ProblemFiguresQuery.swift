@@ -8,13 +8,14 @@ extension ProblemService {
     /// once per problem.
     func figures(under path: String, rules: ProblemRules, today: Day) async throws -> ProblemFigures {
         var f = ProblemFigures()
-        let subtree = SQLQueryString("su.path LIKE \(bind: path + "%")")
+        // Merged problems count once, in the problem they joined.
+        let subtree = SQLQueryString("su.path LIKE \(bind: path + "%") AND p.status <> 'merged'")
         struct Counts: Decodable { var received: Int; var resolved: Int?; var on_time: Int?; var overdue: Int?; var reworked: Int? }
         if let c = try await sql.raw("""
             SELECT COUNT(*) AS received,
                    SUM(CASE WHEN p.first_resolved_on IS NOT NULL THEN 1 ELSE 0 END) AS resolved,
                    SUM(CASE WHEN p.first_on_time THEN 1 ELSE 0 END) AS on_time,
-                   SUM(CASE WHEN p.status NOT IN ('resolved', 'closed') AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END) AS overdue,
+                   SUM(CASE WHEN \(unsafeRaw: Self.open) AND p.paused_since IS NULL AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END) AS overdue,
                    SUM(CASE WHEN p.rework_count > 0 THEN 1 ELSE 0 END) AS reworked
             FROM problems p JOIN org_units su ON su.id = p.responsible_unit_id WHERE \(subtree)
             """).first(decoding: Counts.self) {

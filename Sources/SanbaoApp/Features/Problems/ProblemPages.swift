@@ -9,6 +9,9 @@ struct ProblemPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let problems = routes.grouped("problems")
         problems.get(use: index)
+        problems.get("overview", use: overview)
+        problems.get("new", use: new)
+        problems.post(use: report)
         problems.get(":id", use: show)
         problems.post(":id", ":step", use: step)
     }
@@ -27,6 +30,20 @@ struct ProblemPages: RouteCollection {
         var deadline: String
         var overdue: Int
         var rework: Int
+        var paused: Bool
+
+        init(_ row: ProblemService.Row, rules: ProblemRules, today: Day) {
+            id = row.id.uuidString
+            category = row.category
+            enterprise = row.enterprise_name
+            description = String(row.description.prefix(60))
+            status = row.status
+            responsible = row.responsible_unit_name ?? ""
+            deadline = row.deadline ?? ""
+            overdue = ProblemService.overdueDays(row, rules: rules, today: today)
+            rework = row.rework_count
+            paused = row.paused_since != nil
+        }
     }
 
     struct ListPage: Encodable {
@@ -82,11 +99,7 @@ struct ProblemPages: RouteCollection {
         let page = try await s.list(PageRequest(req), status: nil, view: view)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
-        let rows = page.items.map {
-            ListRow(id: $0.id.uuidString, category: $0.category, enterprise: $0.enterprise_name, description: String($0.description.prefix(60)),
-                    status: $0.status, responsible: $0.responsible_unit_name ?? "", deadline: $0.deadline ?? "",
-                    overdue: ProblemService.overdueDays($0, rules: rules, today: today), rework: $0.rework_count)
-        }
+        let rows = page.items.map { ListRow($0, rules: rules, today: today) }
         var notices: [Notice] = []
         if let unit = s.principal.unitID {
             notices = try await s.sql.raw("""
@@ -114,6 +127,52 @@ struct ProblemPages: RouteCollection {
                                                                     notices: notices, figures: figures))
     }
 
+    struct NewPage: Encodable {
+        var shell: Shell
+        var enterprise: String
+        var categories: [SupervisionPages.Choice]
+    }
+
+    /// A problem entered by the unit itself (`?enterprise=CODE` fills the enterprise).
+    func new(req: Request) async throws -> View {
+        _ = try req.requirePrincipal()
+        return try await req.view.render("problems/new", NewPage(
+            shell: Shell(req, title: req.t("problems.new")), enterprise: req.query[String.self, at: "enterprise"] ?? "",
+            categories: ProblemCategory.allCases.map { SupervisionPages.Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) }))
+    }
+
+    func report(req: Request) async throws -> Response {
+        let id = try await service(req).report(try req.content.decode(ProblemAPI.ReportBody.self).report)
+        return req.redirect(to: "/problems/\(id.uuidString)?flash=problem_reported")
+    }
+
+    struct OverviewPage: Encodable {
+        var shell: Shell
+        var place: String
+        var week: String
+        var previousWeek: String
+        var nextWeek: String?
+        var hotspots: [ProblemService.HotspotRow]
+        var proposals: [ProblemService.MergeProposal]
+        var mayIssue: Bool
+    }
+
+    /// The office's view across the subtree: this week's rising hotspots (by area or industry)
+    /// with a special inspection a click away, and the proposed merges.
+    func overview(req: Request) async throws -> View {
+        let s = try service(req)
+        let place = ProblemService.HotspotPlace(rawValue: req.query["place"] ?? "") ?? .district
+        let thisWeek = Hotspots.weekStart(of: ProblemRules.today())
+        let week = Hotspots.weekStart(of: req.query[String.self, at: "week"].flatMap(Day.init) ?? thisWeek)
+        let rules = try await ProblemRules.current(req.application, req.db)
+        return try await req.view.render("problems/overview", OverviewPage(
+            shell: Shell(req, title: req.t("problems.hotspots")), place: place.rawValue, week: week.description,
+            previousWeek: week.adding(-7).description, nextWeek: week < thisWeek ? week.adding(7).description : nil,
+            hotspots: try await s.hotspots(by: place, week: week),
+            proposals: try await s.mergeProposals(windowDays: rules.thresholds.mergeWindowDays),
+            mayIssue: s.principal.can(.superviseProblems)))
+    }
+
     struct ShowPage: Encodable {
         var shell: Shell
         var problem: ProblemService.Row
@@ -128,6 +187,13 @@ struct ProblemPages: RouteCollection {
         var canCallBack: Bool
         var canRequestExtension: Bool
         var canDecideExtension: Bool
+        /// A referral went out; its answer can be recorded (and a stopped clock restarted).
+        var canAnswerReferral: Bool
+        var canSupervise: Bool
+        var orders: [SupervisionService.Order]
+        var mergeCandidates: [ProblemService.Row]
+        var mergedIn: [ProblemService.Row]
+        var canMerge: Bool
     }
 
     /// A timeline entry as the page shows it, its time in the campaign's zone.
@@ -164,6 +230,14 @@ struct ProblemPages: RouteCollection {
                 ORDER BY o.depth, o.code LIMIT 1000
                 """).all(decoding: U.self).map { UnitChoice(code: $0.code, label: "\($0.name)（\($0.code)）") }
         }
+        let rules = try await ProblemRules.current(req.application, req.db)
+        let open = status.isOpen
+        let canMerge = open && p.can(.dispatchProblems) && p.scope.contains(path: row.reporter_unit_path)
+        let referred = dto.timeline.contains { $0.step == "refer" }
+        // Supervision comes from above the responsible unit (or the reporting one, before dispatch).
+        let actingPath = row.responsible_unit_path ?? row.reporter_unit_path
+        let canSupervise = (open || status == .resolved) && p.can(.superviseProblems) && row.responsible_unit_path != nil
+            && p.scope.contains(path: actingPath) && (p.scope.isEverything || actingPath != p.unitPath)
         let page = ShowPage(shell: Shell(req, title: req.t("problem.category." + row.category)), problem: row, overdue: dto.overdue_days,
                             timeline: dto.timeline.map {
                                 Event(at: VisitPages.local($0.at.formatted(.iso8601)), actor: $0.actor_name, step: $0.step,
@@ -175,7 +249,11 @@ struct ProblemPages: RouteCollection {
                             canCallBack: reporterSide && status == .resolved,
                             canRequestExtension: responsibleSide && (status == .accepted || status == .inProgress) && row.extension_state == nil,
                             canDecideExtension: responsibleSide && row.extension_state == "requested"
-                                && (p.scope.isEverything || row.responsible_unit_path != p.unitPath))
+                                && (p.scope.isEverything || row.responsible_unit_path != p.unitPath),
+                            canAnswerReferral: responsibleSide && status == .inProgress && referred,
+                            canSupervise: canSupervise, orders: try await s.orders(covering: row.id),
+                            mergeCandidates: canMerge ? try await s.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
+                            mergedIn: try await s.mergedIn(row.id), canMerge: canMerge)
         return try await req.view.render("problems/show", page)
     }
 

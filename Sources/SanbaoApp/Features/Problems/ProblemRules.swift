@@ -12,13 +12,14 @@ struct ProblemRules: Sendable {
     var calendar: WorkingCalendar
     var workingDays: [ProblemCategory: Int]
     var pausesOnReferral: [ProblemCategory: Bool]
+    var thresholds: LedgerThresholds = .standard
 
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
 
     static func current(_ app: Application, _ db: any Database) async throws -> ProblemRules {
         let calendar = try await CalendarService(app: app, db: db, principal: .system("rules")).calendar()
         if let kept = app.problemSettings.withLockedValue({ $0 }) {
-            return ProblemRules(calendar: calendar, workingDays: kept.days, pausesOnReferral: kept.pauses)
+            return ProblemRules(calendar: calendar, workingDays: kept.days, pausesOnReferral: kept.pauses, thresholds: kept.thresholds)
         }
         struct Row: Decodable { var category: String; var working_days: Int; var pause_on_referral: Bool }
         var days: [ProblemCategory: Int] = [:]
@@ -29,8 +30,14 @@ struct ProblemRules: Sendable {
             days[category] = row.working_days
             pauses[category] = row.pause_on_referral
         }
-        app.problemSettings.withLockedValue { $0 = (days, pauses) }
-        return ProblemRules(calendar: calendar, workingDays: days, pausesOnReferral: pauses)
+        struct Setting: Decodable { var key: String; var value: Int }
+        var thresholds = LedgerThresholds.standard
+        for row in try await (db as! any SQLDatabase).raw("SELECT key, value FROM ledger_settings").all(decoding: Setting.self) {
+            thresholds[row.key] = row.value
+        }
+        let kept = KeptSettings(days: days, pauses: pauses, thresholds: thresholds)
+        app.problemSettings.withLockedValue { $0 = kept }
+        return ProblemRules(calendar: calendar, workingDays: days, pausesOnReferral: pauses, thresholds: thresholds)
     }
 
     static func today(_ now: Date = Date()) -> Day { Day(now, in: zone) }
@@ -41,14 +48,21 @@ struct ProblemRules: Sendable {
     }
 }
 
+/// The office's ledger settings as last read (nil: read them again).
+struct KeptSettings: Sendable {
+    var days: [ProblemCategory: Int]
+    var pauses: [ProblemCategory: Bool]
+    var thresholds: LedgerThresholds
+}
+
 extension Application {
     private struct ProblemSettingsKey: StorageKey {
-        typealias Value = NIOLockedValueBox<(days: [ProblemCategory: Int], pauses: [ProblemCategory: Bool])?>
+        typealias Value = NIOLockedValueBox<KeptSettings?>
     }
 
-    var problemSettings: NIOLockedValueBox<(days: [ProblemCategory: Int], pauses: [ProblemCategory: Bool])?> {
+    var problemSettings: NIOLockedValueBox<KeptSettings?> {
         if let kept = storage[ProblemSettingsKey.self] { return kept }
-        let kept = NIOLockedValueBox<(days: [ProblemCategory: Int], pauses: [ProblemCategory: Bool])?>(nil)
+        let kept = NIOLockedValueBox<KeptSettings?>(nil)
         storage[ProblemSettingsKey.self] = kept
         return kept
     }

@@ -6,8 +6,8 @@ import Vapor
 
 /// The scheduled scan over open problems: reminders to the unit that holds each one when it
 /// falls due next working day, today, or has just gone overdue; and escalation up the tree —
-/// every `overdueDaysPerLevel` working days late, and every `reworksPerLevel` reworks, one
-/// level higher (to the responsible unit's parent, then the next), each on the timeline, in
+/// every `overdueDaysPerLevel` working days late, and every `reworksPerLevel` reworks (the
+/// office's `LedgerThresholds`), one level higher (to the responsible unit's parent, then the next), each on the timeline, in
 /// the audit log and as a notice to the unit it reached. Runs inside the server; running it
 /// twice in a day changes nothing the second time.
 ///
@@ -18,8 +18,6 @@ struct ProblemScan {
     let app: Application
     let db: any Database
 
-    static let overdueDaysPerLevel = 2
-    static let reworksPerLevel = 2
     static let openStatuses = ["reported", "returned", "dispatched", "accepted", "in_progress"]
     static let workingStatuses = ["dispatched", "accepted", "in_progress"]
 
@@ -41,10 +39,12 @@ struct ProblemScan {
 
     func run(today: Day = ProblemRules.today(), now: Date = Date()) async throws -> Outcome {
         let rules = try await ProblemRules.current(app, db)
+        try await app.serializedTransaction(on: db) { db in _ = try await SupervisionService.coverNewProblems(db as! any SQLDatabase) }
         let next = rules.calendar.adding(workingDays: 1, to: today)
         struct Due: Decodable { var deadline: String }
         let days = try await sql.raw("""
             SELECT DISTINCT deadline FROM problems WHERE status IN \(SQLBind.group(Self.openStatuses)) AND deadline <= \(bind: next.description)
+              AND paused_since IS NULL
             """).all(decoding: Due.self).compactMap { Day($0.deadline) }
         var outcome = Outcome()
         var levels: [Day: Int] = [:]
@@ -59,7 +59,8 @@ struct ProblemScan {
                 default: outcome.overdue += made
                 }
             }
-            if late >= Self.overdueDaysPerLevel { levels[day] = late / Self.overdueDaysPerLevel }
+            let per = rules.thresholds.overdueDaysPerLevel
+            if late >= per { levels[day] = late / per }
         }
         outcome.escalated = try await escalate(levels: levels, rules: rules, today: today, now: now)
         return outcome
@@ -74,6 +75,7 @@ struct ProblemScan {
                 INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
                 SELECT COALESCE(p.responsible_unit_id, p.unit_id), p.id, \(bind: kind), \(bind: today.description), \(bind: detail), \(bind: now)
                 FROM problems p WHERE p.status IN \(SQLBind.group(Self.openStatuses)) AND p.deadline = \(bind: deadline.description)
+                  AND p.paused_since IS NULL
                 ON CONFLICT DO NOTHING
                 """).run()
         }
@@ -88,15 +90,16 @@ struct ProblemScan {
 
     private func escalate(levels: [Day: Int], rules: ProblemRules, today: Day, now: Date) async throws -> Int {
         struct Candidate: Decodable {
-            var id: UUID, status: String, escalation_level: Int, rework_count: Int, deadline: String?, path: String
+            var id: UUID, status: String, escalation_level: Int, rework_count: Int, deadline: String?, paused_since: String?, path: String
         }
         // Late enough for a higher level, or reworked often enough: only these are read.
-        var conditions: [any SQLExpression] = [SQLQueryString("p.rework_count >= \(bind: Self.reworksPerLevel) AND p.escalation_level < p.rework_count / \(bind: Self.reworksPerLevel)")]
+        let reworks = rules.thresholds.reworksPerLevel
+        var conditions: [any SQLExpression] = [SQLQueryString("p.rework_count >= \(bind: reworks) AND p.escalation_level < p.rework_count / \(bind: reworks)")]
         for (day, level) in levels {
-            conditions.append(SQLQueryString("(p.deadline = \(bind: day.description) AND p.escalation_level < \(bind: level))"))
+            conditions.append(SQLQueryString("(p.deadline = \(bind: day.description) AND p.paused_since IS NULL AND p.escalation_level < \(bind: level))"))
         }
         let candidates = try await sql.raw("""
-            SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, su.path FROM problems p
+            SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, p.paused_since, su.path FROM problems p
             JOIN org_units su ON su.id = p.responsible_unit_id
             WHERE p.status IN \(SQLBind.group(Self.workingStatuses)) AND (\(SQLList(conditions, separator: SQLRaw(" OR "))))
             """).all(decoding: Candidate.self)
@@ -108,8 +111,9 @@ struct ProblemScan {
         let system = Principal.system("scan")
         var escalated = 0
         for c in candidates {
-            let byLateness = c.deadline.flatMap(Day.init).flatMap { levels[$0] } ?? 0
-            let wanted = max(byLateness, c.rework_count / Self.reworksPerLevel)
+            // A clock stopped for a referral is not late.
+            let byLateness = c.paused_since == nil ? c.deadline.flatMap(Day.init).flatMap { levels[$0] } ?? 0 : 0
+            let wanted = max(byLateness, c.rework_count / reworks)
             let ancestors = Self.ancestors(of: c.path)            // nearest first
             let level = min(wanted, ancestors.count)
             guard level > c.escalation_level, let target = units[ancestors[level - 1]] else { continue }

@@ -24,8 +24,13 @@ struct ProblemService {
         case giveBack(reason: String)
         case note(String)
         case refer(department: String, replyBy: Day?, note: String)
+        /// The department answered; where the category's clock stopped for the wait, it runs
+        /// again and the deadline moves by the working days it stood.
+        case referralAnswered(note: String)
         case resolve(summary: String)
         case callback(Satisfaction, note: String)
+        /// Joins this problem into another about the same enterprise and category (并单).
+        case merge(into: UUID)
         /// Once per problem, by the responsible unit; decided by a unit above it.
         case requestExtension(workingDays: Int, reason: String)
         case decideExtension(approve: Bool, note: String)
@@ -38,6 +43,8 @@ struct ProblemService {
             case .giveBack(let reason): .giveBack(reason: reason)
             case .note: .note
             case .refer: .refer
+            case .referralAnswered: .referralAnswered
+            case .merge: .merge
             case .resolve: .resolve
             case .callback(let s, _): .callback(s)
             case .requestExtension, .decideExtension: nil
@@ -85,6 +92,11 @@ struct ProblemService {
         var extension_days: Int?
         var extension_reason: String?
         var original_deadline: String?
+        /// The day a referral stopped the clock (nil: running), and the working days it has
+        /// stood still in all.
+        var paused_since: String? = nil
+        var paused_days: Int = 0
+        var merged_into_id: UUID? = nil
     }
 
     struct EventDTO: Content {
@@ -108,19 +120,20 @@ struct ProblemService {
         var timeline: [EventDTO]
     }
 
-    private static let select = """
+    static let select = """
         SELECT p.id, p.category, p.description, p.severity, p.status, e.credit_code AS enterprise_code, e.name AS enterprise_name,
                ru.code AS reporter_unit_code, ru.name AS reporter_unit_name, ru.id AS reporter_unit_id, ru.path AS reporter_unit_path,
                su.code AS responsible_unit_code, su.name AS responsible_unit_name, su.id AS responsible_unit_id,
                su.path AS responsible_unit_path,
                p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
-               p.revision, p.visit_id, p.escalation_level, p.extension_state, p.extension_days, p.extension_reason, p.original_deadline
+               p.revision, p.visit_id, p.escalation_level, p.extension_state, p.extension_days, p.extension_reason, p.original_deadline,
+               p.paused_since, p.paused_days, p.merged_into_id
         FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
         LEFT JOIN org_units su ON su.id = p.responsible_unit_id
         """
 
     /// Reported in the principal's subtree, or the responsibility of a unit in it.
-    private var visible: any SQLExpression {
+    var visible: any SQLExpression {
         if scope.isEverything { return SQLRaw("1 = 1") }
         return SQLQueryString("(\(scope.sqlCondition(unitAlias: "ru")) OR \(scope.sqlCondition(unitAlias: "su")))")
     }
@@ -144,7 +157,8 @@ struct ProblemService {
     }
 
     static func overdueDays(_ row: Row, rules: ProblemRules, today: Day) -> Int {
-        guard let status = ProblemStatus(rawValue: row.status), status.isOpen, let deadline = row.deadline.flatMap(Day.init) else { return 0 }
+        guard let status = ProblemStatus(rawValue: row.status), status.isOpen, row.paused_since == nil,
+              let deadline = row.deadline.flatMap(Day.init) else { return 0 }
         return rules.calendar.workingDays(from: deadline, to: today)
     }
 
@@ -157,7 +171,13 @@ struct ProblemService {
         case toCallBack = "to_call_back"
         case overdue
         case escalated
+        /// Covered by a supervision order (督办) not yet closed.
+        case supervised
     }
+
+    /// Still someone's work: not resolved, closed or merged into another.
+    static let open = "p.status NOT IN ('resolved', 'closed', 'merged')"
+
 
     func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today()) async throws -> Page<Row> {
         var conditions: [any SQLExpression] = [visible]
@@ -171,9 +191,14 @@ struct ProblemService {
         case .toCallBack:
             conditions.append(SQLQueryString("p.status = 'resolved' AND \(scope.sqlCondition(unitAlias: "ru"))"))
         case .overdue:
-            conditions.append(SQLQueryString("p.status NOT IN ('resolved', 'closed') AND p.deadline < \(bind: today.description)"))
+            conditions.append(SQLQueryString("\(unsafeRaw: Self.open) AND p.paused_since IS NULL AND p.deadline < \(bind: today.description)"))
         case .escalated:
-            conditions.append(SQLRaw("p.escalation_level > 0 AND p.status NOT IN ('resolved', 'closed')"))
+            conditions.append(SQLRaw("p.escalation_level > 0 AND \(Self.open)"))
+        case .supervised:
+            conditions.append(SQLRaw("""
+                EXISTS (SELECT 1 FROM supervision_problems sp JOIN supervision_orders so ON so.id = sp.order_id
+                        WHERE sp.problem_id = p.id AND so.status <> 'closed')
+                """))
         }
         struct Counted: Decodable { var total: Int }
         let rows = try await sql.raw("""
@@ -202,10 +227,10 @@ struct ProblemService {
         let reporterSide = scope.contains(path: row.reporter_unit_path)
         let responsibleSide = row.responsible_unit_path.map { scope.contains(path: $0) } ?? false
         switch request {
-        case .dispatch, .callback:
+        case .dispatch, .callback, .merge:
             try principal.require(.dispatchProblems)
             guard reporterSide else { throw AppError(.forbidden, "problem.not_reporting_side") }
-        case .accept, .giveBack, .note, .refer, .resolve, .requestExtension:
+        case .accept, .giveBack, .note, .refer, .referralAnswered, .resolve, .requestExtension:
             try principal.require(.handleProblems)
             guard responsibleSide else { throw AppError(.forbidden, "problem.not_responsible_side") }
         case .decideExtension:
@@ -230,6 +255,7 @@ struct ProblemService {
         var department: String?
         var replyBy: String?
         var satisfied: String?
+        var mergedInto: (id: UUID, status: String)?
         switch request {
         case .dispatch(let code):
             let unit = try await scope.unit(code: code.trimmed, on: db)
@@ -249,14 +275,41 @@ struct ProblemService {
             replyBy = by?.description
             note = text.trimmed
             try Self.limit(note, "note")
+            if row.paused_since == nil, rules.pausesOnReferral[ProblemCategory(rawValue: row.category) ?? .other] == true {
+                set.append(("paused_since", today.description))
+            }
+        case .referralAnswered(let text):
+            note = text.trimmed
+            guard !note.isEmpty else { throw AppError.invalid([AppError.field("note", "problem.reason.required")]) }
+            try Self.limit(note, "note")
+            set += Self.resume(row, rules: rules, today: today)
+        case .merge(let survivorID):
+            guard survivorID != id else { throw AppError.invalid([AppError.field("into", "problem.reason.merge_self")]) }
+            let survivor = try await self.row(survivorID)
+            guard survivor.enterprise_code == row.enterprise_code, survivor.category == row.category else {
+                throw AppError.invalid([AppError.field("into", "problem.reason.merge_other_matter")])
+            }
+            guard ProblemStatus(rawValue: survivor.status)?.isOpen == true || survivor.status == "resolved" else {
+                throw AppError(.conflict, "problem.refused.merge_target_closed")
+            }
+            guard scope.contains(path: survivor.reporter_unit_path) || survivor.responsible_unit_path.map(scope.contains(path:)) == true else {
+                throw AppError(.forbidden, "problem.not_reporting_side")
+            }
+            target = survivor.responsible_unit_id
+            mergedInto = (survivorID, survivor.status)
+            set.append(("merged_into_id", survivorID))
+            note = survivorID.uuidString
         case .resolve(let summary):
             note = summary.trimmed
             guard !note.isEmpty else { throw AppError.invalid([AppError.field("summary", "problem.reason.required")]) }
             try Self.limit(note, "summary")
             set.append(("resolved_on", today.description))
+            let resumed = Self.resume(row, rules: rules, today: today)
+            set += resumed
             if row.first_resolved_on == nil {
                 // The first resolution's figures stay, whatever a rework does later.
-                let deadline = row.deadline.flatMap(Day.init) ?? today
+                let moved = resumed.first { $0.0 == "deadline" }?.1 as? String
+                let deadline = (moved ?? row.deadline).flatMap(Day.init) ?? today
                 set += [("first_resolved_on", today.description), ("first_on_time", today <= deadline)]
             }
         case .callback(let satisfaction, let text):
@@ -298,6 +351,7 @@ struct ProblemService {
         var after = ["status": next.status.rawValue, "note": note]
         if let target { after["unit"] = target.uuidString }
         let audit = after
+        let merged = mergedInto
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             // Checked again under the row's lock: two people acting at once, the second hears of the first.
@@ -309,10 +363,29 @@ struct ProblemService {
             for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
             try await update.where("id", .equal, id).run()
             try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
+            if let survivor = merged {
+                // The problem it joined says so on its own timeline; its revision moves too.
+                try await sql.raw("UPDATE problems SET revision = revision + 1, updated_at = \(bind: now) WHERE id = \(bind: survivor.id)").run()
+                try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns,
+                                          [[UUID(), survivor.id, now, principal.userID, principal.displayName, principal.unitID, "merged_in",
+                                            survivor.status, survivor.status, nil as UUID?, id.uuidString, nil as String?, nil as String?, nil as String?]], on: db)
+            }
             try await AuditLog.record(db, by: principal, action: "problem.\(request.name)", subjectType: "problem",
                                       subjectID: id.uuidString, before: ["status": status.rawValue], after: audit)
         }
         return revision + 1
+    }
+
+    /// The columns that start a stopped clock again: the deadline moves by the working days it
+    /// stood still (none when it was not stopped).
+    static func resume(_ row: Row, rules: ProblemRules, today: Day) -> [(String, any Encodable & Sendable)] {
+        guard let since = row.paused_since.flatMap(Day.init) else { return [] }
+        let stood = rules.calendar.workingDays(from: since, to: today)
+        var set: [(String, any Encodable & Sendable)] = [("paused_since", nil as String?), ("paused_days", row.paused_days + stood)]
+        if let deadline = row.deadline.flatMap(Day.init), stood > 0 {
+            set.append(("deadline", rules.calendar.adding(workingDays: stood, to: deadline).description))
+        }
+        return set
     }
 
     static let eventColumns = ["id", "problem_id", "at", "actor_user_id", "actor_name", "actor_unit_id", "step", "from_status", "to_status",
@@ -320,5 +393,27 @@ struct ProblemService {
 
     private static func limit(_ text: String, _ field: String) throws {
         guard text.count <= 2_000 else { throw AppError.invalid([AppError.field(field, "problem.reason.too_long")]) }
+    }
+}
+
+extension ProblemService {
+    /// Proposed merges (并单) for a problem: others about the same enterprise and category,
+    /// reported within the office's window of it, not closed or merged away.
+    func mergeCandidates(for row: Row, windowDays: Int) async throws -> [Row] {
+        guard let reported = row.reported_on.flatMap(Day.init), ProblemStatus(rawValue: row.status)?.isOpen == true else { return [] }
+        return try await sql.raw("""
+            \(unsafeRaw: Self.select)
+            WHERE p.enterprise_id = (SELECT enterprise_id FROM problems WHERE id = \(bind: row.id)) AND p.category = \(bind: row.category)
+              AND p.id <> \(bind: row.id) AND p.status NOT IN ('closed', 'merged')
+              AND p.reported_on BETWEEN \(bind: reported.adding(-windowDays).description) AND \(bind: reported.adding(windowDays).description)
+              AND \(visible)
+            ORDER BY p.reported_on, p.id LIMIT 20
+            """).all(decoding: Row.self)
+    }
+
+    /// The problems merged into this one: their reporters and visits (evidence) count here.
+    func mergedIn(_ id: UUID) async throws -> [Row] {
+        try await sql.raw("\(unsafeRaw: Self.select) WHERE p.merged_into_id = \(bind: id) ORDER BY p.reported_on, p.id LIMIT 100")
+            .all(decoding: Row.self)
     }
 }

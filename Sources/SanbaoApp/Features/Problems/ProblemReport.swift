@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+extension ProblemService {
+    /// A problem entered directly by a unit (a phone call, a letter, a worker at the door), not
+    /// found on a visit: the same record and deadline as a visit's problem.
+    struct Report: Sendable {
+        var enterpriseCode: String
+        var category: String
+        var description: String
+        var severity: String
+    }
+
+    /// Records it for the principal's unit; the new problem's id. Each field's problem is named.
+    func report(_ r: Report, now: Date = Date()) async throws -> UUID {
+        guard principal.can(.dispatchProblems) || principal.can(.recordVisits) else { throw AppError(.forbidden, "error.forbidden") }
+        guard let userID = principal.userID, let unitID = principal.unitID else { throw AppError(.forbidden, "error.forbidden") }
+        var issues: [AppError.FieldIssue] = []
+        let category = ProblemCategory(rawValue: r.category)
+        if category == nil { issues.append(AppError.field("category", "supervision.reason.bad_category")) }
+        let severity = ProblemSeverity(rawValue: r.severity)
+        if severity == nil { issues.append(AppError.field("severity", "problem.reason.bad_severity")) }
+        let text = r.description.trimmed
+        if text.isEmpty { issues.append(AppError.field("description", "problem.reason.required")) }
+        if text.count > 2_000 { issues.append(AppError.field("description", "problem.reason.too_long")) }
+        let enterprises = EnterpriseService(app: app, db: db, principal: principal)
+        var enterpriseID: UUID?
+        if r.enterpriseCode.trimmed.isEmpty {
+            issues.append(AppError.field("enterprise", "problem.reason.required"))
+        } else {
+            enterpriseID = try? await enterprises.detail(creditCode: r.enterpriseCode).0.requireID()
+            if enterpriseID == nil { issues.append(AppError.field("enterprise", "problem.reason.unknown_enterprise")) }
+        }
+        guard issues.isEmpty, let category, let severity, let enterpriseID else { throw AppError.invalid(issues) }
+        let rules = try await ProblemRules.current(app, db)
+        let today = ProblemRules.today(now)
+        let id = UUID()
+        let row: [any Encodable & Sendable] = [id, nil as UUID?, enterpriseID, nil as UUID?, unitID, userID, category.rawValue, text,
+                                               severity.rawValue, ProblemStatus.reported.rawValue, now, now, today.description,
+                                               rules.deadline(category, from: today).description]
+        try await app.serializedTransaction(on: db) { db in
+            try await BulkInsert.rows(into: "problems", columns: VisitService.problemColumns, [row], on: db)
+            try await AuditLog.record(db, by: principal, action: "problem.report", subjectType: "problem", subjectID: id.uuidString,
+                                      before: [:], after: ["category": category.rawValue, "enterprise": r.enterpriseCode.trimmed])
+        }
+        return id
+    }
+}

@@ -1,0 +1,350 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Supervision orders (督办): a unit above the one that must act — the office, or any unit on
+/// the way up — puts one problem, a group of problems, or a whole category in an area (专项督查,
+/// e.g. a hotspot) under supervision, with its own deadline and a report-back it requires.
+///
+/// open → reported (the target unit reports what it did) → closed (the issuer accepts the
+/// report) — or back to open when the issuer sends the report back. An open order past its
+/// deadline is overdue. Every step is on the order's timeline, on each covered problem's
+/// timeline when the order is issued, and in the audit log.
+struct SupervisionService {
+    let app: Application
+    let db: any Database
+    let principal: Principal
+
+    var scope: Scope { principal.scope }
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    enum Kind: String, Sendable, CaseIterable {
+        /// One problem; the target is its responsible unit.
+        case problem
+        /// Problems picked by the issuer; one target unit answers for all of them.
+        case group
+        /// 专项督查: every open problem of a category in an area (a unit's subtree), including
+        /// those reported while the order is open.
+        case special
+    }
+
+    struct Issue: Sendable {
+        var kind: Kind
+        var title: String
+        var instruction: String
+        var deadline: Day
+        var problemIDs: [UUID] = []
+        var targetUnitCode: String? = nil
+        var category: ProblemCategory? = nil
+        var areaUnitCode: String? = nil
+    }
+
+    enum Step: String, Sendable {
+        case report
+        case close
+        case sendBack = "send-back"
+    }
+
+    struct Order: Content {
+        var id: UUID
+        var kind: String
+        var title: String
+        var instruction: String
+        var issuer_unit_name: String
+        var issuer_unit_path: String
+        var target_unit_code: String
+        var target_unit_name: String
+        var target_unit_path: String
+        var category: String?
+        var area_unit_name: String?
+        var issued_on: String
+        var deadline: String
+        var status: String
+        var report: String?
+        var reported_on: String?
+        var closed_on: String?
+        var revision: Int
+        var problems: Int
+    }
+
+    struct EventDTO: Content {
+        var at: Date
+        var actor_name: String
+        var step: String
+        var note: String
+    }
+
+    struct DTO: Content {
+        var order: Order
+        /// Open and past its deadline.
+        var overdue: Bool
+        var problems: [ProblemService.Row]
+        var timeline: [EventDTO]
+    }
+
+    private static let select = """
+        SELECT so.id, so.kind, so.title, so.instruction, iu.name AS issuer_unit_name, iu.path AS issuer_unit_path,
+               tu.code AS target_unit_code, tu.name AS target_unit_name, tu.path AS target_unit_path, so.category,
+               au.name AS area_unit_name, so.issued_on, so.deadline, so.status, so.report, so.reported_on, so.closed_on, so.revision,
+               (SELECT COUNT(*) FROM supervision_problems sp WHERE sp.order_id = so.id) AS problems
+        FROM supervision_orders so JOIN org_units iu ON iu.id = so.issuer_unit_id JOIN org_units tu ON tu.id = so.target_unit_id
+        LEFT JOIN org_units au ON au.id = so.area_unit_id
+        """
+
+    /// Issued in the principal's subtree, or addressed to a unit in it.
+    private var visible: any SQLExpression {
+        if scope.isEverything { return SQLRaw("1 = 1") }
+        return SQLQueryString("(\(scope.sqlCondition(unitAlias: "iu")) OR \(scope.sqlCondition(unitAlias: "tu")))")
+    }
+
+    enum View: String, Sendable, CaseIterable {
+        /// Addressed to the principal's subtree and waiting for its report.
+        case toReport = "to_report"
+        /// Issued by the principal's subtree.
+        case issued
+        case all
+    }
+
+    func list(_ page: PageRequest, view: View) async throws -> Page<Order> {
+        var conditions: [any SQLExpression] = [visible]
+        switch view {
+        case .toReport: conditions.append(SQLQueryString("so.status = 'open' AND \(scope.sqlCondition(unitAlias: "tu"))"))
+        case .issued: conditions.append(scope.sqlCondition(unitAlias: "iu"))
+        case .all: break
+        }
+        let condition = SQLList(conditions, separator: SQLRaw(" AND "))
+        let rows = try await sql.raw("""
+            \(unsafeRaw: Self.select) WHERE \(condition)
+            ORDER BY CASE so.status WHEN 'closed' THEN 1 ELSE 0 END, so.deadline, so.id LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+            """).all(decoding: Order.self)
+        struct Counted: Decodable { var total: Int }
+        let total = try await sql.raw("""
+            SELECT COUNT(*) AS total FROM supervision_orders so JOIN org_units iu ON iu.id = so.issuer_unit_id
+            JOIN org_units tu ON tu.id = so.target_unit_id WHERE \(condition)
+            """).first(decoding: Counted.self)?.total ?? 0
+        return Page(items: rows, page: page.page, per: page.per, total: total)
+    }
+
+    func order(_ id: UUID) async throws -> Order {
+        guard let order = try await sql.raw("\(unsafeRaw: Self.select) WHERE so.id = \(bind: id) AND \(visible)").first(decoding: Order.self) else {
+            throw AppError(.notFound, "error.not_found")
+        }
+        return order
+    }
+
+    func detail(_ id: UUID, today: Day = ProblemRules.today()) async throws -> DTO {
+        let order = try await order(id)
+        let problems = ProblemService(app: app, db: db, principal: principal)
+        let covered = try await problems.rows(coveredBy: id)
+        let events = try await sql.raw("""
+            SELECT at, actor_name, step, note FROM supervision_events WHERE order_id = \(bind: id) ORDER BY at, id
+            """).all(decoding: EventDTO.self)
+        return DTO(order: order, overdue: Self.isOverdue(order, today: today), problems: covered, timeline: events)
+    }
+
+    static func isOverdue(_ order: Order, today: Day) -> Bool {
+        order.status == "open" && (Day(order.deadline).map { $0 < today } ?? false)
+    }
+
+    /// Issues an order; its id.
+    func issue(_ r: Issue, now: Date = Date()) async throws -> UUID {
+        try principal.require(.superviseProblems)
+        let today = ProblemRules.today(now)
+        var issues: [AppError.FieldIssue] = []
+        let title = r.title.trimmed
+        let instruction = r.instruction.trimmed
+        if title.isEmpty { issues.append(AppError.field("title", "problem.reason.required")) }
+        if title.count > 200 { issues.append(AppError.field("title", "problem.reason.too_long")) }
+        if instruction.count > 2_000 { issues.append(AppError.field("instruction", "problem.reason.too_long")) }
+        if r.deadline < today { issues.append(AppError.field("deadline", "supervision.reason.past_deadline")) }
+        guard issues.isEmpty else { throw AppError.invalid(issues) }
+
+        let problems = ProblemService(app: app, db: db, principal: principal)
+        var target: OrgUnit
+        var area: OrgUnit?
+        var covered: [UUID] = []
+        switch r.kind {
+        case .problem, .group:
+            let ids = Array(Set(r.problemIDs))
+            guard !ids.isEmpty, r.kind == .group || ids.count == 1 else {
+                throw AppError.invalid([AppError.field("problems", "supervision.reason.problems")])
+            }
+            var rows: [ProblemService.Row] = []
+            for id in ids { rows.append(try await problems.row(id)) }
+            if let code = r.targetUnitCode?.trimmed, !code.isEmpty {
+                target = try await scope.unit(code: code, on: db)
+            } else {
+                // Without a named target: the unit responsible for them all.
+                let responsible = Set(rows.compactMap(\.responsible_unit_id))
+                guard responsible.count == 1, rows.allSatisfy({ $0.responsible_unit_id != nil }), let only = responsible.first,
+                      let unit = try await OrgUnit.find(only, on: db) else {
+                    throw AppError.invalid([AppError.field("target", "supervision.reason.no_target")])
+                }
+                target = unit
+            }
+            for row in rows where !(ProblemStatus(rawValue: row.status)?.isOpen ?? false) && row.status != "resolved" {
+                throw AppError.invalid([AppError.field("problems", "supervision.reason.problem_closed")])
+            }
+            covered = rows.map(\.id)
+        case .special:
+            guard let category = r.category else { throw AppError.invalid([AppError.field("category", "problem.reason.required")]) }
+            guard let code = r.areaUnitCode?.trimmed, !code.isEmpty else {
+                throw AppError.invalid([AppError.field("area", "problem.reason.required")])
+            }
+            let unit = try await scope.unit(code: code, on: db)
+            area = unit
+            if let code = r.targetUnitCode?.trimmed, !code.isEmpty {
+                target = try await scope.unit(code: code, on: db)
+            } else {
+                target = unit
+            }
+            covered = try await openProblems(of: category, in: unit.path)
+        }
+        // Supervision comes from above: never the unit's own order to itself.
+        guard scope.mayRestructure(target) else { throw AppError(.forbidden, "supervision.not_above") }
+        guard target.retiredAt == nil else { throw AppError.invalid([AppError.field("target", "problem.reason.retired_unit")]) }
+        // The command line acts for the federation: its orders come from the root unit.
+        struct Root: Decodable { var id: UUID }
+        var issuer = principal.unitID
+        if issuer == nil {
+            issuer = try await sql.raw("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1").first(decoding: Root.self)?.id
+        }
+        guard let issuerID = issuer else { throw AppError(.forbidden, "supervision.not_above") }
+        let id = UUID()
+        let targetID = try target.requireID()
+        let targetCode = target.code
+        let areaID = area?.id
+        let kind = r.kind
+        let covering = covered
+        let category = r.category?.rawValue
+        try await app.serializedTransaction(on: db) { db in
+            let sql = db as! any SQLDatabase
+            try await BulkInsert.rows(into: "supervision_orders", columns: [
+                "id", "kind", "title", "instruction", "issuer_unit_id", "issuer_user_id", "target_unit_id", "category", "area_unit_id",
+                "issued_on", "deadline", "status", "revision", "created_at",
+            ], [[id, kind.rawValue, title, instruction, issuerID, principal.userID, targetID, category, areaID,
+                 today.description, r.deadline.description, "open", 1, now]], on: db)
+            for chunk in covering.chunked(500) {
+                try await BulkInsert.rows(into: "supervision_problems", columns: ["order_id", "problem_id"], chunk.map { [id, $0] }, on: db)
+            }
+            try await event(sql, order: id, step: "issue", note: instruction, now: now)
+            // Each covered problem shows it is under supervision, on its own timeline.
+            let marks: [[any Encodable & Sendable]] = covering.map {
+                [UUID(), $0, now, principal.userID, principal.displayName, principal.unitID, "supervise", "", "", targetID,
+                 title, nil as String?, r.deadline.description, nil as String?]
+            }
+            for chunk in marks.chunked(200) {
+                try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns, Array(chunk), on: db)
+            }
+            try await AuditLog.record(db, by: principal, action: "supervision.issue", subjectType: "supervision_order", subjectID: id.uuidString,
+                                      before: [:], after: ["kind": kind.rawValue, "target": targetCode, "deadline": r.deadline.description,
+                                                           "problems": "\(covering.count)"])
+        }
+        return id
+    }
+
+    /// The report-back (by the target unit's side), or the issuer's decision on it.
+    func step(_ step: Step, on id: UUID, revision: Int, note: String, now: Date = Date()) async throws -> Int {
+        let order = try await order(id)
+        guard order.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(order.revision)"]) }
+        let text = note.trimmed
+        guard text.count <= 2_000 else { throw AppError.invalid([AppError.field("note", "problem.reason.too_long")]) }
+        let today = ProblemRules.today(now)
+        var set: [(String, any Encodable & Sendable)] = [("revision", revision + 1)]
+        switch step {
+        case .report:
+            try principal.require(.handleProblems)
+            guard scope.contains(path: order.target_unit_path) else { throw AppError(.forbidden, "supervision.not_target") }
+            guard order.status == "open" else { throw AppError(.conflict, "supervision.refused.not_open") }
+            guard !text.isEmpty else { throw AppError.invalid([AppError.field("note", "problem.reason.required")]) }
+            set += [("status", "reported"), ("report", text), ("reported_on", today.description)]
+        case .close, .sendBack:
+            try principal.require(.superviseProblems)
+            guard scope.contains(path: order.issuer_unit_path) else { throw AppError(.forbidden, "supervision.not_issuer") }
+            guard order.status == "reported" else { throw AppError(.conflict, "supervision.refused.no_report") }
+            if step == .sendBack {
+                guard !text.isEmpty else { throw AppError.invalid([AppError.field("note", "problem.reason.required")]) }
+                set.append(("status", "open"))
+            } else {
+                set += [("status", "closed"), ("closed_on", today.description)]
+            }
+        }
+        let assignments = set
+        try await app.serializedTransaction(on: db) { db in
+            let sql = db as! any SQLDatabase
+            struct Current: Decodable { var revision: Int }
+            let current = try await sql.select().column("revision").from("supervision_orders").where("id", .equal, id).for(.update)
+                .first(decoding: Current.self)
+            guard current?.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(current?.revision ?? 0)"]) }
+            var update = sql.update("supervision_orders")
+            for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
+            try await update.where("id", .equal, id).run()
+            try await event(sql, order: id, step: step.rawValue, note: text, now: now)
+            try await AuditLog.record(db, by: principal, action: "supervision.\(step.rawValue)", subjectType: "supervision_order",
+                                      subjectID: id.uuidString, before: ["status": order.status],
+                                      after: ["status": assignments.first { $0.0 == "status" }?.1 as? String ?? order.status, "note": text])
+        }
+        return revision + 1
+    }
+
+    /// Special inspections take in problems of their category and area reported since they
+    /// were issued (run by the scheduled scan); how many were added.
+    static func coverNewProblems(_ sql: any SQLDatabase) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        let count = { try await sql.raw("SELECT COUNT(*) AS n FROM supervision_problems").first(decoding: N.self)?.n ?? 0 }
+        let before = try await count()
+        try await sql.raw("""
+            INSERT INTO supervision_problems (order_id, problem_id)
+            SELECT so.id, p.id FROM supervision_orders so JOIN org_units au ON au.id = so.area_unit_id
+            JOIN problems p ON p.category = so.category AND p.reported_on >= so.issued_on AND \(unsafeRaw: ProblemService.open)
+            JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
+            WHERE so.kind = 'special' AND so.status <> 'closed'
+              AND (ru.path LIKE au.path || '%' OR su.path LIKE au.path || '%')
+            ON CONFLICT DO NOTHING
+            """).run()
+        return try await count() - before
+    }
+
+    /// Open problems of `category` reported in, or the responsibility of, the subtree at `path`.
+    private func openProblems(of category: ProblemCategory, in path: String) async throws -> [UUID] {
+        struct Id: Decodable { var id: UUID }
+        return try await sql.raw("""
+            SELECT p.id FROM problems p JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
+            WHERE p.category = \(bind: category.rawValue) AND \(unsafeRaw: ProblemService.open)
+              AND (ru.path LIKE \(bind: path + "%") OR su.path LIKE \(bind: path + "%"))
+            LIMIT 10000
+            """).all(decoding: Id.self).map(\.id)
+    }
+
+    private func event(_ sql: any SQLDatabase, order: UUID, step: String, note: String, now: Date) async throws {
+        try await sql.insert(into: "supervision_events")
+            .columns("id", "order_id", "at", "actor_name", "actor_unit_id", "step", "note")
+            .values(SQLBind(UUID()), SQLBind(order), SQLBind(now), SQLBind(principal.displayName), SQLBind(principal.unitID),
+                    SQLBind(step), SQLBind(note))
+            .run()
+    }
+}
+
+extension ProblemService {
+    /// The problems an order covers that the principal may see.
+    func rows(coveredBy order: UUID) async throws -> [Row] {
+        try await sql.raw("""
+            \(unsafeRaw: Self.select) JOIN supervision_problems sp ON sp.problem_id = p.id
+            WHERE sp.order_id = \(bind: order) AND \(visible) ORDER BY p.deadline, p.id LIMIT 500
+            """).all(decoding: Row.self)
+    }
+
+    /// Orders not yet closed that cover this problem.
+    func orders(covering problem: UUID) async throws -> [SupervisionService.Order] {
+        let service = SupervisionService(app: app, db: db, principal: principal)
+        struct Id: Decodable { var order_id: UUID }
+        var orders: [SupervisionService.Order] = []
+        for id in try await sql.raw("SELECT order_id FROM supervision_problems WHERE problem_id = \(bind: problem)").all(decoding: Id.self) {
+            if let order = try? await service.order(id.order_id) { orders.append(order) }
+        }
+        return orders
+    }
+}
+
