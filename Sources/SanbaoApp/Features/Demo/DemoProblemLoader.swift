@@ -39,6 +39,10 @@ enum DemoProblemLoader {
             var steps: [(ProblemService.Action, Int)] = []
             if roll > 1 { steps.append((.dispatch(unitCode: district), 0)) }                 // one in twenty not handed out yet
             if roll > 3 { steps.append((.accept, rng.int(0...1))) }
+            if roll > 3 && roll <= 7 && category.pausesOnReferral {                            // waiting on a department
+                steps.append((.refer(department: rng.pick(["市地方金融监管局", "市人社局劳动保障监察支队", "市法律援助中心"]), replyBy: nil,
+                                     note: "已移交协调"), 1))
+            }
             if roll > 7 {                                                                      // the rest open, some overdue
                 steps.append((.note(rng.pick(["已约谈企业负责人", "已上门了解情况", "已与人社部门沟通"])), 1))
                 steps.append((.resolve(summary: rng.pick(["企业已整改", "已协调解决", "已落实帮扶措施"])),
@@ -68,6 +72,34 @@ enum DemoProblemLoader {
                 }
                 try await group.waitForAll()
             }
+        }
+        try await supervise(app, rules: rules, today: today)
+    }
+
+    /// The office supervises the three problems longest overdue (one has reported back), and
+    /// opens a special inspection on this week's top hotspot.
+    private static func supervise(_ app: Application, rules: ProblemRules, today: Day) async throws {
+        let office = SupervisionService(app: app, db: app.db, principal: .system("demo"))
+        struct Late: Decodable { var id: UUID; var category: String; var name: String }
+        let late = try await (app.db as! any SQLDatabase).raw("""
+            SELECT p.id, p.category, e.name FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
+            WHERE \(unsafeRaw: ProblemService.open) AND p.responsible_unit_id IS NOT NULL AND p.paused_since IS NULL
+              AND p.deadline < \(bind: today.description)
+            ORDER BY p.deadline, p.id LIMIT 3
+            """).all(decoding: Late.self)
+        let deadline = rules.calendar.adding(workingDays: 3, to: today)
+        for (n, p) in late.enumerated() {
+            let title = "督办：\(ProblemCategory(rawValue: p.category)?.chineseName ?? p.category) · \(p.name)"
+            let order = try await office.issue(.init(kind: .problem, title: title, instruction: "请于督办时限前办结并书面报告办理情况",
+                                                     deadline: deadline, problemIDs: [p.id]))
+            if n == 0 { _ = try await office.step(.report, on: order, revision: 1, note: "已约谈企业负责人，制定了整改计划") }
+        }
+        let problems = ProblemService(app: app, db: app.db, principal: .system("demo"))
+        if let top = try await problems.hotspots(by: .district, week: Hotspots.weekStart(of: today)).first, let area = top.unitCode,
+           let category = ProblemCategory(rawValue: top.category) {
+            _ = try await office.issue(.init(kind: .special, title: "\(top.place)\(category.chineseName)专项督查",
+                                             instruction: "对本区域该类问题逐件核查，限期办结", deadline: rules.calendar.adding(workingDays: 10, to: today),
+                                             category: category, areaUnitCode: area))
         }
     }
 }
