@@ -379,6 +379,66 @@ def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
     shot(browser, "26-problems")
 
 
+def test_a_unit_reports_a_problem_and_the_office_supervises_it(server, browser):
+    browser.set_window_size(1280, 900)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "shushan.admin")
+    browser.get(server + "/enterprises")
+    code = browser.find_element(By.CSS_SELECTOR, "table.list tbody tr td code").text
+    # A worker came to the union's door: entered directly, not from a visit.
+    browser.get(server + "/problems")
+    browser.find_element(By.ID, "new-problem").click()
+    browser.find_element(By.ID, "report-enterprise").send_keys(code)
+    Select(browser.find_element(By.ID, "report-category")).select_by_value("wage_arrears")
+    browser.find_element(By.ID, "report-description").send_keys("职工来访：拖欠三个月加班费")
+    browser.find_element(By.ID, "report-problem").click()
+    settled(browser).until(lambda d: "flash=problem_reported" in d.current_url)
+    problem_url = browser.current_url.split("?")[0]
+    Select(browser.find_element(By.ID, "dispatch-unit")).select_by_value("340104")
+    browser.find_element(By.ID, "dispatch").click()
+    settled(browser).until(lambda d: d.find_elements(By.ID, "accept"))
+    assert not browser.find_elements(By.ID, "supervise"), "a unit does not supervise itself"
+    # The office, above the district, puts it under supervision.
+    browser.delete_all_cookies()
+    sign_in(browser, server, "office")
+    browser.get(problem_url)
+    browser.find_element(By.ID, "supervise").click()
+    assert "欠薪" in browser.find_element(By.ID, "order-title").get_attribute("value")
+    browser.find_element(By.ID, "order-instruction").send_keys("三个工作日内办结并书面报告")
+    browser.find_element(By.ID, "issue-order").click()
+    settled(browser).until(lambda d: "督办中" in d.find_element(By.ID, "order-status").text)
+    order_url = browser.current_url.split("?")[0]
+    assert "欠薪" in browser.find_element(By.ID, "order-problems").text
+    # The district reports back; the office accepts the report and the order closes.
+    browser.delete_all_cookies()
+    sign_in(browser, server, "shushan.admin")
+    browser.get(server + "/supervision?view=to_report")
+    assert order_url.split("/")[-1] in browser.find_element(By.ID, "orders").get_attribute("innerHTML")
+    browser.get(order_url)
+    browser.find_element(By.ID, "report-note").send_keys("已约谈企业负责人，加班费本周内发放")
+    browser.find_element(By.ID, "report-back").click()
+    settled(browser).until(lambda d: "待审核" in d.find_element(By.ID, "order-status").text)
+    browser.get(problem_url)
+    assert "下达督办" in browser.find_element(By.CSS_SELECTOR, ".timeline").text
+    browser.delete_all_cookies()
+    sign_in(browser, server, "office")
+    browser.get(order_url)
+    browser.find_element(By.ID, "close-order").click()
+    settled(browser).until(lambda d: "已办结" in d.find_element(By.ID, "order-status").text)
+    shot(browser, "27-supervision-closed")
+    # A special inspection from this week's hotspots covers every open problem of the cell.
+    browser.get(server + "/problems/overview")
+    shot(browser, "28-hotspots")
+    links = browser.find_elements(By.CSS_SELECTOR, "a.hotspot-supervise")
+    assert links, "the demo city has rising cells this week"
+    links[0].click()
+    assert browser.find_element(By.ID, "order-title").get_attribute("value").endswith("专项督查")
+    browser.find_element(By.ID, "issue-order").click()
+    settled(browser).until(lambda d: d.find_elements(By.ID, "order-problems"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#order-problems tbody tr")) >= 1
+    shot(browser, "29-special-inspection")
+
+
 def test_office_edits_a_question_and_publishes_version_two(server, browser):
     browser.delete_all_cookies()
     sign_in(browser, server, "office")

@@ -89,7 +89,8 @@ extension ProblemService {
     }
 
     /// The same enterprise and category reported more than once within the office's window,
-    /// among problems still open: one line per enterprise and category.
+    /// among problems still open: one line per enterprise and category. (Two problems about
+    /// two named workers — two families' hardship — are two matters, never proposed.)
     func mergeProposals(windowDays: Int, limit: Int = 20) async throws -> [MergeProposal] {
         struct Report: Decodable { var id: UUID; var enterprise_id: UUID; var enterprise: String; var category: String; var reported_on: String? }
         let reports = try await sql.raw("""
@@ -97,7 +98,7 @@ extension ProblemService {
             JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
             WHERE p.status NOT IN ('closed', 'merged') AND \(visible) AND EXISTS (
                 SELECT 1 FROM problems q WHERE q.enterprise_id = p.enterprise_id AND q.category = p.category AND q.id <> p.id
-                  AND q.status NOT IN ('closed', 'merged'))
+                  AND q.status NOT IN ('closed', 'merged') AND \(unsafeRaw: Self.sameWorker))
             ORDER BY p.enterprise_id, p.category, p.reported_on
             LIMIT 5000
             """).all(decoding: Report.self)

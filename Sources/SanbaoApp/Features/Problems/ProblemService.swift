@@ -286,7 +286,10 @@ struct ProblemService {
         case .merge(let survivorID):
             guard survivorID != id else { throw AppError.invalid([AppError.field("into", "problem.reason.merge_self")]) }
             let survivor = try await self.row(survivorID)
-            guard survivor.enterprise_code == row.enterprise_code, survivor.category == row.category else {
+            struct Named: Decodable { var worker_id: UUID? }
+            let workers = Set(try await sql.raw("SELECT worker_id FROM problems WHERE id IN (\(bind: id), \(bind: survivorID))")
+                .all(decoding: Named.self).compactMap(\.worker_id))
+            guard survivor.enterprise_code == row.enterprise_code, survivor.category == row.category, workers.count <= 1 else {
                 throw AppError.invalid([AppError.field("into", "problem.reason.merge_other_matter")])
             }
             guard ProblemStatus(rawValue: survivor.status)?.isOpen == true || survivor.status == "resolved" else {
@@ -403,13 +406,18 @@ extension ProblemService {
         guard let reported = row.reported_on.flatMap(Day.init), ProblemStatus(rawValue: row.status)?.isOpen == true else { return [] }
         return try await sql.raw("""
             \(unsafeRaw: Self.select)
-            WHERE p.enterprise_id = (SELECT enterprise_id FROM problems WHERE id = \(bind: row.id)) AND p.category = \(bind: row.category)
+            JOIN problems q ON q.id = \(bind: row.id)
+            WHERE p.enterprise_id = q.enterprise_id AND p.category = \(bind: row.category)
               AND p.id <> \(bind: row.id) AND p.status NOT IN ('closed', 'merged')
+              AND \(unsafeRaw: Self.sameWorker)
               AND p.reported_on BETWEEN \(bind: reported.adding(-windowDays).description) AND \(bind: reported.adding(windowDays).description)
               AND \(visible)
             ORDER BY p.reported_on, p.id LIMIT 20
             """).all(decoding: Row.self)
     }
+
+    /// Problems about two different named workers are two matters, whatever else they share.
+    static let sameWorker = "(p.worker_id IS NULL OR q.worker_id IS NULL OR p.worker_id = q.worker_id)"
 
     /// The problems merged into this one: their reporters and visits (evidence) count here.
     func mergedIn(_ id: UUID) async throws -> [Row] {

@@ -74,6 +74,9 @@ struct SupervisionPages: RouteCollection {
         let area = req.query[String.self, at: "area"] ?? ""
         var title = req.query[String.self, at: "title"] ?? ""
         if title.isEmpty, let problem { title = "\(req.t("problem.category." + problem.category))：\(problem.enterprise_name)" }
+        if title.isEmpty, !category.isEmpty, !area.isEmpty, let unit = try? await principal.scope.unit(code: area, on: req.db) {
+            title = req.t("supervision.special_title", unit.name, req.t("problem.category." + category))
+        }
         struct U: Decodable { var code: String; var name: String }
         // The units below the issuer's own: an order goes down the tree.
         let units = problem == nil ? try await problems.sql.raw("""
