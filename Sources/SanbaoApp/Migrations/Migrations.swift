@@ -30,5 +30,6 @@ enum Migrations {
         // v7: referral pauses, merging, supervision orders
         AddProblemPauseAndMerge(),
         CreateSupervision(),
+        CreateProblemTallies(),
     ]
 }

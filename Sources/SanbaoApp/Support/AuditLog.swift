@@ -22,9 +22,9 @@ enum AuditLog {
     /// The same record as the values of one `audit_events` row, for writers that insert many
     /// records in one statement (the visit writer's batches).
     static func row(by principal: Principal, action: String, subjectType: String, subjectID: String,
-                    after: [String: String]) -> [any Encodable & Sendable] {
+                    before: [String: String]? = nil, after: [String: String]) -> [any Encodable & Sendable] {
         [UUID(), Date(), principal.userID, principal.username, principal.unitID, action, subjectType, subjectID,
-         summary(before: nil, after: after), principal.ip]
+         summary(before: before, after: after), principal.ip]
     }
 
     static let columns = ["id", "at", "actor_id", "actor_name", "unit_id", "action", "subject_type", "subject_id", "summary", "ip"]

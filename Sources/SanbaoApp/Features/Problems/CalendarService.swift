@@ -17,15 +17,20 @@ struct CalendarService {
 
     func calendar() async throws -> WorkingCalendar {
         if let kept = app.workingCalendar.withLockedValue({ $0 }) { return kept }
+        let calendar = try await Self.read(sql)
+        app.workingCalendar.withLockedValue { $0 = calendar }
+        return calendar
+    }
+
+    /// The calendar as stored (for a migration, which has no application around it).
+    static func read(_ sql: any SQLDatabase) async throws -> WorkingCalendar {
         struct Row: Decodable { var day: String; var kind: String; var name: String }
         struct Year: Decodable { var year: Int }
         let rows = try await sql.raw("SELECT day, kind, name FROM calendar_days").all(decoding: Row.self)
         let years = try await sql.raw("SELECT year FROM calendar_years").all(decoding: Year.self)
-        let calendar = WorkingCalendar(rows.compactMap { r in
+        return WorkingCalendar(rows.compactMap { r in
             Day(r.day).flatMap { day in WorkingCalendar.Kind(rawValue: r.kind).map { .init(day: day, kind: $0, name: r.name) } }
         }, years: Set(years.map(\.year)))
-        app.workingCalendar.withLockedValue { $0 = calendar }
-        return calendar
     }
 
     struct YearRow: Content {

@@ -3,46 +3,33 @@ import SanbaoDomain
 import SQLKit
 
 extension ProblemService {
-    /// The figures for the problems handed to units under `path` (a unit and its subtree).
-    /// Working days to resolve are counted on the calendar once per distinct pair of days, not
-    /// once per problem.
+    /// The figures for the problems handed to units under `path` (a unit and its subtree), from
+    /// the per-unit tallies (`ProblemTally`): a sum over the subtree's units, and the open
+    /// problems per deadline for what is overdue on `today`.
     func figures(under path: String, rules: ProblemRules, today: Day) async throws -> ProblemFigures {
         var f = ProblemFigures()
-        // Merged problems count once, in the problem they joined.
-        let subtree = SQLQueryString("su.path LIKE \(bind: path + "%") AND p.status <> 'merged'")
-        struct Counts: Decodable { var received: Int; var resolved: Int?; var on_time: Int?; var overdue: Int?; var reworked: Int? }
-        if let c = try await sql.raw("""
-            SELECT COUNT(*) AS received,
-                   SUM(CASE WHEN p.first_resolved_on IS NOT NULL THEN 1 ELSE 0 END) AS resolved,
-                   SUM(CASE WHEN p.first_on_time THEN 1 ELSE 0 END) AS on_time,
-                   SUM(CASE WHEN \(unsafeRaw: Self.open) AND p.paused_since IS NULL AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END) AS overdue,
-                   SUM(CASE WHEN p.rework_count > 0 THEN 1 ELSE 0 END) AS reworked
-            FROM problems p JOIN org_units su ON su.id = p.responsible_unit_id WHERE \(subtree)
-            """).first(decoding: Counts.self) {
-            f.received = c.received
-            f.resolved = c.resolved ?? 0
-            f.resolvedOnTime = c.on_time ?? 0
-            f.overdueNow = c.overdue ?? 0
-            f.reworked = c.reworked ?? 0
+        // Cast: PostgreSQL sums BIGINT columns as NUMERIC.
+        struct Sums: Decodable {
+            var received: Int?, resolved: Int?, on_time: Int?, reworked: Int?, working_days: Int?, callbacks: Int?, satisfied: Int?
         }
-        struct Span: Decodable { var reported_on: String?; var first_resolved_on: String; var n: Int }
-        for span in try await sql.raw("""
-            SELECT p.reported_on, p.first_resolved_on, COUNT(*) AS n FROM problems p JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE \(subtree) AND p.first_resolved_on IS NOT NULL GROUP BY p.reported_on, p.first_resolved_on
-            """).all(decoding: Span.self) {
-            guard let from = span.reported_on.flatMap(Day.init), let to = Day(span.first_resolved_on) else { continue }
-            f.workingDaysToResolve += rules.calendar.workingDays(from: from, to: to) * span.n
+        if let s = try await sql.raw("""
+            SELECT CAST(SUM(t.received) AS BIGINT) AS received, CAST(SUM(t.resolved) AS BIGINT) AS resolved, CAST(SUM(t.on_time) AS BIGINT) AS on_time, CAST(SUM(t.reworked) AS BIGINT) AS reworked,
+                   CAST(SUM(t.working_days) AS BIGINT) AS working_days, CAST(SUM(t.callbacks) AS BIGINT) AS callbacks, CAST(SUM(t.satisfied) AS BIGINT) AS satisfied
+            FROM problem_tallies t JOIN org_units su ON su.id = t.unit_id WHERE su.path LIKE \(bind: path + "%")
+            """).first(decoding: Sums.self) {
+            f.received = s.received ?? 0
+            f.resolved = s.resolved ?? 0
+            f.resolvedOnTime = s.on_time ?? 0
+            f.reworked = s.reworked ?? 0
+            f.workingDaysToResolve = s.working_days ?? 0
+            f.callbacks = s.callbacks ?? 0
+            f.satisfiedCallbacks = s.satisfied ?? 0
         }
-        struct Calls: Decodable { var callbacks: Int; var satisfied: Int? }
-        if let c = try await sql.raw("""
-            SELECT COUNT(*) AS callbacks,
-                   SUM(CASE WHEN ev.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS satisfied
-            FROM problem_events ev JOIN problems p ON p.id = ev.problem_id JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE ev.step = 'callback' AND \(subtree)
-            """).first(decoding: Calls.self) {
-            f.callbacks = c.callbacks
-            f.satisfiedCallbacks = c.satisfied ?? 0
-        }
+        struct Late: Decodable { var n: Int? }
+        f.overdueNow = try await sql.raw("""
+            SELECT CAST(SUM(o.n) AS BIGINT) AS n FROM problem_open o JOIN org_units su ON su.id = o.unit_id
+            WHERE su.path LIKE \(bind: path + "%") AND o.deadline < \(bind: today.description)
+            """).first(decoding: Late.self)?.n ?? 0
         return f
     }
 }

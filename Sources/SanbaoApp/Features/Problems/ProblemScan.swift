@@ -41,11 +41,11 @@ struct ProblemScan {
         let rules = try await ProblemRules.current(app, db)
         try await app.serializedTransaction(on: db) { db in _ = try await SupervisionService.coverNewProblems(db as! any SQLDatabase) }
         let next = rules.calendar.adding(workingDays: 1, to: today)
+        // The deadlines of open problems whose clock runs, from the per-unit tally: a few
+        // hundred rows however many problems there are.
         struct Due: Decodable { var deadline: String }
-        let days = try await sql.raw("""
-            SELECT DISTINCT deadline FROM problems WHERE status IN \(SQLBind.group(Self.openStatuses)) AND deadline <= \(bind: next.description)
-              AND paused_since IS NULL
-            """).all(decoding: Due.self).compactMap { Day($0.deadline) }
+        let days = try await sql.raw("SELECT DISTINCT deadline FROM problem_open WHERE deadline <= \(bind: next.description)")
+            .all(decoding: Due.self).compactMap { Day($0.deadline) }
         var outcome = Outcome()
         var levels: [Day: Int] = [:]
         for day in days {
@@ -92,11 +92,20 @@ struct ProblemScan {
         struct Candidate: Decodable {
             var id: UUID, status: String, escalation_level: Int, rework_count: Int, deadline: String?, paused_since: String?, path: String
         }
-        // Late enough for a higher level, or reworked often enough: only these are read.
+        // The level each deadline's lateness asks for, as one CASE over the deadline; no higher
+        // than the responsible unit has units above it. Reworks ask for a level of their own.
         let reworks = rules.thresholds.reworksPerLevel
-        var conditions: [any SQLExpression] = [SQLQueryString("p.rework_count >= \(bind: reworks) AND p.escalation_level < p.rework_count / \(bind: reworks)")]
-        for (day, level) in levels {
-            conditions.append(SQLQueryString("(p.deadline = \(bind: day.description) AND p.paused_since IS NULL AND p.escalation_level < \(bind: level))"))
+        var wantedByLateness: any SQLExpression = SQLRaw("0")
+        if !levels.isEmpty {
+            let branches = levels.sorted { $0.key < $1.key }.map { SQLQueryString("WHEN \(bind: $0.key.description) THEN \(bind: $0.value)") }
+            wantedByLateness = SQLQueryString("CASE WHEN p.paused_since IS NULL THEN CASE p.deadline \(SQLList(branches, separator: SQLRaw(" "))) ELSE 0 END ELSE 0 END")
+        }
+        var conditions: [any SQLExpression] = [SQLQueryString("(p.rework_count >= \(bind: reworks) AND p.escalation_level < p.rework_count / \(bind: reworks) AND p.escalation_level < su.depth)")]
+        if let first = levels.keys.min(), let last = levels.keys.max() {
+            conditions.append(SQLQueryString("""
+                (p.deadline >= \(bind: first.description) AND p.deadline <= \(bind: last.description)
+                 AND p.escalation_level < \(wantedByLateness) AND p.escalation_level < su.depth)
+                """))
         }
         let candidates = try await sql.raw("""
             SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, p.paused_since, su.path FROM problems p
@@ -106,10 +115,16 @@ struct ProblemScan {
         guard !candidates.isEmpty else { return 0 }
         struct Unit: Decodable { var id: UUID; var path: String; var name: String }
         let ancestorPaths = Set(candidates.flatMap { Self.ancestors(of: $0.path) })
-        let units = Dictionary(try await sql.raw("SELECT id, path, name FROM org_units WHERE path IN \(SQLBind.group(Array(ancestorPaths)))")
-            .all(decoding: Unit.self).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var units: [String: Unit] = [:]
+        for chunk in Array(ancestorPaths).chunked(500) {
+            for unit in try await sql.raw("SELECT id, path, name FROM org_units WHERE path IN \(SQLBind.group(Array(chunk)))").all(decoding: Unit.self) {
+                units[unit.path] = unit
+            }
+        }
         let system = Principal.system("scan")
-        var escalated = 0
+        struct Rise { var id: UUID; var from: Int; var to: Int; var events: [any Encodable & Sendable]; var notice: [any Encodable & Sendable]
+                      var audit: [any Encodable & Sendable] }
+        var rises: [Rise] = []
         for c in candidates {
             // A clock stopped for a referral is not late.
             let byLateness = c.paused_since == nil ? c.deadline.flatMap(Day.init).flatMap { levels[$0] } ?? 0 : 0
@@ -119,26 +134,34 @@ struct ProblemScan {
             guard level > c.escalation_level, let target = units[ancestors[level - 1]] else { continue }
             let late = c.deadline.flatMap(Day.init).map { rules.calendar.workingDays(from: $0, to: today) } ?? 0
             let why = byLateness >= level ? "超期 \(late) 个工作日" : "返工 \(c.rework_count) 次"
-            try await app.serializedTransaction(on: db) { db in
-                let sql = db as! any SQLDatabase
-                try await sql.raw("""
-                    UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: now)
-                    WHERE id = \(bind: c.id) AND escalation_level = \(bind: c.escalation_level)
-                    """).run()
-                try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns,
-                                          [[UUID(), c.id, now, nil as UUID?, "scan", nil as UUID?, "escalate", c.status, c.status, target.id,
-                                            why, nil as String?, nil as String?, nil as String?]], on: db)
-                try await sql.raw("""
-                    INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
-                    VALUES (\(bind: target.id), \(bind: c.id), 'escalated', \(bind: today.description), \(bind: why), \(bind: now))
-                    ON CONFLICT DO NOTHING
-                    """).run()
-                try await AuditLog.record(db, by: system, action: "problem.escalate", subjectType: "problem", subjectID: c.id.uuidString,
-                                          before: ["level": "\(c.escalation_level)"], after: ["level": "\(level)", "unit": target.name, "why": why])
-            }
-            escalated += 1
+            rises.append(Rise(
+                id: c.id, from: c.escalation_level, to: level,
+                events: [UUID(), c.id, now, nil as UUID?, "scan", nil as UUID?, "escalate", c.status, c.status, target.id,
+                         why, nil as String?, nil as String?, nil as String?],
+                notice: [target.id, c.id, "escalated", today.description, why, now],
+                audit: AuditLog.row(by: system, action: "problem.escalate", subjectType: "problem", subjectID: c.id.uuidString,
+                                    before: ["level": "\(c.escalation_level)"], after: ["level": "\(level)", "unit": target.name, "why": why])))
         }
-        return escalated
+        // All of a run's escalations in one transaction: a day's thousands cost one commit.
+        let all = rises
+        try await app.serializedTransaction(on: db) { db in
+            let sql = db as! any SQLDatabase
+            for (level, group) in Dictionary(grouping: all, by: \.to) {
+                for chunk in group.chunked(500) {
+                    try await sql.raw("""
+                        UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: now)
+                        WHERE id IN \(SQLBind.group(chunk.map(\.id))) AND escalation_level < \(bind: level)
+                        """).run()
+                }
+            }
+            for chunk in all.chunked(200) {
+                try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns, chunk.map(\.events), on: db)
+                try await BulkInsert.rows(into: "notifications", columns: ["unit_id", "problem_id", "kind", "day", "detail", "created_at"],
+                                          chunk.map(\.notice), on: db)
+                try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, chunk.map(\.audit), on: db)
+            }
+        }
+        return all.count
     }
 
     /// "/3401/340104/340104001/" → ["/3401/340104/", "/3401/"]: the units above, nearest first.

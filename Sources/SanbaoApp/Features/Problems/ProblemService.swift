@@ -97,6 +97,9 @@ struct ProblemService {
         var paused_since: String? = nil
         var paused_days: Int = 0
         var merged_into_id: UUID? = nil
+        /// Callbacks made, and how many of them found the person satisfied (or basically).
+        var callbacks: Int = 0
+        var satisfied_callbacks: Int = 0
     }
 
     struct EventDTO: Content {
@@ -127,7 +130,7 @@ struct ProblemService {
                su.path AS responsible_unit_path,
                p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
                p.revision, p.visit_id, p.escalation_level, p.extension_state, p.extension_days, p.extension_reason, p.original_deadline,
-               p.paused_since, p.paused_days, p.merged_into_id
+               p.paused_since, p.paused_days, p.merged_into_id, p.callbacks, p.satisfied_callbacks
         FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
         LEFT JOIN org_units su ON su.id = p.responsible_unit_id
         """
@@ -313,13 +316,15 @@ struct ProblemService {
                 // The first resolution's figures stay, whatever a rework does later.
                 let moved = resumed.first { $0.0 == "deadline" }?.1 as? String
                 let deadline = (moved ?? row.deadline).flatMap(Day.init) ?? today
-                set += [("first_resolved_on", today.description), ("first_on_time", today <= deadline)]
+                let took = row.reported_on.flatMap(Day.init).map { rules.calendar.workingDays(from: $0, to: today) }
+                set += [("first_resolved_on", today.description), ("first_on_time", today <= deadline), ("working_days_to_resolve", took)]
             }
         case .callback(let satisfaction, let text):
             note = text.trimmed
             try Self.limit(note, "note")
             set.append(("satisfaction", satisfaction.rawValue))
             satisfied = satisfaction.rawValue
+            set += [("callbacks", row.callbacks + 1), ("satisfied_callbacks", row.satisfied_callbacks + (satisfaction == .unsatisfied ? 0 : 1))]
             if next.rework {
                 // Reopened: counted, and given a new deadline from today.
                 let category = ProblemCategory(rawValue: row.category) ?? .other
@@ -355,6 +360,7 @@ struct ProblemService {
         if let target { after["unit"] = target.uuidString }
         let audit = after
         let merged = mergedInto
+        let touched = Array(Set([row.responsible_unit_id, target].compactMap { $0 }))
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             // Checked again under the row's lock: two people acting at once, the second hears of the first.
@@ -366,6 +372,8 @@ struct ProblemService {
             for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
             try await update.where("id", .equal, id).run()
             try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
+            // The figures of the unit it left and of the unit it went to.
+            try await ProblemTally.rebuild(sql, units: touched)
             if let survivor = merged {
                 // The problem it joined says so on its own timeline; its revision moves too.
                 try await sql.raw("UPDATE problems SET revision = revision + 1, updated_at = \(bind: now) WHERE id = \(bind: survivor.id)").run()
