@@ -1,4 +1,5 @@
 import SanbaoDomain
+import SQLKit
 import Vapor
 
 enum Commands {
@@ -34,7 +35,8 @@ enum Commands {
         app.asyncCommands.use(questionnaires.group(help: "List, export and publish questionnaires (JSON)."), as: "questionnaire")
         var problems = AsyncCommands()
         problems.use(ProblemScanCommand(), as: "scan")
-        app.asyncCommands.use(problems.group(help: "The problem ledger's scheduled scan, run by hand."), as: "problems")
+        problems.use(ProblemRetallyCommand(), as: "retally")
+        app.asyncCommands.use(problems.group(help: "The problem ledger's scheduled scan, run by hand; its figures rebuilt."), as: "problems")
         var users = AsyncCommands()
         users.use(UserCreateCommand(), as: "create")
         users.use(UserResetPasswordCommand(), as: "reset-password")
@@ -162,5 +164,22 @@ struct ProblemScanCommand: AsyncCommand {
         let o = try await ProblemScan(app: context.application, db: context.application.db).run(today: today)
         context.console.print("\(today): due tomorrow \(o.dueTomorrow), due today \(o.dueToday), newly overdue \(o.overdue), escalated \(o.escalated)"
             + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
+    }
+}
+
+/// `sanbao problems retally`: rebuilds every unit's ledger figures from the problems (after
+/// problems were loaded in bulk outside the app, or a past year's calendar was corrected).
+struct ProblemRetallyCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Rebuild every unit's problem figures (tallies) from the problems." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let start = Date()
+        try await app.serializedTransaction(on: app.db) { db in try await ProblemTally.rebuild(db as! any SQLDatabase, units: nil) }
+        struct N: Decodable { var n: Int }
+        let units = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM problem_tallies").first(decoding: N.self)?.n ?? 0
+        context.console.print("figures rebuilt for \(units) units" + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
     }
 }

@@ -9,6 +9,7 @@ struct ProblemAPI: RouteCollection {
         let problems = routes.grouped("problems")
         problems.get(use: list)
         problems.post(use: report)
+        problems.get("figures", use: figures)
         problems.get(":id", use: show)
         problems.post(":id", ":step", use: step)
     }
@@ -41,6 +42,14 @@ struct ProblemAPI: RouteCollection {
         let response = try await s.detail(id).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/problems/\(id.uuidString)")
         return response
+    }
+
+    /// `GET /api/v1/problems/figures?unit=CODE`: the unit's figures over its subtree (the
+    /// caller's own unit when left out), then each unit directly under it.
+    func figures(req: Request) async throws -> [ProblemService.UnitFigures] {
+        let s = try service(req)
+        return try await s.figureTable(code: req.query["unit"], rules: try await ProblemRules.current(req.application, req.db),
+                                       today: ProblemRules.today())
     }
 
     func show(req: Request) async throws -> ProblemService.DTO {

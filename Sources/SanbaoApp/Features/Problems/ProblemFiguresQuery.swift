@@ -1,6 +1,7 @@
 import Foundation
 import SanbaoDomain
 import SQLKit
+import Vapor
 
 extension ProblemService {
     /// The figures for the problems handed to units under `path` (a unit and its subtree), from
@@ -31,5 +32,38 @@ extension ProblemService {
             WHERE su.path LIKE \(bind: path + "%") AND o.deadline < \(bind: today.description)
             """).first(decoding: Late.self)?.n ?? 0
         return f
+    }
+
+    /// One line of a figures table: a unit over its subtree.
+    struct UnitFigures: Content {
+        var code: String
+        var name: String
+        var figures: ProblemFigures
+    }
+
+    /// The figures of the unit at `code` (the principal's own unit when nil), then of each
+    /// active unit directly under it that has received problems.
+    func figureTable(code: String?, rules: ProblemRules, today: Day) async throws -> [UnitFigures] {
+        struct Unit: Decodable { var id: UUID; var code: String; var name: String; var path: String }
+        let unit: Unit
+        if let code, !code.isEmpty {
+            let found = try await scope.unit(code: code, on: db)
+            unit = Unit(id: try found.requireID(), code: found.code, name: found.name, path: found.path)
+        } else if let id = principal.unitID {
+            unit = Unit(id: id, code: principal.unitCode, name: principal.unitName, path: principal.unitPath)
+        } else {
+            guard let root = try await sql.raw("SELECT id, code, name, path FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1")
+                .first(decoding: Unit.self) else { return [] }
+            unit = root
+        }
+        var table = [UnitFigures(code: unit.code, name: unit.name, figures: try await figures(under: unit.path, rules: rules, today: today))]
+        let children = try await sql.raw("""
+            SELECT id, code, name, path FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
+            """).all(decoding: Unit.self)
+        for child in children {
+            let f = try await figures(under: child.path, rules: rules, today: today)
+            if f.received > 0 { table.append(UnitFigures(code: child.code, name: child.name, figures: f)) }
+        }
+        return table
     }
 }

@@ -46,12 +46,15 @@ struct ProblemPages: RouteCollection {
         }
     }
 
+    /// Lists count this far, then say "10000+".
+    static let countUpTo = 10_000
+
     struct ListPage: Encodable {
         var shell: Shell
         var view: String
         var views: [String]
         var rows: [ListRow]
-        var total: Int
+        var total: String
         var notices: [Notice]
         var figures: [FigureRow]
     }
@@ -96,7 +99,7 @@ struct ProblemPages: RouteCollection {
     func index(req: Request) async throws -> View {
         let s = try service(req)
         let view = ProblemService.View(rawValue: req.query["view"] ?? "") ?? .toHandle
-        let page = try await s.list(PageRequest(req), status: nil, view: view)
+        let page = try await s.list(PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let rows = page.items.map { ListRow($0, rules: rules, today: today) }
@@ -110,20 +113,12 @@ struct ProblemPages: RouteCollection {
                 """).all(decoding: Notice.self)
         }
         // The figures: the user's unit over its whole subtree, then each unit directly under it.
-        var figures: [FigureRow] = []
-        let ownPath = s.principal.unitPath
-        figures.append(FigureRow(unit: s.principal.unitName, own: true, try await s.figures(under: ownPath, rules: rules, today: today)))
-        struct Child: Decodable { var name: String; var path: String }
-        let children = try await s.sql.raw("""
-            SELECT c.name, c.path FROM org_units c JOIN org_units o ON o.id = c.parent_id
-            WHERE o.path = \(bind: ownPath) AND c.retired_at IS NULL ORDER BY c.code
-            """).all(decoding: Child.self)
-        for child in children {
-            let f = try await s.figures(under: child.path, rules: rules, today: today)
-            if f.received > 0 { figures.append(FigureRow(unit: child.name, own: false, f)) }
+        let figures = try await s.figureTable(code: nil, rules: rules, today: today).enumerated().map {
+            FigureRow(unit: $0.element.name, own: $0.offset == 0, $0.element.figures)
         }
         return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
-                                                                    views: ProblemService.View.allCases.map(\.rawValue), rows: rows, total: page.total,
+                                                                    views: ProblemService.View.allCases.map(\.rawValue), rows: rows,
+                                                                    total: page.total > Self.countUpTo ? "\(Self.countUpTo)+" : "\(page.total)",
                                                                     notices: notices, figures: figures))
     }
 

@@ -182,7 +182,10 @@ struct ProblemService {
     static let open = "p.status NOT IN ('resolved', 'closed', 'merged')"
 
 
-    func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today()) async throws -> Page<Row> {
+    /// `countUpTo`: count the matching problems only so far (a page says "10,000+"; counting a
+    /// province's backlog exactly on every page view would cost more than the page).
+    func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today(),
+              countUpTo: Int? = nil) async throws -> Page<Row> {
         var conditions: [any SQLExpression] = [visible]
         if let status, !status.isEmpty { conditions.append(SQLQueryString("p.status = \(bind: status)")) }
         switch view {
@@ -208,10 +211,12 @@ struct ProblemService {
             \(unsafeRaw: Self.select) WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
             ORDER BY p.deadline, p.id LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
             """).all(decoding: Row.self)
-        let total = try await sql.raw("""
-            SELECT COUNT(*) AS total FROM problems p JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
+        let matching = SQLQueryString("""
+            SELECT 1 FROM problems p JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
             WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
-            """).first(decoding: Counted.self)?.total ?? 0
+            """)
+        let limit: any SQLExpression = countUpTo.map { SQLQueryString(" LIMIT \(bind: $0 + 1)") } ?? SQLRaw("")
+        let total = try await sql.raw("SELECT COUNT(*) AS total FROM (\(matching)\(limit)) m").first(decoding: Counted.self)?.total ?? 0
         return Page(items: rows, page: page.page, per: page.per, total: total)
     }
 
