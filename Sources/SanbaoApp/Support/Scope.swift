@@ -33,6 +33,14 @@ struct Scope: Sendable {
                                    right: SQLBind(pathPrefix + "%"))
     }
 
+    /// The same rule on a column holding a unit's id: `column IN (the subtree's unit ids)`. On
+    /// big tables this lets the database go through the column's index unit by unit instead of
+    /// joining every row to its unit first.
+    func sqlCondition(unitIDColumn column: String) -> any SQLExpression {
+        guard let pathPrefix else { return SQLRaw("1 = 1") }
+        return SQLQueryString("\(unsafeRaw: column) IN (SELECT scope_o.id FROM org_units scope_o WHERE scope_o.path LIKE \(bind: pathPrefix + "%"))")
+    }
+
     func contains(_ unit: OrgUnit) -> Bool { contains(path: unit.path) }
 
     /// For rows read with their unit's path (hand-written SQL).

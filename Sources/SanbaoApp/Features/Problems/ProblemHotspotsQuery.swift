@@ -88,34 +88,32 @@ extension ProblemService {
         var latest: UUID
     }
 
-    /// The same enterprise and category reported more than once within the office's window,
-    /// among problems still open: one line per enterprise and category. (Two problems about
-    /// two named workers — two families' hardship — are two matters, never proposed.)
-    func mergeProposals(windowDays: Int, limit: Int = 20) async throws -> [MergeProposal] {
-        struct Report: Decodable { var id: UUID; var enterprise_id: UUID; var enterprise: String; var category: String; var reported_on: String? }
-        let reports = try await sql.raw("""
-            SELECT p.id, p.enterprise_id, e.name AS enterprise, p.category, p.reported_on FROM problems p
-            JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE p.status NOT IN ('closed', 'merged') AND \(visible) AND EXISTS (
-                SELECT 1 FROM problems q WHERE q.enterprise_id = p.enterprise_id AND q.category = p.category AND q.id <> p.id
-                  AND q.status NOT IN ('closed', 'merged') AND \(unsafeRaw: Self.sameWorker))
-            ORDER BY p.enterprise_id, p.category, p.reported_on
-            LIMIT 5000
+    /// Reports of the past week that repeat an open problem of the same enterprise and category
+    /// reported within the office's window: one line per enterprise and category. (Two
+    /// problems about two named workers — two families' hardship — are two matters, never
+    /// proposed.) Older repeats are proposed on the problem's own page.
+    func mergeProposals(windowDays: Int, today: Day = ProblemRules.today(), limit: Int = 20) async throws -> [MergeProposal] {
+        struct Report: Decodable {
+            var id: UUID; var enterprise: String; var category: String; var reported_on: String?; var earlier: String?; var others: Int
+        }
+        let others = "FROM problems q WHERE q.enterprise_id = p.enterprise_id AND q.category = p.category AND q.id <> p.id " +
+            "AND q.status NOT IN ('closed', 'merged') AND \(Self.sameWorker)"
+        let recent = try await sql.raw("""
+            SELECT p.id, e.name AS enterprise, p.category, p.reported_on,
+                   (SELECT MAX(q.reported_on) \(unsafeRaw: others) AND q.reported_on <= p.reported_on) AS earlier,
+                   (SELECT COUNT(*) \(unsafeRaw: others)) AS others
+            FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
+            WHERE p.reported_on >= \(bind: today.adding(-7).description) AND p.status NOT IN ('closed', 'merged') AND \(visible)
+              AND EXISTS (SELECT 1 \(unsafeRaw: others))
+            ORDER BY p.reported_on DESC, p.id LIMIT 500
             """).all(decoding: Report.self)
+        var seen = Set<String>()
         var proposals: [MergeProposal] = []
-        var start = reports.startIndex
-        while start < reports.endIndex, proposals.count < limit {
-            var end = start
-            while end < reports.endIndex, reports[end].enterprise_id == reports[start].enterprise_id, reports[end].category == reports[start].category {
-                end += 1
-            }
-            let group = reports[start..<end]
-            let days = group.compactMap { $0.reported_on.flatMap(Day.init) }
-            // Close enough: some two consecutive reports within the window.
-            if zip(days, days.dropFirst()).contains(where: { $1.ordinal - $0.ordinal <= windowDays }), let latest = group.last {
-                proposals.append(MergeProposal(enterprise: latest.enterprise, category: latest.category, problems: group.count, latest: latest.id))
-            }
-            start = end
+        for r in recent where proposals.count < limit {
+            // Close enough: the earlier report within the window (a later one is proposed from its own page).
+            guard let day = r.reported_on.flatMap(Day.init), let earlier = r.earlier.flatMap(Day.init),
+                  day.ordinal - earlier.ordinal <= windowDays, seen.insert(r.enterprise + r.category).inserted else { continue }
+            proposals.append(MergeProposal(enterprise: r.enterprise, category: r.category, problems: r.others + 1, latest: r.id))
         }
         return proposals
     }

@@ -138,7 +138,7 @@ struct ProblemService {
     /// Reported in the principal's subtree, or the responsibility of a unit in it.
     var visible: any SQLExpression {
         if scope.isEverything { return SQLRaw("1 = 1") }
-        return SQLQueryString("(\(scope.sqlCondition(unitAlias: "ru")) OR \(scope.sqlCondition(unitAlias: "su")))")
+        return SQLQueryString("(\(scope.sqlCondition(unitIDColumn: "p.unit_id")) OR \(scope.sqlCondition(unitIDColumn: "p.responsible_unit_id")))")
     }
 
     func row(_ id: UUID) async throws -> Row {
@@ -186,24 +186,35 @@ struct ProblemService {
     /// province's backlog exactly on every page view would cost more than the page).
     func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today(),
               countUpTo: Int? = nil) async throws -> Page<Row> {
-        var conditions: [any SQLExpression] = [visible]
+        // Each view's condition on the units implies `visible`: what the unit must work on, hand
+        // out or call back, what is late or escalated at the units responsible (as the figures
+        // count them). The status sets match the partial indexes that keep each list in deadline
+        // order (`CreateProblemTallies`).
+        var conditions: [any SQLExpression] = []
         if let status, !status.isEmpty { conditions.append(SQLQueryString("p.status = \(bind: status)")) }
         switch view {
-        case .all: break
+        case .all:
+            conditions.append(visible)
         case .toHandle:
-            conditions.append(SQLQueryString("p.status IN ('dispatched', 'accepted', 'in_progress') AND \(scope.sqlCondition(unitAlias: "su"))"))
+            conditions.append(SQLQueryString("p.status IN ('dispatched', 'accepted', 'in_progress') AND \(scope.sqlCondition(unitIDColumn: "p.responsible_unit_id"))"))
         case .toDispatch:
-            conditions.append(SQLQueryString("p.status IN ('reported', 'returned') AND \(scope.sqlCondition(unitAlias: "ru"))"))
+            conditions.append(SQLQueryString("p.status IN ('reported', 'returned') AND \(scope.sqlCondition(unitIDColumn: "p.unit_id"))"))
         case .toCallBack:
-            conditions.append(SQLQueryString("p.status = 'resolved' AND \(scope.sqlCondition(unitAlias: "ru"))"))
+            conditions.append(SQLQueryString("p.status = 'resolved' AND \(scope.sqlCondition(unitIDColumn: "p.unit_id"))"))
         case .overdue:
-            conditions.append(SQLQueryString("\(unsafeRaw: Self.open) AND p.paused_since IS NULL AND p.deadline < \(bind: today.description)"))
+            conditions.append(SQLQueryString("""
+                p.status IN ('reported', 'returned', 'dispatched', 'accepted', 'in_progress') AND p.paused_since IS NULL
+                AND p.deadline < \(bind: today.description) AND \(scope.sqlCondition(unitIDColumn: "p.responsible_unit_id"))
+                """))
         case .escalated:
-            conditions.append(SQLRaw("p.escalation_level > 0 AND \(Self.open)"))
+            conditions.append(SQLQueryString("""
+                p.status IN ('reported', 'returned', 'dispatched', 'accepted', 'in_progress')
+                AND p.escalation_level > 0 AND \(scope.sqlCondition(unitIDColumn: "p.responsible_unit_id"))
+                """))
         case .supervised:
-            conditions.append(SQLRaw("""
-                EXISTS (SELECT 1 FROM supervision_problems sp JOIN supervision_orders so ON so.id = sp.order_id
-                        WHERE sp.problem_id = p.id AND so.status <> 'closed')
+            conditions.append(SQLQueryString("""
+                p.id IN (SELECT sp.problem_id FROM supervision_problems sp JOIN supervision_orders so ON so.id = sp.order_id
+                         WHERE so.status <> 'closed') AND \(visible)
                 """))
         }
         struct Counted: Decodable { var total: Int }

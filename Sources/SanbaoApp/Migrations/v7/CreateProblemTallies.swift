@@ -39,6 +39,20 @@ struct CreateProblemTallies: AsyncMigration {
         // The scan counts its reminders per kind and day, and reads reworked problems by count.
         try await sql.create(index: "notifications_day").on("notifications").column("day").column("kind").run()
         try await sql.create(index: "problems_rework").on("problems").column("rework_count").run()
+        // The ledger's lists, in deadline order without sorting a province: every problem, the
+        // open ones, those being worked on (partial indexes: SQLite and PostgreSQL both have them).
+        try await sql.create(index: "problems_by_deadline").on("problems").column("deadline").column("id").run()
+        try await sql.raw("""
+            CREATE INDEX problems_open_by_deadline ON problems (deadline, id)
+            WHERE status IN ('reported', 'returned', 'dispatched', 'accepted', 'in_progress')
+            """).run()
+        // These serve what the (status, deadline) index did, and keep newer SQLite planners from
+        // sorting a province's open problems through it instead of reading one in order.
+        try await sql.drop(index: "problems_deadline").run()
+        try await sql.raw("""
+            CREATE INDEX problems_working_by_deadline ON problems (deadline, id) WHERE status IN ('dispatched', 'accepted', 'in_progress')
+            """).run()
+        try await sql.raw("CREATE INDEX problems_resolved_by_deadline ON problems (deadline, id) WHERE status = 'resolved'").run()
 
         // What problems already in the ledger add: their callbacks from the timeline, their
         // working days on the stored calendar.
@@ -67,6 +81,8 @@ struct CreateProblemTallies: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.drop(index: "notifications_day").run()
         try await sql.drop(index: "problems_rework").run()
+        for index in ["problems_by_deadline", "problems_open_by_deadline", "problems_working_by_deadline", "problems_resolved_by_deadline"] { try await sql.drop(index: index).run() }
+        try await sql.create(index: "problems_deadline").on("problems").column("status").column("deadline").run()
         try await database.schema("problem_open").delete()
         try await database.schema("problem_tallies").delete()
         for (name, _, _) in Self.columns.reversed() { try await database.schema("problems").deleteField(.string(name)).update() }
