@@ -18,8 +18,10 @@ struct ProblemScan {
     let app: Application
     let db: any Database
 
-    static let openStatuses = ["reported", "returned", "dispatched", "accepted", "in_progress"]
-    static let workingStatuses = ["dispatched", "accepted", "in_progress"]
+    /// Written into the SQL, not bound: only a literal list matches the partial indexes'
+    /// conditions (`CreateProblemTallies`), and so lets the database use them.
+    static let openList = "('reported', 'returned', 'dispatched', 'accepted', 'in_progress')"
+    static let workingList = "('dispatched', 'accepted', 'in_progress')"
 
     struct Outcome: Sendable, Equatable {
         var dueTomorrow = 0
@@ -74,7 +76,7 @@ struct ProblemScan {
             try await (db as! any SQLDatabase).raw("""
                 INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
                 SELECT COALESCE(p.responsible_unit_id, p.unit_id), p.id, \(bind: kind), \(bind: today.description), \(bind: detail), \(bind: now)
-                FROM problems p WHERE p.status IN \(SQLBind.group(Self.openStatuses)) AND p.deadline = \(bind: deadline.description)
+                FROM problems p WHERE p.status IN \(unsafeRaw: Self.openList) AND p.deadline = \(bind: deadline.description)
                   AND p.paused_since IS NULL
                 ON CONFLICT DO NOTHING
                 """).run()
@@ -100,18 +102,27 @@ struct ProblemScan {
             let branches = levels.sorted { $0.key < $1.key }.map { SQLQueryString("WHEN \(bind: $0.key.description) THEN \(bind: $0.value)") }
             wantedByLateness = SQLQueryString("CASE WHEN p.paused_since IS NULL THEN CASE p.deadline \(SQLList(branches, separator: SQLRaw(" "))) ELSE 0 END ELSE 0 END")
         }
-        var conditions: [any SQLExpression] = [SQLQueryString("(p.rework_count >= \(bind: reworks) AND p.escalation_level < p.rework_count / \(bind: reworks) AND p.escalation_level < su.depth)")]
+        // Two reads, each down its own index: the reworked, and the late by deadline.
+        var queries: [any SQLExpression] = [SQLQueryString("""
+            p.rework_count >= \(bind: reworks) AND p.escalation_level < p.rework_count / \(bind: reworks) AND p.escalation_level < su.depth
+            """)]
         if let first = levels.keys.min(), let last = levels.keys.max() {
-            conditions.append(SQLQueryString("""
-                (p.deadline >= \(bind: first.description) AND p.deadline <= \(bind: last.description)
-                 AND p.escalation_level < \(wantedByLateness) AND p.escalation_level < su.depth)
+            queries.append(SQLQueryString("""
+                p.deadline >= \(bind: first.description) AND p.deadline <= \(bind: last.description)
+                AND p.escalation_level < \(wantedByLateness) AND p.escalation_level < su.depth
                 """))
         }
-        let candidates = try await sql.raw("""
-            SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, p.paused_since, su.path FROM problems p
-            JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE p.status IN \(SQLBind.group(Self.workingStatuses)) AND (\(SQLList(conditions, separator: SQLRaw(" OR "))))
-            """).all(decoding: Candidate.self)
+        var candidates: [Candidate] = []
+        var seen = Set<UUID>()
+        for condition in queries {
+            for c in try await sql.raw("""
+                SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, p.paused_since, su.path FROM problems p
+                JOIN org_units su ON su.id = p.responsible_unit_id
+                WHERE p.status IN \(unsafeRaw: Self.workingList) AND \(condition)
+                """).all(decoding: Candidate.self) where seen.insert(c.id).inserted {
+                candidates.append(c)
+            }
+        }
         guard !candidates.isEmpty else { return 0 }
         struct Unit: Decodable { var id: UUID; var path: String; var name: String }
         let ancestorPaths = Set(candidates.flatMap { Self.ancestors(of: $0.path) })

@@ -379,14 +379,7 @@ struct ProblemService {
         let touched = Array(Set([row.responsible_unit_id, target].compactMap { $0 }))
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
-            // Checked again under the row's lock: two people acting at once, the second hears of the first.
-            struct Current: Decodable { var revision: Int }
-            let current = try await sql.select().column("revision").from("problems").where("id", .equal, id).for(.update)
-                .first(decoding: Current.self)
-            guard current?.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(current?.revision ?? 0)"]) }
-            var update = sql.update("problems")
-            for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
-            try await update.where("id", .equal, id).run()
+            try await RevisionedUpdate.apply(sql, table: "problems", id: id, revision: revision, set: assignments)
             try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
             // The figures of the unit it left and of the unit it went to.
             try await ProblemTally.rebuild(sql, units: touched)

@@ -29,7 +29,7 @@ enum ProblemTally {
         try await sql.raw("""
             INSERT INTO problem_open (unit_id, deadline, n)
             SELECT responsible_unit_id, deadline, COUNT(*) FROM problems
-            WHERE \(scope("responsible_unit_id")) AND status IN \(SQLBind.group(ProblemScan.openStatuses))
+            WHERE \(scope("responsible_unit_id")) AND status IN \(unsafeRaw: ProblemScan.openList)
               AND paused_since IS NULL AND deadline IS NOT NULL
             GROUP BY responsible_unit_id, deadline
             """).run()

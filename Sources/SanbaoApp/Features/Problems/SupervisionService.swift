@@ -274,13 +274,7 @@ struct SupervisionService {
         let assignments = set
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
-            struct Current: Decodable { var revision: Int }
-            let current = try await sql.select().column("revision").from("supervision_orders").where("id", .equal, id).for(.update)
-                .first(decoding: Current.self)
-            guard current?.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(current?.revision ?? 0)"]) }
-            var update = sql.update("supervision_orders")
-            for (column, value) in assignments { update = update.set(SQLIdentifier(column), to: value) }
-            try await update.where("id", .equal, id).run()
+            try await RevisionedUpdate.apply(sql, table: "supervision_orders", id: id, revision: revision, set: assignments)
             try await event(sql, order: id, step: step.rawValue, note: text, now: now)
             try await AuditLog.record(db, by: principal, action: "supervision.\(step.rawValue)", subjectType: "supervision_order",
                                       subjectID: id.uuidString, before: ["status": order.status],
