@@ -379,7 +379,7 @@ def test_a_problem_from_the_visit_goes_round_the_ledger(server, browser):
     shot(browser, "26-problems")
 
 
-def test_a_unit_reports_a_problem_and_the_office_supervises_it(server, browser):
+def test_a_unit_reports_a_problem_and_the_office_supervises_it(server, browser, tmp_path):
     browser.set_window_size(1280, 900)
     browser.delete_all_cookies()
     sign_in(browser, server, "shushan.admin")
@@ -394,6 +394,11 @@ def test_a_unit_reports_a_problem_and_the_office_supervises_it(server, browser):
     browser.find_element(By.ID, "report-problem").click()
     settled(browser).until(lambda d: "flash=problem_reported" in d.current_url)
     problem_url = browser.current_url.split("?")[0]
+    # A photo of the pay sheet the worker brought, as evidence on the problem itself.
+    browser.find_element(By.ID, "evidence-photo").send_keys(photo_with_gps(tmp_path))
+    browser.find_element(By.ID, "add-evidence").click()
+    settled(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#evidence img"))
+    assert "31.86" in browser.find_element(By.ID, "evidence").text
     Select(browser.find_element(By.ID, "dispatch-unit")).select_by_value("340104")
     browser.find_element(By.ID, "dispatch").click()
     settled(browser).until(lambda d: d.find_elements(By.ID, "accept"))

@@ -116,6 +116,8 @@ import VaporTesting
              json: #"{"kind": "special", "title": "越权", "deadline": "2099-01-01", "category": "wage_arrears", "area": "340102"}"#),
         Case(route: "GET api/v1/supervision/:id", via: .api, path: "/api/v1/supervision/{orderB}"),
         Case(route: "POST api/v1/supervision/:id/:step", via: .api, path: "/api/v1/supervision/{orderB}/report", json: #"{"revision": 1, "note": "越权"}"#),
+        Case(route: "POST problems/:id/evidence", via: .page, path: "/problems/{problemB}/evidence", form: ["photo": ""]),
+        Case(route: "POST api/v1/problems/:id/evidence", via: .api, path: "/api/v1/problems/{problemB}/evidence", json: "{}"),
         Case(route: "GET api/v1/problems/figures", via: .api, path: "/api/v1/problems/figures?unit=340102"),
         Case(route: "GET api/v1/problems", via: .api, path: "/api/v1/problems", ownOnly: "the caller's subtree's problems; see ProblemTests"),
         Case(route: "GET api/v1/problems/:id", via: .api, path: "/api/v1/problems/{problemB}"),

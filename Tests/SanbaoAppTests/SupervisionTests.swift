@@ -65,6 +65,37 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func eitherSideAddsEvidenceThatOnlyItsSidesSee(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let id = try await Self.report(app, "A001", on: ProblemRules.today().description)
+            var office = TestClient(app, bearer: try await Fixture.token(app, "office"))
+            #expect(try await ProblemTests.step(&office, id, "dispatch", #"{"revision": 1, "unit": "340104"}"#).status == .ok)
+            var district = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            var sibling = TestClient(app, bearer: try await Fixture.token(app, "adminB"))
+            let added = try await district.send(.POST, "/api/v1/problems/\(id.uuidString)/evidence", bytes: VisitTests.photo,
+                                                headers: ["Content-Type": "image/jpeg"])
+            #expect(added.status == .created, "\(added.body.string)")
+            let sha = try added.content.decode(ProblemService.EvidenceDTO.self).sha256
+            #expect(try await district.send(.POST, "/api/v1/problems/\(id.uuidString)/evidence", bytes: VisitTests.photo,
+                                            headers: ["Content-Type": "image/jpeg"]).status == .created, "the same photo again: kept once")
+            let bad = try await district.send(.POST, "/api/v1/problems/\(id.uuidString)/evidence", bytes: Array("not a photo".utf8),
+                                              headers: ["Content-Type": "image/jpeg"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("photo"))
+            #expect(try await sibling.send(.POST, "/api/v1/problems/\(id.uuidString)/evidence", bytes: VisitTests.photo,
+                                           headers: ["Content-Type": "image/jpeg"]).status == .notFound)
+            let detail = try (try await office.send(.GET, "/api/v1/problems/\(id.uuidString)")).content.decode(ProblemService.DTO.self)
+            #expect(detail.evidence.map(\.sha256) == [sha] && detail.evidence[0].status == "dispatched")
+            #expect(detail.timeline.map(\.step) == ["dispatch", "evidence"])
+            var pageA = TestClient(app)
+            try await pageA.signIn("adminA")
+            #expect(try await pageA.send(.GET, "/photos/\(sha)").status == .ok)
+            var pageB = TestClient(app)
+            try await pageB.signIn("adminB")
+            #expect(try await pageB.send(.GET, "/photos/\(sha)").status == .notFound)
+        }
+    }
+
     @Test(arguments: TestDatabase.all) func aSpecialInspectionTakesInProblemsReportedWhileOpen(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)

@@ -231,7 +231,7 @@ import VaporTesting
             #expect(try await Self.count(app, "photos") == 1)
             #expect(try await upload(&cadre, Array("GIF89a".utf8)).status == .unprocessableEntity)
 
-            let stored = try Data(contentsOf: URL(fileURLWithPath: VisitService.photoPath(photo.sha256, in: app.config.photoDirectory)))
+            let stored = try Data(contentsOf: URL(fileURLWithPath: PhotoStore.path(photo.sha256, in: app.config.photoDirectory)))
             #expect(!String(decoding: stored, as: UTF8.self).contains("Exif") && !String(decoding: stored, as: UTF8.self).contains("小区"))
             var admin = TestClient(app)
             try await admin.signIn("adminA")

@@ -31,5 +31,6 @@ enum Migrations {
         AddProblemPauseAndMerge(),
         CreateSupervision(),
         CreateProblemTallies(),
+        CreateProblemEvidence(),
     ]
 }

@@ -16,7 +16,7 @@ struct TestClient {
     }
 
     @discardableResult
-    mutating func send(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil, json: String? = nil,
+    mutating func send(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil, json: String? = nil, bytes: [UInt8]? = nil,
                        headers extra: HTTPHeaders = [:], withCSRF: Bool = true) async throws -> TestingHTTPResponse {
         var headers = extra
         if !cookies.isEmpty {
@@ -31,6 +31,8 @@ struct TestClient {
         } else if let json {
             headers.replaceOrAdd(name: .contentType, value: "application/json")
             body = ByteBuffer(string: json)
+        } else if let bytes {
+            body = ByteBuffer(bytes: bytes)
         }
         let response = try await app.testing().performTest(request: TestingHTTPRequest(method: method, url: URI(path: path),
                                                                                         headers: headers, body: body))

@@ -11,6 +11,7 @@ struct ProblemAPI: RouteCollection {
         problems.post(use: report)
         problems.get("figures", use: figures)
         problems.get(":id", use: show)
+        problems.on(.POST, ":id", "evidence", body: .collect(maxSize: "9mb"), use: addEvidence)
         problems.post(":id", ":step", use: step)
     }
 
@@ -42,6 +43,11 @@ struct ProblemAPI: RouteCollection {
         let response = try await s.detail(id).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/problems/\(id.uuidString)")
         return response
+    }
+
+    /// `POST /api/v1/problems/{id}/evidence` with a JPEG or PNG as the body.
+    func addEvidence(req: Request) async throws -> Response {
+        try await service(req).addEvidence(to: try id(req), data: req.bodyBytes).encodeResponse(status: .created, for: req)
     }
 
     /// `GET /api/v1/problems/figures?unit=CODE`: the unit's figures over its subtree (the

@@ -13,6 +13,7 @@ struct ProblemPages: RouteCollection {
         problems.get("new", use: new)
         problems.post(use: report)
         problems.get(":id", use: show)
+        problems.on(.POST, ":id", "evidence", body: .collect(maxSize: "9mb"), use: addEvidence)
         problems.post(":id", ":step", use: step)
     }
 
@@ -189,6 +190,8 @@ struct ProblemPages: RouteCollection {
         var mergeCandidates: [ProblemService.Row]
         var mergedIn: [ProblemService.Row]
         var canMerge: Bool
+        var evidence: [ProblemService.EvidenceDTO]
+        var canAddEvidence: Bool
     }
 
     /// A timeline entry as the page shows it, its time in the campaign's zone.
@@ -248,8 +251,21 @@ struct ProblemPages: RouteCollection {
                             canAnswerReferral: responsibleSide && status == .inProgress && referred,
                             canSupervise: canSupervise, orders: try await s.orders(covering: row.id),
                             mergeCandidates: canMerge ? try await s.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
-                            mergedIn: try await s.mergedIn(row.id), canMerge: canMerge)
+                            mergedIn: try await s.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,
+                            canAddEvidence: (open || status == .resolved) && (reporterSide || responsibleSide
+                                || (p.can(.recordVisits) && p.scope.contains(path: row.reporter_unit_path))))
         return try await req.view.render("problems/show", page)
+    }
+
+    func addEvidence(req: Request) async throws -> Response {
+        struct Form: Content { var photo: File? }
+        let id = try req.problemID()
+        _ = try await service(req).row(id)   // another unit's problem is not found, whatever was sent
+        guard let file = try req.content.decode(Form.self).photo, file.data.readableBytes > 0 else {
+            throw AppError.invalid([AppError.field("photo", "visit.reason.required")])
+        }
+        _ = try await service(req).addEvidence(to: id, data: Array(file.data.readableBytesView))
+        return req.redirect(to: "/problems/\(id.uuidString)?flash=photo_added")
     }
 
     /// The same steps as the API's, from the page's forms.

@@ -121,6 +121,8 @@ struct ProblemService {
         /// Working days past the deadline today (0 when not late or no longer open).
         var overdue_days: Int
         var timeline: [EventDTO]
+        /// Photos added to the problem itself (its visit's are on the visit).
+        var evidence: [EvidenceDTO]
     }
 
     static let select = """
@@ -156,7 +158,8 @@ struct ProblemService {
             FROM problem_events ev LEFT JOIN org_units o ON o.id = ev.unit_id WHERE ev.problem_id = \(bind: id) ORDER BY ev.at, ev.id
             """).all(decoding: EventDTO.self)
         let rules = try await ProblemRules.current(app, db)
-        return DTO(problem: row, overdue_days: Self.overdueDays(row, rules: rules, today: ProblemRules.today()), timeline: events)
+        return DTO(problem: row, overdue_days: Self.overdueDays(row, rules: rules, today: ProblemRules.today()), timeline: events,
+                   evidence: try await evidence(of: id))
     }
 
     static func overdueDays(_ row: Row, rules: ProblemRules, today: Day) -> Int {

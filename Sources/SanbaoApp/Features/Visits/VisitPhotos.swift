@@ -5,9 +5,8 @@ import SanbaoDomain
 import SQLKit
 import Vapor
 
-/// Photos of a visit: added by the cadre who made it, seen by whoever may see the visit.
-/// Files are content-addressed (`ab/cdef…`, the SHA-256 of the stripped bytes), so the same
-/// photo sent twice is one file and a retried upload changes nothing.
+/// Photos of a visit: added by the cadre who made it, seen by whoever may see the visit (the
+/// files are `PhotoStore`'s).
 extension VisitService {
     struct PhotoDTO: Content {
         var sha256: String
@@ -22,30 +21,10 @@ extension VisitService {
         try principal.require(.recordVisits)
         let visit = try await visit(id)
         guard visit.$cadre.id == principal.userID else { throw AppError(.forbidden, "visit.not_yours") }
-        let photo: PhotoEvidence
-        do { photo = try PhotoEvidence(data) } catch {
-            let reason = switch error {
-            case .notAnImage: "visit.reason.not_an_image"
-            case .tooLarge: "visit.reason.too_large"
-            case .damaged: "visit.reason.damaged_image"
-            }
-            throw AppError.invalid([AppError.field("photo", reason)])
-        }
-        let sha = SHA256Digest.hex(photo.bytes)
-        let path = Self.photoPath(sha, in: app.config.photoDirectory)
-        if !FileManager.default.fileExists(atPath: path) {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            // Written under a temporary name and renamed, so a half-written file is never served.
-            let temporary = path + ".part-" + UUID().uuidString
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(photo.bytes)) else { throw AppError(.internalServerError, "error.internal") }
-            do { try FileManager.default.moveItem(atPath: temporary, toPath: path) } catch {
-                // Another upload of the same photo got there first: the same bytes, so keep that one.
-                try? FileManager.default.removeItem(atPath: temporary)
-                guard FileManager.default.fileExists(atPath: path) else { throw error }
-            }
-        }
-        let dto = PhotoDTO(sha256: sha, content_type: photo.kind.rawValue, bytes: photo.bytes.count, exif_lat: photo.latitude,
-                           exif_lon: photo.longitude, exif_taken_at: photo.takenAt)
+        let stored = try PhotoStore.store(data, in: app.config.photoDirectory)
+        let sha = stored.sha256
+        let dto = PhotoDTO(sha256: sha, content_type: stored.contentType, bytes: stored.bytes, exif_lat: stored.latitude,
+                           exif_lon: stored.longitude, exif_taken_at: stored.takenAt)
         struct Found: Decodable { var sha256: String }
         let exists = try await sql.raw("SELECT sha256 FROM photos WHERE visit_id = \(bind: id) AND sha256 = \(bind: sha)")
             .first(decoding: Found.self) != nil
@@ -69,17 +48,20 @@ extension VisitService {
             """).all(decoding: PhotoDTO.self)
     }
 
-    /// The stored bytes of a photo the principal may see (on one of their visible visits).
+    /// The stored bytes of a photo the principal may see: on one of their visible visits, or
+    /// evidence on one of their visible problems.
     func photo(_ sha: String) async throws -> (contentType: String, path: String) {
         guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else { throw AppError(.notFound, "error.not_found") }
+        let path = PhotoStore.path(sha, in: app.config.photoDirectory)
         struct Row: Decodable { var visit_id: UUID; var content_type: String }
         for row in try await sql.raw("SELECT visit_id, content_type FROM photos WHERE sha256 = \(bind: sha)").all(decoding: Row.self) {
-            if (try? await visit(row.visit_id)) != nil { return (row.content_type, Self.photoPath(sha, in: app.config.photoDirectory)) }
+            if (try? await visit(row.visit_id)) != nil { return (row.content_type, path) }
+        }
+        struct Evidence: Decodable { var problem_id: UUID; var content_type: String }
+        let problems = ProblemService(app: app, db: db, principal: principal)
+        for row in try await sql.raw("SELECT problem_id, content_type FROM problem_evidence WHERE sha256 = \(bind: sha)").all(decoding: Evidence.self) {
+            if (try? await problems.row(row.problem_id)) != nil { return (row.content_type, path) }
         }
         throw AppError(.notFound, "error.not_found")
-    }
-
-    static func photoPath(_ sha: String, in directory: String) -> String {
-        directory + "/" + sha.prefix(2) + "/" + sha.dropFirst(2)
     }
 }
