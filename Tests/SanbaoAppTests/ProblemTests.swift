@@ -128,6 +128,16 @@ import VaporTesting
             try await page.signIn("adminA")
             let escalated = try await page.send(.GET, "/problems?view=escalated")
             #expect(escalated.status == .ok && escalated.body.string.contains("合肥华源机械有限公司"))
+            // Each level sees what came up to it: at level 1 the district did, the city not yet.
+            try await (app.db as! any SQLDatabase).raw("UPDATE problems SET escalation_level = 1 WHERE id = \(bind: id)").run()
+            let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
+            let admin = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "adminA"))
+            #expect(try await admin.list(PageRequest(), status: nil, view: .escalated).total == 1)
+            #expect(try await office.list(PageRequest(), status: nil, view: .escalated).total == 0)
+            // The cadre's own list is what they reported.
+            let reporter = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "A001"))
+            #expect(try await reporter.list(PageRequest(), status: nil, view: .mine).items.map(\.id) == [id])
+            #expect(try await admin.list(PageRequest(), status: nil, view: .mine).total == 0)
         }
     }
 

@@ -99,7 +99,9 @@ struct ProblemPages: RouteCollection {
 
     func index(req: Request) async throws -> View {
         let s = try service(req)
-        let view = ProblemService.View(rawValue: req.query["view"] ?? "") ?? .toHandle
+        // A cadre starts from what they reported; a unit from what it must work on.
+        let start: ProblemService.View = s.principal.can(.handleProblems) || s.principal.can(.dispatchProblems) ? .toHandle : .mine
+        let view = ProblemService.View(rawValue: req.query["view"] ?? "") ?? start
         let page = try await s.list(PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()

@@ -176,10 +176,16 @@ struct ProblemService {
         case toDispatch = "to_dispatch"
         case toCallBack = "to_call_back"
         case overdue
+        /// What came up the tree to the principal's own level (or higher) from below.
         case escalated
         /// Covered by a supervision order (督办) not yet closed.
         case supervised
+        /// What the principal reported (a cadre's own list).
+        case mine
     }
+
+    /// How far below the root the principal's unit is (the office and the command line: 0).
+    var ownDepth: Int { scope.isEverything ? 0 : max(0, principal.unitPath.split(separator: "/").count - 1) }
 
     /// Still someone's work: not resolved, closed or merged into another.
     static let open = "p.status NOT IN ('resolved', 'closed', 'merged')"
@@ -213,7 +219,10 @@ struct ProblemService {
             conditions.append(SQLQueryString("""
                 p.status IN ('reported', 'returned', 'dispatched', 'accepted', 'in_progress')
                 AND p.escalation_level > 0 AND \(scope.sqlCondition(unitIDColumn: "p.responsible_unit_id"))
+                AND p.escalation_level >= su.depth - \(bind: ownDepth)
                 """))
+        case .mine:
+            conditions.append(SQLQueryString("p.reporter_user_id = \(bind: principal.userID ?? UUID()) AND \(visible)"))
         case .supervised:
             conditions.append(SQLQueryString("""
                 p.id IN (SELECT sp.problem_id FROM supervision_problems sp JOIN supervision_orders so ON so.id = sp.order_id
