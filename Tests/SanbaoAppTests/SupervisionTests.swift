@@ -96,6 +96,66 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func aProblemEnteredDirectlyNamesItsWorkerByIDNumber(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var district = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            func report(_ number: String) async throws -> TestingHTTPResponse {
+                try await district.send(.POST, "/api/v1/problems", json: """
+                    {"enterprise": "\(Fixture.enterpriseA)", "category": "hardship", "severity": "high",
+                     "description": "家属重病，生活困难", "worker_id_number": "\(number)"}
+                    """)
+            }
+            let created = try await report(Fixture.workerAID)
+            #expect(created.status == .created, "\(created.body.string)")
+            let id = try created.content.decode(ProblemService.DTO.self).problem.id
+            struct W: Decodable { var worker_id: UUID? }
+            #expect(try await (app.db as! any SQLDatabase).raw("SELECT worker_id FROM problems WHERE id = \(bind: id)")
+                .first(decoding: W.self)?.worker_id != nil)
+            let elsewhere = try await report(ResidentID.withCheck("34010219900101002"))   // 李工 works at enterprise B
+            #expect(elsewhere.status == .unprocessableEntity && elsewhere.body.string.contains("worker_id_number"))
+            let bad = try await report("340104198506123010")
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("worker_id_number"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func aProblemNobodyTookYetRemindsItsReportingUnit(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let id = try await Self.report(app, "A001", on: "2026-03-02")
+            let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
+            let deadline = try #require(Day(try await office.row(id).deadline ?? ""))
+            #expect(try await ProblemScan(app: app, db: app.db).run(today: deadline) == .init(dueToday: 1))
+            struct N: Decodable { var code: String }
+            #expect(try await (app.db as! any SQLDatabase).raw("SELECT o.code FROM notifications n JOIN org_units o ON o.id = n.unit_id")
+                .all(decoding: N.self).map(\.code) == ["340104001"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.all) func stepsAtOnceOnOneUnitsProblemsKeepItsFiguresTrue(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var ids: [UUID] = []
+            for _ in 0..<8 { ids.append(try await Self.report(app, "A001", on: ProblemRules.today().description)) }
+            let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
+            let problems = ids
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for id in problems {
+                    group.addTask {
+                        let r = try await office.step(.dispatch(unitCode: "340104"), on: id, revision: 1)
+                        _ = try await office.step(.accept, on: id, revision: r)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let rules = try await ProblemRules.current(app, app.db)
+            let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first()).path
+            let kept = try await office.figures(under: root, rules: rules, today: ProblemRules.today())
+            #expect(kept.received == 8)
+            #expect(kept == (try await office.recountedFigures(under: root, rules: rules, today: ProblemRules.today())))
+        }
+    }
+
     @Test(arguments: TestDatabase.all) func aSpecialInspectionTakesInProblemsReportedWhileOpen(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)

@@ -25,15 +25,19 @@ struct ProblemAPI: RouteCollection {
         try await service(req).list(PageRequest(req), status: req.query["status"])
     }
 
-    /// A problem entered directly: `enterprise` (credit code), `category`, `severity`, `description`.
+    /// A problem entered directly: `enterprise` (credit code), `category`, `severity`, `description`,
+    /// and, when it is one worker's, `worker` (a registry worker's id) or `worker_id_number`.
     struct ReportBody: Content {
         var enterprise: String?
         var category: String?
         var severity: String?
         var description: String?
+        var worker: UUID?
+        var worker_id_number: String?
 
         var report: ProblemService.Report {
-            .init(enterpriseCode: enterprise ?? "", category: category ?? "", description: description ?? "", severity: severity ?? "medium")
+            .init(enterpriseCode: enterprise ?? "", category: category ?? "", description: description ?? "", severity: severity ?? "medium",
+                  workerID: worker, workerIDNumber: worker_id_number ?? "")
         }
     }
 

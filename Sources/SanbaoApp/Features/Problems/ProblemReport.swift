@@ -12,6 +12,10 @@ extension ProblemService {
         var category: String
         var description: String
         var severity: String
+        /// The worker it is about, if one: a registry worker of that enterprise, by id or by the
+        /// ID number the worker gives (found through its keyed digest, never by decrypting).
+        var workerID: UUID? = nil
+        var workerIDNumber: String = ""
     }
 
     /// Records it for the principal's unit; the new problem's id. Each field's problem is named.
@@ -34,11 +38,28 @@ extension ProblemService {
             enterpriseID = try? await enterprises.detail(creditCode: r.enterpriseCode).0.requireID()
             if enterpriseID == nil { issues.append(AppError.field("enterprise", "problem.reason.unknown_enterprise")) }
         }
+        var workerID: UUID?
+        if let enterpriseID, r.workerID != nil || !r.workerIDNumber.trimmed.isEmpty {
+            struct Found: Decodable { var id: UUID }
+            var condition: (any SQLExpression)?
+            if let id = r.workerID {
+                condition = SQLQueryString("id = \(bind: id)")
+            } else if case .success(let resident) = ResidentID.check(CreditCode.normalise(r.workerIDNumber), today: ResidentID.day(of: now)) {
+                condition = SQLQueryString("id_digest = \(bind: app.fieldCipher.digest(resident.value))")
+            } else {
+                issues.append(AppError.field("worker_id_number", "problem.reason.bad_id_number"))
+            }
+            if let condition {
+                workerID = try await sql.raw("SELECT id FROM workers WHERE enterprise_id = \(bind: enterpriseID) AND \(condition)")
+                    .first(decoding: Found.self)?.id
+                if workerID == nil { issues.append(AppError.field(r.workerID != nil ? "worker" : "worker_id_number", "problem.reason.unknown_worker")) }
+            }
+        }
         guard issues.isEmpty, let category, let severity, let enterpriseID else { throw AppError.invalid(issues) }
         let rules = try await ProblemRules.current(app, db)
         let today = ProblemRules.today(now)
         let id = UUID()
-        let row: [any Encodable & Sendable] = [id, nil as UUID?, enterpriseID, nil as UUID?, unitID, userID, category.rawValue, text,
+        let row: [any Encodable & Sendable] = [id, nil as UUID?, enterpriseID, workerID, unitID, userID, category.rawValue, text,
                                                severity.rawValue, ProblemStatus.reported.rawValue, now, now, today.description,
                                                rules.deadline(category, from: today).description]
         try await app.serializedTransaction(on: db) { db in

@@ -7,8 +7,8 @@ import Vapor
 /// The scheduled scan over open problems: reminders to the unit that holds each one when it
 /// falls due next working day, today, or has just gone overdue; and escalation up the tree —
 /// every `overdueDaysPerLevel` working days late, and every `reworksPerLevel` reworks (the
-/// office's `LedgerThresholds`), one level higher (to the responsible unit's parent, then the next), each on the timeline, in
-/// the audit log and as a notice to the unit it reached. Runs inside the server; running it
+/// office's `LedgerThresholds`), one level higher (to the responsible unit's parent, then the
+/// next), each on the timeline, in the audit log and as a notice to the unit it reached. Runs inside the server; running it
 /// twice in a day changes nothing the second time.
 ///
 /// The work is set-based: problems are taken by deadline day (an index on status and
@@ -43,11 +43,17 @@ struct ProblemScan {
         let rules = try await ProblemRules.current(app, db)
         try await app.serializedTransaction(on: db) { db in _ = try await SupervisionService.coverNewProblems(db as! any SQLDatabase) }
         let next = rules.calendar.adding(workingDays: 1, to: today)
-        // The deadlines of open problems whose clock runs, from the per-unit tally: a few
-        // hundred rows however many problems there are.
+        // The deadlines of open problems whose clock runs: those handed to a unit from the
+        // per-unit tally (a few hundred rows however many problems there are), and those not yet
+        // handed to anyone (their reporting unit is reminded).
         struct Due: Decodable { var deadline: String }
-        let days = try await sql.raw("SELECT DISTINCT deadline FROM problem_open WHERE deadline <= \(bind: next.description)")
-            .all(decoding: Due.self).compactMap { Day($0.deadline) }
+        let held = try await sql.raw("SELECT DISTINCT deadline FROM problem_open WHERE deadline <= \(bind: next.description)")
+            .all(decoding: Due.self)
+        let waiting = try await sql.raw("""
+            SELECT DISTINCT deadline FROM problems WHERE status IN \(unsafeRaw: Self.openList) AND deadline <= \(bind: next.description)
+              AND responsible_unit_id IS NULL AND paused_since IS NULL
+            """).all(decoding: Due.self)
+        let days = Set((held + waiting).compactMap { Day($0.deadline) }).sorted()
         var outcome = Outcome()
         var levels: [Day: Int] = [:]
         for day in days {
@@ -133,7 +139,7 @@ struct ProblemScan {
             }
         }
         let system = Principal.system("scan")
-        struct Rise { var id: UUID; var from: Int; var to: Int; var events: [any Encodable & Sendable]; var notice: [any Encodable & Sendable]
+        struct Rise { var id: UUID; var to: Int; var events: [any Encodable & Sendable]; var notice: [any Encodable & Sendable]
                       var audit: [any Encodable & Sendable] }
         var rises: [Rise] = []
         for c in candidates {
@@ -146,7 +152,7 @@ struct ProblemScan {
             let late = c.deadline.flatMap(Day.init).map { rules.calendar.workingDays(from: $0, to: today) } ?? 0
             let why = byLateness >= level ? "超期 \(late) 个工作日" : "返工 \(c.rework_count) 次"
             rises.append(Rise(
-                id: c.id, from: c.escalation_level, to: level,
+                id: c.id, to: level,
                 events: [UUID(), c.id, now, nil as UUID?, "scan", nil as UUID?, "escalate", c.status, c.status, target.id,
                          why, nil as String?, nil as String?, nil as String?],
                 notice: [target.id, c.id, "escalated", today.description, why, now],

@@ -9,6 +9,14 @@ enum ProblemTally {
     /// `units` nil: every unit (after a bulk load or a calendar correction).
     static func rebuild(_ sql: any SQLDatabase, units: [UUID]?) async throws {
         if let units, units.isEmpty { return }
+        if let units, sql.dialect.name != "sqlite" {
+            // Two steps on two problems of one unit at once (PostgreSQL runs them side by side;
+            // SQLite's writes take turns anyway): the second waits here for the first to commit,
+            // then counts with its changes. In one order, so two steps touching the same two
+            // units never wait on each other; NO KEY, so it does not wait on the key-share locks
+            // that writing a problem's unit id takes.
+            try await sql.raw("SELECT id FROM org_units WHERE id IN \(SQLBind.group(units)) ORDER BY id FOR NO KEY UPDATE").run()
+        }
         func scope(_ column: String) -> any SQLExpression {
             guard let units else { return SQLRaw("\(column) IS NOT NULL") }
             return SQLQueryString("\(unsafeRaw: column) IN \(SQLBind.group(units))")
