@@ -444,6 +444,29 @@ def test_a_unit_reports_a_problem_and_the_office_supervises_it(server, browser, 
     shot(browser, "29-special-inspection")
 
 
+def test_office_reads_the_dashboard_and_drills_into_a_units_overdue_problems(server, browser):
+    browser.set_window_size(1280, 900)
+    browser.delete_all_cookies()
+    sign_in(browser, server, "office")
+    browser.get(server + "/dashboard")
+    assert browser.find_elements(By.CSS_SELECTOR, "#children svg.chart rect"), "the units below, as bars"
+    assert browser.find_elements(By.CSS_SELECTOR, "#days svg.chart polyline"), "visits per day, as a line"
+    rows = browser.find_elements(By.CSS_SELECTOR, "#children tbody tr")
+    assert len(rows) > 5
+    shot(browser, "30-dashboard")
+    # The district furthest behind that has overdue problems: its figure opens exactly those.
+    for row in rows:
+        link = row.find_elements(By.CSS_SELECTOR, "td:last-child a")[0]
+        if link.text != "0":
+            count, name = link.text, row.find_elements(By.CSS_SELECTOR, "td a")[0].text
+            link.click()
+            break
+    settled(browser).until(lambda d: d.find_elements(By.ID, "within"))
+    assert name in browser.find_element(By.ID, "within").text
+    assert browser.find_element(By.CSS_SELECTOR, "h1 .muted").text == count
+    shot(browser, "31-drilled-overdue")
+
+
 def test_office_edits_a_question_and_publishes_version_two(server, browser):
     browser.delete_all_cookies()
     sign_in(browser, server, "office")

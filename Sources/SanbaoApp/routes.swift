@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ProblemPages())
     try signedIn.register(collection: ProblemSettingsPages())
     try signedIn.register(collection: SupervisionPages())
+    try signedIn.register(collection: DashboardPages())
     try signedIn.register(collection: QuestionnairePages())
 
     let api = app.grouped("api", "v1").grouped(BearerMiddleware())

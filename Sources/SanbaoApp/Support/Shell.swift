@@ -45,6 +45,7 @@ struct Shell: Encodable {
                 nav.append(NavItem(label: req.t(key), href: href, active: active))
             }
             item("nav.home", "/")
+            item("nav.dashboard", "/dashboard")
             item("nav.units", "/units")
             item("nav.people", "/people")
             item("nav.enterprises", "/enterprises")

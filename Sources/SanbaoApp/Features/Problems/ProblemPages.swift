@@ -58,6 +58,8 @@ struct ProblemPages: RouteCollection {
         var total: String
         var notices: [Notice]
         var figures: [FigureRow]
+        /// The unit the list is narrowed to, if any.
+        var within: String?
     }
 
     /// One line of the figures table: the user's unit first, then each unit under it.
@@ -102,7 +104,10 @@ struct ProblemPages: RouteCollection {
         // A cadre starts from what they reported; a unit from what it must work on.
         let start: ProblemService.View = s.principal.can(.handleProblems) || s.principal.can(.dispatchProblems) ? .toHandle : .mine
         let view = ProblemService.View(rawValue: req.query["view"] ?? "") ?? start
-        let page = try await s.list(PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo)
+        // `?unit=CODE`: one unit's subtree within the user's (a dashboard figure drilled into).
+        var within: OrgUnit?
+        if let code = req.query[String.self, at: "unit"], !code.isEmpty { within = try await s.scope.unit(code: code, on: req.db) }
+        let page = try await s.list(PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo, within: within?.path)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let rows = page.items.map { ListRow($0, rules: rules, today: today) }
@@ -122,7 +127,8 @@ struct ProblemPages: RouteCollection {
         return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
                                                                     views: ProblemService.View.allCases.map(\.rawValue), rows: rows,
                                                                     total: page.total > Self.countUpTo ? "\(Self.countUpTo)+" : "\(page.total)",
-                                                                    notices: notices, figures: figures))
+                                                                    notices: notices, figures: figures,
+                                                                    within: within.map { "\($0.name)（\($0.code)）" }))
     }
 
     struct NewPage: Encodable {

@@ -193,8 +193,10 @@ struct ProblemService {
 
     /// `countUpTo`: count the matching problems only so far (a page says "10,000+"; counting a
     /// province's backlog exactly on every page view would cost more than the page).
+    /// `within`: a unit's path in the principal's scope, to narrow the list to its subtree (a
+    /// dashboard's figure drilled into).
     func list(_ page: PageRequest, status: String?, view: View = .all, today: Day = ProblemRules.today(),
-              countUpTo: Int? = nil) async throws -> Page<Row> {
+              countUpTo: Int? = nil, within: String? = nil) async throws -> Page<Row> {
         // Each view's condition on the units implies `visible`: what the unit must work on, hand
         // out or call back, what is late or escalated at the units responsible (as the figures
         // count them). The status sets match the partial indexes that keep each list in deadline
@@ -228,6 +230,16 @@ struct ProblemService {
                 p.id IN (SELECT sp.problem_id FROM supervision_problems sp JOIN supervision_orders so ON so.id = sp.order_id
                          WHERE so.status <> 'closed') AND \(visible)
                 """))
+        }
+        if let within {
+            let narrowed = Scope(pathPrefix: within, ownPath: within)
+            switch view {
+            case .toDispatch, .toCallBack: conditions.append(narrowed.sqlCondition(unitIDColumn: "p.unit_id"))
+            case .toHandle, .overdue, .escalated: conditions.append(narrowed.sqlCondition(unitIDColumn: "p.responsible_unit_id"))
+            case .all, .supervised, .mine:
+                conditions.append(SQLQueryString(
+                    "(\(narrowed.sqlCondition(unitIDColumn: "p.unit_id")) OR \(narrowed.sqlCondition(unitIDColumn: "p.responsible_unit_id")))"))
+            }
         }
         struct Counted: Decodable { var total: Int }
         let rows = try await sql.raw("""

@@ -1,0 +1,123 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// `/dashboard`: the campaign's progress for the user's unit (or `?unit=CODE` below it) in a
+/// stage (`?stage=N`): the figures against the task decomposition table with completion bars,
+/// the units directly under it ranked from the furthest behind, visits per day, and the
+/// problems — each chart with its numbers in a table beside it, each figure a link to the list
+/// behind it.
+struct DashboardPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("dashboard", use: show)
+    }
+
+    struct Tile: Encodable {
+        var key: String
+        var done: Int
+        var target: Int
+        var percent: Int?
+        var href: String?
+    }
+
+    struct ChildRow: Encodable {
+        var code: String
+        var name: String
+        var visited: Int
+        var quota: Int
+        var assigned: Int
+        var percent: String
+        var overdue: Int
+    }
+
+    struct DayRow: Encodable {
+        var day: String
+        var visits: Int
+    }
+
+    struct Page: Encodable {
+        var shell: Shell
+        var unitName: String
+        var unitCode: String
+        var stages: [SupervisionPages.Choice]
+        var stage: String
+        var stageDates: String
+        var tiles: [Tile]
+        var overdue: Int
+        var children: [ChildRow]
+        var days: [DayRow]
+        var childChart: String
+        var dayChart: String
+        var problemChart: String
+        var problemsFound: Int
+        var problemsResolved: Int
+    }
+
+    func show(req: Request) async throws -> View {
+        let principal = try req.requirePrincipal()
+        let campaigns = CampaignService(db: req.db, principal: principal)
+        let campaign = try await campaigns.campaign(req.query["campaign"])
+        let stage = try await campaigns.stage(of: campaign, req.query["stage"])
+        let sql = req.db as! any SQLDatabase
+        var unit: ProgressQuery.Unit
+        if let code = req.query[String.self, at: "unit"], !code.isEmpty {
+            let found = try await principal.scope.unit(code: code, on: req.db)
+            unit = .init(id: try found.requireID(), code: found.code, name: found.name, path: found.path)
+        } else if let id = principal.unitID {
+            unit = .init(id: id, code: principal.unitCode, name: principal.unitName, path: principal.unitPath)
+        } else {
+            guard let root = try await sql.raw("SELECT id, code, name, path FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1")
+                .first(decoding: ProgressQuery.Unit.self) else { throw AppError(.notFound, "error.not_found") }
+            unit = root
+        }
+        let query = ProgressQuery(app: req.application, db: req.db, principal: principal)
+        let rules = try await ProblemRules.current(req.application, req.db)
+        let today = ProblemRules.today()
+        let f = try await query.figures(for: unit, stage: stage, rules: rules, today: today)
+        let children = try await sql.raw("""
+            SELECT id, code, name, path FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
+            """).all(decoding: ProgressQuery.Unit.self)
+        var ranked: [(ProgressQuery.Unit, ProgressQuery.Figures)] = []
+        for child in children {
+            let cf = try await query.figures(for: child, stage: stage, rules: rules, today: today)
+            if cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0 { ranked.append((child, cf)) }
+        }
+        // Who is behind: the lowest completion first; units with nothing to measure against last.
+        ranked.sort { ($0.1.completion ?? 2, $0.0.code) < ($1.1.completion ?? 2, $1.0.code) }
+        let days = try await query.visitsPerDay(for: unit, stage: stage).suffix(60)
+        let stageKey = "\(stage.position)"
+        func tile(_ key: String, _ done: Int, _ target: Int, _ href: String?) -> Tile {
+            Tile(key: key, done: done, target: target, percent: target > 0 ? Int((Double(done) / Double(target) * 100).rounded()) : nil, href: href)
+        }
+        let tiles = [
+            tile("enterprises", f.visited, f.enterprisesQuota > 0 ? f.enterprisesQuota : f.assigned, nil),
+            tile("workers", f.workers, f.workersQuota, nil),
+            tile("questionnaires", f.questionnaires, f.questionnairesQuota, nil),
+            tile("problems", f.problemsResolved, f.problemsQuota > 0 ? f.problemsQuota : f.problemsFound, "/problems?view=all&unit=\(unit.code)"),
+        ]
+        let names = ranked.map { $0.0.name.replacingOccurrences(of: "总工会", with: "").replacingOccurrences(of: "工会", with: "") }
+        let childChart = SVGChart.bars(title: req.t("dashboard.children_chart"), categories: names, series: [
+            .init(req.t("dashboard.visited"), ranked.map { Double($0.1.visited) }),
+            .init(req.t("dashboard.quota"), ranked.map { Double($0.1.enterprisesQuota > 0 ? $0.1.enterprisesQuota : $0.1.assigned) }),
+        ], width: max(640, ranked.count * 36), height: 380)
+        let dayChart = SVGChart.line(title: req.t("dashboard.days_chart"), labels: days.map { String($0.day.description.dropFirst(5)) },
+                                     series: [.init(req.t("dashboard.visits"), days.map { Double($0.visits) })])
+        let problemChart = SVGChart.donut(title: req.t("dashboard.problems_chart"), slices: [
+            (req.t("dashboard.resolved"), Double(f.problemsResolved)),
+            (req.t("dashboard.open"), Double(max(0, f.problemsFound - f.problemsResolved))),
+        ])
+        let stages = try await campaigns.stages(of: campaign).map { SupervisionPages.Choice(value: "\($0.position)", label: $0.name) }
+        return try await req.view.render("dashboard", Page(
+            shell: Shell(req, title: req.t("dashboard.title")), unitName: unit.name, unitCode: unit.code, stages: stages, stage: stageKey,
+            stageDates: "\(stage.startsOn) — \(stage.endsOn)", tiles: tiles, overdue: f.problemsOverdue,
+            children: ranked.map {
+                ChildRow(code: $0.0.code, name: $0.0.name, visited: $0.1.visited, quota: $0.1.enterprisesQuota, assigned: $0.1.assigned,
+                         percent: $0.1.completion.map { String(format: "%.0f%%", $0 * 100) } ?? "—", overdue: $0.1.problemsOverdue)
+            },
+            days: days.map { DayRow(day: $0.day.description, visits: $0.visits) },
+            childChart: childChart, dayChart: dayChart, problemChart: problemChart,
+            problemsFound: f.problemsFound, problemsResolved: f.problemsResolved))
+    }
+}
