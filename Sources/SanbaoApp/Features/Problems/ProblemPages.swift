@@ -120,8 +120,9 @@ struct ProblemPages: RouteCollection {
                 ORDER BY n.day DESC, n.id DESC LIMIT 20
                 """).all(decoding: Notice.self)
         }
-        // The figures: the user's unit over its whole subtree, then each unit directly under it.
-        let figures = try await s.figureTable(code: nil, rules: rules, today: today).enumerated().map {
+        // The figures: the user's unit (or the one the list is narrowed to) over its whole
+        // subtree, then each unit directly under it.
+        let figures = try await s.figureTable(code: within?.code, rules: rules, today: today).enumerated().map {
             FigureRow(unit: $0.element.name, own: $0.offset == 0, $0.element.figures)
         }
         return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
