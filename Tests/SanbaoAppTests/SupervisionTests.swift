@@ -232,6 +232,10 @@ import VaporTesting
             #expect(row.paused_since == nil && row.paused_days == 3)
             #expect(row.deadline == rules.calendar.adding(workingDays: 3, to: deadline).description)
             await #expect(throws: AppError.self) { _ = try await office.step(.referralAnswered(note: ""), on: wages, revision: w) }
+            // On the day the department promised its answer, the unit still waiting is reminded (once).
+            let scan = ProblemScan(app: app, db: app.db)
+            #expect(try await scan.run(today: Day("2026-03-20")!).referralsDue == 1, "financing was answered; wage arrears still waits")
+            #expect(try await scan.run(today: Day("2026-03-20")!).referralsDue == 0)
         }
     }
 

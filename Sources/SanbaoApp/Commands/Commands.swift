@@ -162,7 +162,7 @@ struct ProblemScanCommand: AsyncCommand {
         }
         let start = Date()
         let o = try await ProblemScan(app: context.application, db: context.application.db).run(today: today)
-        context.console.print("\(today): due tomorrow \(o.dueTomorrow), due today \(o.dueToday), newly overdue \(o.overdue), escalated \(o.escalated)"
+        context.console.print("\(today): due tomorrow \(o.dueTomorrow), due today \(o.dueToday), newly overdue \(o.overdue), escalated \(o.escalated), referrals due \(o.referralsDue)"
             + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
     }
 }

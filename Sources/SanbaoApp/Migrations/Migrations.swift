@@ -32,5 +32,6 @@ enum Migrations {
         CreateSupervision(),
         CreateProblemTallies(),
         CreateProblemEvidence(),
+        AddReferralReplyBy(),
     ]
 }

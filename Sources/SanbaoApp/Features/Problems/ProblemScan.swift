@@ -28,12 +28,15 @@ struct ProblemScan {
         var dueToday = 0
         var overdue = 0
         var escalated = 0
+        /// Problems whose department promised its answer for today.
+        var referralsDue = 0
 
-        init(dueTomorrow: Int = 0, dueToday: Int = 0, overdue: Int = 0, escalated: Int = 0) {
+        init(dueTomorrow: Int = 0, dueToday: Int = 0, overdue: Int = 0, escalated: Int = 0, referralsDue: Int = 0) {
             self.dueTomorrow = dueTomorrow
             self.dueToday = dueToday
             self.overdue = overdue
             self.escalated = escalated
+            self.referralsDue = referralsDue
         }
     }
 
@@ -71,6 +74,7 @@ struct ProblemScan {
             if late >= per { levels[day] = late / per }
         }
         outcome.escalated = try await escalate(levels: levels, rules: rules, today: today, now: now)
+        outcome.referralsDue = try await remindReferrals(today: today, now: now)
         return outcome
     }
 
@@ -88,6 +92,21 @@ struct ProblemScan {
                 """).run()
         }
         return try await count(kind: kind, today: today) - before
+    }
+
+    /// The unit working a problem is reminded on the day its department promised to answer.
+    private func remindReferrals(today: Day, now: Date) async throws -> Int {
+        let before = try await count(kind: "referral_due", today: today)
+        try await app.serializedTransaction(on: db) { db in
+            try await (db as! any SQLDatabase).raw("""
+                INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
+                SELECT p.responsible_unit_id, p.id, 'referral_due', \(bind: today.description), p.referral_reply_by, \(bind: now)
+                FROM problems p WHERE p.referral_reply_by = \(bind: today.description) AND p.status IN \(unsafeRaw: Self.workingList)
+                  AND p.responsible_unit_id IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """).run()
+        }
+        return try await count(kind: "referral_due", today: today) - before
     }
 
     private func count(kind: String, today: Day) async throws -> Int {

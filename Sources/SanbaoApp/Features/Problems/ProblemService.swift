@@ -316,6 +316,7 @@ struct ProblemService {
             guard !dept.trimmed.isEmpty else { throw AppError.invalid([AppError.field("department", "problem.reason.required")]) }
             department = String(dept.trimmed.prefix(100))
             replyBy = by?.description
+            set.append(("referral_reply_by", replyBy))
             note = text.trimmed
             try Self.limit(note, "note")
             if row.paused_since == nil, rules.pausesOnReferral[ProblemCategory(rawValue: row.category) ?? .other] == true {
@@ -326,6 +327,7 @@ struct ProblemService {
             guard !note.isEmpty else { throw AppError.invalid([AppError.field("note", "problem.reason.required")]) }
             try Self.limit(note, "note")
             set += Self.resume(row, rules: rules, today: today)
+            set.append(("referral_reply_by", nil as String?))
         case .merge(let survivorID):
             guard survivorID != id else { throw AppError.invalid([AppError.field("into", "problem.reason.merge_self")]) }
             let survivor = try await self.row(survivorID)
@@ -349,7 +351,7 @@ struct ProblemService {
             note = summary.trimmed
             guard !note.isEmpty else { throw AppError.invalid([AppError.field("summary", "problem.reason.required")]) }
             try Self.limit(note, "summary")
-            set.append(("resolved_on", today.description))
+            set += [("resolved_on", today.description), ("referral_reply_by", nil as String?)]
             let resumed = Self.resume(row, rules: rules, today: today)
             set += resumed
             if row.first_resolved_on == nil {
