@@ -41,7 +41,7 @@ struct DashboardPages: RouteCollection {
         var shell: Shell
         var unitName: String
         var unitCode: String
-        var stages: [SupervisionPages.Choice]
+        var stages: [Choice]
         var stage: String
         var stageDates: String
         var tiles: [Tile]
@@ -108,7 +108,7 @@ struct DashboardPages: RouteCollection {
             (req.t("dashboard.resolved"), Double(f.problemsResolved)),
             (req.t("dashboard.open"), Double(max(0, f.problemsFound - f.problemsResolved))),
         ])
-        let stages = try await campaigns.stages(of: campaign).map { SupervisionPages.Choice(value: "\($0.position)", label: $0.name) }
+        let stages = try await campaigns.stages(of: campaign).map { Choice(value: "\($0.position)", label: $0.name) }
         return try await req.view.render("dashboard", Page(
             shell: Shell(req, title: req.t("dashboard.title")), unitName: unit.name, unitCode: unit.code, stages: stages, stage: stageKey,
             stageDates: "\(stage.startsOn) — \(stage.endsOn)", tiles: tiles, overdue: f.problemsOverdue,

@@ -21,12 +21,11 @@ extension ProblemService {
     /// resolved, awaiting its callback). The same photo twice is kept once.
     func addEvidence(to id: UUID, data: [UInt8], now: Date = Date()) async throws -> EvidenceDTO {
         let row = try await row(id)
-        let mayAct = (principal.can(.dispatchProblems) && scope.contains(path: row.reporter_unit_path))
-            || (principal.can(.handleProblems) && row.responsible_unit_path.map(scope.contains(path:)) == true)
-            || (principal.can(.recordVisits) && scope.contains(path: row.reporter_unit_path))
-        guard mayAct else { throw AppError(.forbidden, "problem.not_a_side") }
-        let status = ProblemStatus(rawValue: row.status) ?? .reported
-        guard status.isOpen || status == .resolved else { throw AppError(.conflict, "problem.refused.not_now", [row.status, "evidence"]) }
+        guard mayAddEvidence(to: row) else {
+            let status = ProblemStatus(rawValue: row.status) ?? .reported
+            if status.isOpen || status == .resolved { throw AppError(.forbidden, "problem.not_a_side") }
+            throw AppError(.conflict, "problem.refused.not_now", [row.status, "evidence"])
+        }
         let stored = try PhotoStore.store(data, in: app.config.photoDirectory)
         let dto = EvidenceDTO(sha256: stored.sha256, content_type: stored.contentType, bytes: stored.bytes, exif_lat: stored.latitude,
                               exif_lon: stored.longitude, exif_taken_at: stored.takenAt, status: row.status,
@@ -47,6 +46,16 @@ extension ProblemService {
                                       after: ["sha256": dto.sha256, "bytes": "\(dto.bytes)", "located": dto.exif_lat == nil ? "no" : "yes"])
         }
         return dto
+    }
+
+    /// Either side — the reporting one (its admins and cadres) or the responsible one — while
+    /// the problem is someone's work or awaits its callback.
+    func mayAddEvidence(to row: Row) -> Bool {
+        let status = ProblemStatus(rawValue: row.status) ?? .reported
+        guard status.isOpen || status == .resolved else { return false }
+        let reporting = scope.contains(path: row.reporter_unit_path) && (principal.can(.dispatchProblems) || principal.can(.recordVisits))
+        let responsible = principal.can(.handleProblems) && row.responsible_unit_path.map(scope.contains(path:)) == true
+        return reporting || responsible
     }
 
     func evidence(of id: UUID) async throws -> [EvidenceDTO] {

@@ -135,7 +135,7 @@ struct ProblemPages: RouteCollection {
     struct NewPage: Encodable {
         var shell: Shell
         var enterprise: String
-        var categories: [SupervisionPages.Choice]
+        var categories: [Choice]
     }
 
     /// A problem entered by the unit itself (`?enterprise=CODE` fills the enterprise).
@@ -143,7 +143,7 @@ struct ProblemPages: RouteCollection {
         _ = try req.requirePrincipal()
         return try await req.view.render("problems/new", NewPage(
             shell: Shell(req, title: req.t("problems.new")), enterprise: req.query[String.self, at: "enterprise"] ?? "",
-            categories: ProblemCategory.allCases.map { SupervisionPages.Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) }))
+            categories: ProblemCategory.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) }))
     }
 
     func report(req: Request) async throws -> Response {
@@ -258,11 +258,10 @@ struct ProblemPages: RouteCollection {
                             canDecideExtension: responsibleSide && row.extension_state == "requested"
                                 && (p.scope.isEverything || row.responsible_unit_path != p.unitPath),
                             canAnswerReferral: responsibleSide && status == .inProgress && referred,
-                            canSupervise: canSupervise, orders: try await s.orders(covering: row.id),
+                            canSupervise: canSupervise, orders: try await SupervisionService(app: req.application, db: req.db, principal: p).orders(covering: row.id),
                             mergeCandidates: canMerge ? try await s.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
                             mergedIn: try await s.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,
-                            canAddEvidence: (open || status == .resolved) && (reporterSide || responsibleSide
-                                || (p.can(.recordVisits) && p.scope.contains(path: row.reporter_unit_path))))
+                            canAddEvidence: s.mayAddEvidence(to: row))
         return try await req.view.render("problems/show", page)
     }
 

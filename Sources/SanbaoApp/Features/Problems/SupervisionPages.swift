@@ -43,11 +43,6 @@ struct SupervisionPages: RouteCollection {
             rows: page.items.map { Row(order: $0, overdue: SupervisionService.isOverdue($0, today: today)) }, total: page.total))
     }
 
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-    }
-
     struct NewPage: Encodable {
         var shell: Shell
         var kind: String

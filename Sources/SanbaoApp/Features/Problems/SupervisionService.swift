@@ -144,6 +144,14 @@ struct SupervisionService {
         return DTO(order: order, overdue: Self.isOverdue(order, today: today), problems: covered, timeline: events)
     }
 
+    /// The orders covering a problem that the principal may see, in one read.
+    func orders(covering problem: UUID) async throws -> [Order] {
+        try await sql.raw("""
+            \(unsafeRaw: Self.select) WHERE so.id IN (SELECT order_id FROM supervision_problems WHERE problem_id = \(bind: problem))
+              AND \(visible) ORDER BY so.issued_on, so.id
+            """).all(decoding: Order.self)
+    }
+
     static func isOverdue(_ order: Order, today: Day) -> Bool {
         order.status == "open" && (Day(order.deadline).map { $0 < today } ?? false)
     }
@@ -329,16 +337,4 @@ extension ProblemService {
             WHERE sp.order_id = \(bind: order) AND \(visible) ORDER BY p.deadline, p.id LIMIT 500
             """).all(decoding: Row.self)
     }
-
-    /// Orders not yet closed that cover this problem.
-    func orders(covering problem: UUID) async throws -> [SupervisionService.Order] {
-        let service = SupervisionService(app: app, db: db, principal: principal)
-        struct Id: Decodable { var order_id: UUID }
-        var orders: [SupervisionService.Order] = []
-        for id in try await sql.raw("SELECT order_id FROM supervision_problems WHERE problem_id = \(bind: problem)").all(decoding: Id.self) {
-            if let order = try? await service.order(id.order_id) { orders.append(order) }
-        }
-        return orders
-    }
 }
-

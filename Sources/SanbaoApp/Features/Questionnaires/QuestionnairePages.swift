@@ -54,11 +54,6 @@ struct QuestionnairePages: RouteCollection {
         var kinds: [Choice]
     }
 
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-    }
-
     func show(req: Request) async throws -> View {
         try await page(req, definition: nil, problems: [])
     }

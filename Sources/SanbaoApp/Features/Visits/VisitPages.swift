@@ -101,11 +101,6 @@ struct VisitPages: RouteCollection {
         var severities: [Choice]
     }
 
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-    }
-
     /// `?task=ID` (the cadre's own task) or `?enterprise=CODE` (ad hoc, in the cadre's subtree).
     func new(req: Request) async throws -> View {
         let s = try service(req)
