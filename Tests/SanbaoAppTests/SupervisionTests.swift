@@ -153,6 +153,12 @@ import VaporTesting
             let kept = try await office.figures(under: root, rules: rules, today: ProblemRules.today())
             #expect(kept.received == 8)
             #expect(kept == (try await office.recountedFigures(under: root, rules: rules, today: ProblemRules.today())))
+            // The API writes the counts and their rates, in the API's snake case.
+            var api = TestClient(app, bearer: try await Fixture.token(app, "office"))
+            let json = try await api.send(.GET, "/api/v1/problems/figures").body.string
+            #expect(json.contains("\"received\":8") && json.contains("\"overdue_now\":0") && json.contains("\"satisfaction_rate\":null"), "\(json)")
+            let decoded = try JSONDecoder().decode([ProblemService.UnitFigures].self, from: Data(json.utf8))
+            #expect(decoded.first?.figures == kept)
         }
     }
 

@@ -23,4 +23,40 @@ public struct ProblemFigures: Sendable, Equatable, Codable {
     public var averageWorkingDays: Double? { resolved == 0 ? nil : Double(workingDaysToResolve) / Double(resolved) }
     public var reworkRate: Double? { resolved == 0 ? nil : Double(reworked) / Double(resolved) }
     public var satisfactionRate: Double? { callbacks == 0 ? nil : Double(satisfiedCallbacks) / Double(callbacks) }
+
+    /// As the API writes it: the counts and the rates they give (null where nothing counts yet).
+    enum CodingKeys: String, CodingKey {
+        case received, resolved, resolvedOnTime = "resolved_on_time", overdueNow = "overdue_now",
+             workingDaysToResolve = "working_days_to_resolve", reworked, callbacks, satisfiedCallbacks = "satisfied_callbacks",
+             onTimeRate = "on_time_rate", averageWorkingDays = "average_working_days", reworkRate = "rework_rate",
+             satisfactionRate = "satisfaction_rate"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(received, forKey: .received)
+        try c.encode(resolved, forKey: .resolved)
+        try c.encode(resolvedOnTime, forKey: .resolvedOnTime)
+        try c.encode(overdueNow, forKey: .overdueNow)
+        try c.encode(workingDaysToResolve, forKey: .workingDaysToResolve)
+        try c.encode(reworked, forKey: .reworked)
+        try c.encode(callbacks, forKey: .callbacks)
+        try c.encode(satisfiedCallbacks, forKey: .satisfiedCallbacks)
+        try c.encode(onTimeRate, forKey: .onTimeRate)
+        try c.encode(averageWorkingDays, forKey: .averageWorkingDays)
+        try c.encode(reworkRate, forKey: .reworkRate)
+        try c.encode(satisfactionRate, forKey: .satisfactionRate)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        received = try c.decode(Int.self, forKey: .received)
+        resolved = try c.decode(Int.self, forKey: .resolved)
+        resolvedOnTime = try c.decode(Int.self, forKey: .resolvedOnTime)
+        overdueNow = try c.decode(Int.self, forKey: .overdueNow)
+        workingDaysToResolve = try c.decode(Int.self, forKey: .workingDaysToResolve)
+        reworked = try c.decode(Int.self, forKey: .reworked)
+        callbacks = try c.decode(Int.self, forKey: .callbacks)
+        satisfiedCallbacks = try c.decode(Int.self, forKey: .satisfiedCallbacks)
+    }
 }
