@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ProblemPages())
     try signedIn.register(collection: ProblemSettingsPages())
     try signedIn.register(collection: SupervisionPages())
+    try signedIn.register(collection: ReportPages())
     try signedIn.register(collection: DashboardPages())
     try signedIn.register(collection: QuestionnairePages())
 
@@ -35,4 +36,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: VisitAPI())
     try api.register(collection: ProblemAPI())
     try api.register(collection: SupervisionAPI())
+    try api.register(collection: ReportAPI())
 }

@@ -33,5 +33,7 @@ enum Migrations {
         CreateProblemTallies(),
         CreateProblemEvidence(),
         AddReferralReplyBy(),
+        // v8: periodic reports
+        CreateReports(),
     ]
 }

@@ -53,6 +53,7 @@ struct Shell: Encodable {
             item("nav.visits", "/visits")
             item("nav.problems", "/problems")
             item("nav.supervision", "/supervision")
+            item("nav.reports", "/reports")
             item("nav.campaign", "/campaign")
             item("nav.questionnaires", "/questionnaires")
             if p.can(.manageAssignment) || p.roles.contains(.inspector) { item("nav.assignment", "/assignment") }

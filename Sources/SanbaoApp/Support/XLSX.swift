@@ -76,12 +76,29 @@ enum XLSX {
 
     // MARK: Writing
 
+    /// A cell to write: text, or a number a spreadsheet can sum.
+    enum Cell: Sendable, Equatable {
+        case text(String)
+        case number(Double)
+    }
+
     static func render(_ rows: [[String]]) throws -> Data {
+        try render(cells: rows.map { $0.map(Cell.text) })
+    }
+
+    static func render(cells rows: [[Cell]]) throws -> Data {
         var sheet = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
         for (r, row) in rows.enumerated() {
             sheet += "<row r=\"\(r + 1)\">"
-            for (c, value) in row.enumerated() where !value.isEmpty {
-                sheet += "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(Markup.escape(value))</t></is></c>"
+            for (c, cell) in row.enumerated() {
+                switch cell {
+                case .text(let value) where !value.isEmpty:
+                    sheet += "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(Markup.escape(value))</t></is></c>"
+                case .number(let n) where n.isFinite:
+                    let text = n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+                    sheet += "<c r=\"\(column(c))\(r + 1)\"><v>\(text)</v></c>"
+                default: break
+                }
             }
             sheet += "</row>"
         }

@@ -66,6 +66,9 @@ public enum Permission: Sendable {
     /// Supervision orders (督办): issued by a unit above the one that must act, and accepted or
     /// sent back by the unit that issued them.
     case superviseProblems
+    /// Periodic reports: writing and submitting the unit's own, and accepting, returning or
+    /// reopening those of the units directly under it: the unit's admin.
+    case writeReports
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         if roles.contains(.office) { return true }
@@ -74,7 +77,7 @@ public enum Permission: Sendable {
         case .readAudit, .manageAssignment: return false
         case .revealWorkerData: return roles.contains(.assistance)
         case .recordVisits: return roles.contains(.cadre)
-        case .reviewVisits, .dispatchProblems, .handleProblems, .superviseProblems: return roles.contains(.unitAdmin)
+        case .reviewVisits, .dispatchProblems, .handleProblems, .superviseProblems, .writeReports: return roles.contains(.unitAdmin)
         }
     }
 }

@@ -14,6 +14,11 @@ final class Campaign: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @Field(key: "fairness_percent") var fairnessPercent: Int
     @Field(key: "fairness_penalty_m") var fairnessPenalty: Int
+    /// Periodic reports: how often, due how many working days after the period, and from how
+    /// many levels below the office.
+    @Field(key: "report_cadence") var reportCadence: String
+    @Field(key: "report_due_days") var reportDueDays: Int
+    @Field(key: "report_depth") var reportDepth: Int
     @Children(for: \.$campaign) var stages: [Stage]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -27,7 +32,12 @@ final class Campaign: Model, @unchecked Sendable {
         self.status = "active"
         self.fairnessPercent = 0
         self.fairnessPenalty = 0
+        self.reportCadence = ReportCadence.weekly.rawValue
+        self.reportDueDays = 2
+        self.reportDepth = 1
     }
+
+    var cadence: ReportCadence { ReportCadence(rawValue: reportCadence) ?? .weekly }
 
     /// The convex workload penalty the assignment uses, if the office turned it on.
     var fairness: AssignmentProblem.Fairness? {

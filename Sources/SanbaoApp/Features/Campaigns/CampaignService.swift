@@ -87,7 +87,7 @@ struct CampaignService {
 
     /// The demo city's campaign, its stages and quotas that add up.
     func createDemo(units records: [OrgUnitRecord], cadres: [CadreRecord]) async throws -> Campaign {
-        let plan = DemoCampaign()
+        let plan = DemoCampaign(today: ProblemRules.today())
         let units = try await OrgUnit.query(on: db).all()
         let unitID = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.id!) })
         let quotas = plan.quotas(units: records, cadres: cadres)

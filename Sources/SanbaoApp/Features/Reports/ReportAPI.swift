@@ -1,0 +1,115 @@
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// `/api/v1/reports`: completeness for a period (`?period=KEY`, the latest begun when left
+/// out), one report with its figures, saving or submitting it, and the parent's decision.
+struct ReportAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let reports = routes.grouped("reports")
+        reports.get(use: list)
+        reports.get(":unit", ":period", use: show)
+        reports.post(":unit", ":period", use: save)
+        reports.post(":unit", ":period", "decide", use: decide)
+    }
+
+    private func context(_ req: Request) async throws -> (ReportService, Campaign) {
+        let principal = try req.requirePrincipal()
+        let campaign = try await CampaignService(db: req.db, principal: principal).campaign(req.query["campaign"])
+        return (ReportService(app: req.application, db: req.db, principal: principal), campaign)
+    }
+
+    private func subject(_ req: Request) async throws -> (ReportService, ReportService.Subject) {
+        let (s, campaign) = try await context(req)
+        return (s, try await s.subject(campaign: campaign, unitCode: req.parameters.get("unit") ?? "", periodKey: req.parameters.get("period") ?? ""))
+    }
+
+    struct Entry: Content {
+        var unit_code: String
+        var unit_name: String
+        var period: String
+        var due_on: String
+        var status: String?
+        var timeliness: String
+        var first_submitted_on: String?
+    }
+
+    func list(req: Request) async throws -> [Entry] {
+        let (s, campaign) = try await context(req)
+        let today = ProblemRules.today()
+        let period: ReportPeriod
+        if let key = req.query[String.self, at: "period"] {
+            guard let p = ReportPeriod(key: key), ReportService.periods(of: campaign).contains(p) else {
+                throw AppError.invalid([AppError.field("period", "report.reason.bad_period")])
+            }
+            period = p
+        } else {
+            guard let latest = ReportService.periodsSoFar(of: campaign, today: today).first else { return [] }
+            period = latest
+        }
+        let (units, cells, due) = try await s.completeness(campaign, periods: [period], today: today)
+        return units.map { u in
+            let c = cells[u.id]?[period.key]
+            return Entry(unit_code: u.code, unit_name: u.name, period: period.key, due_on: due[period.key]?.description ?? "",
+                         status: c?.status?.rawValue, timeliness: c?.timeliness.rawValue ?? "not_due", first_submitted_on: c?.firstSubmittedOn)
+        }
+    }
+
+    struct DTO: Content {
+        var unit_code: String
+        var period: String
+        var starts_on: String
+        var ends_on: String
+        var due_on: String
+        var status: String?
+        var revision: Int
+        var first_submitted_on: String?
+        var comment: String
+        var narrative: ReportNarrative
+        /// Kept as submitted once submitted; live while a draft.
+        var figures: ReportFigures
+        var frozen: Bool
+    }
+
+    func show(req: Request) async throws -> DTO {
+        let (s, subject) = try await subject(req)
+        let report = try await s.report(subject)
+        return DTO(subject, report, figures: try await s.figures(subject, report))
+    }
+
+    struct SaveBody: Content {
+        var narrative: ReportNarrative
+        var revision: Int
+        var submit: Bool?
+    }
+
+    func save(req: Request) async throws -> DTO {
+        let (s, subject) = try await subject(req)
+        let body = try req.content.decode(SaveBody.self)
+        let report = try await s.save(subject, narrative: body.narrative, revision: body.revision, submit: body.submit ?? false)
+        return DTO(subject, report, figures: try await s.figures(subject, report))
+    }
+
+    struct DecideBody: Content {
+        var action: String
+        var comment: String?
+        var revision: Int
+    }
+
+    func decide(req: Request) async throws -> DTO {
+        let (s, subject) = try await subject(req)
+        let body = try req.content.decode(DecideBody.self)
+        guard let decision = ReportService.Decision(rawValue: body.action) else { throw AppError.invalid([AppError.field("action", "report.reason.bad_action")]) }
+        let report = try await s.decide(subject, decision, comment: body.comment ?? "", revision: body.revision)
+        return DTO(subject, report, figures: try await s.figures(subject, report))
+    }
+}
+
+extension ReportAPI.DTO {
+    init(_ s: ReportService.Subject, _ report: Report?, figures: ReportFigures) {
+        self.init(unit_code: s.unit.code, period: s.period.key, starts_on: s.period.start.description, ends_on: s.period.end.description,
+                  due_on: s.due.description, status: report?.status, revision: report?.revision ?? 0, first_submitted_on: report?.firstSubmittedOn,
+                  comment: report?.comment ?? "", narrative: report?.narrative ?? ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: ""),
+                  figures: figures, frozen: report?.isFrozen ?? false)
+    }
+}

@@ -1,0 +1,349 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import Vapor
+
+/// `/reports`: the unit's periodic reports and those waiting for its decision;
+/// `/reports/{unit}/{period}` one report (figures, narrative, decision, timeline) with its
+/// printable copy and spreadsheet; `/reports/completeness` who has reported on time.
+struct ReportPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let reports = routes.grouped("reports")
+        reports.get(use: index)
+        reports.get("completeness", use: completeness)
+        reports.post("completeness", "remind", use: remind)
+        reports.post("settings", use: settings)
+        reports.get(":unit", ":period", use: show)
+        reports.post(":unit", ":period", use: save)
+        reports.post(":unit", ":period", "decide", use: decide)
+        reports.get(":unit", ":period", "print", use: printable)
+        reports.get(":unit", ":period", "figures.xlsx", use: workbook)
+    }
+
+    private func context(_ req: Request) async throws -> (ReportService, Campaign) {
+        let principal = try req.requirePrincipal()
+        let campaign = try await CampaignService(db: req.db, principal: principal).campaign(req.query["campaign"])
+        return (ReportService(app: req.application, db: req.db, principal: principal), campaign)
+    }
+
+    private func subject(_ req: Request) async throws -> (ReportService, ReportService.Subject) {
+        let (s, campaign) = try await context(req)
+        return (s, try await s.subject(campaign: campaign, unitCode: req.parameters.get("unit") ?? "", periodKey: req.parameters.get("period") ?? ""))
+    }
+
+    // MARK: The list
+
+    struct OwnRow: Encodable {
+        var period: String
+        var label: String
+        var due: String
+        var status: String
+        var timeliness: String
+    }
+
+    struct AwaitingRow: Encodable {
+        var unitCode: String
+        var unitName: String
+        var period: String
+        var label: String
+        var submittedOn: String
+    }
+
+    struct ReminderRow: Encodable {
+        var label: String
+        var day: String
+        var from: String
+        var period: String
+    }
+
+    struct IndexPage: Encodable {
+        var shell: Shell
+        var campaign: String
+        var unitCode: String
+        var reports: Bool
+        var own: [OwnRow]
+        var awaiting: [AwaitingRow]
+        var reminders: [ReminderRow]
+    }
+
+    func index(req: Request) async throws -> View {
+        let (s, campaign) = try await context(req)
+        let present = ReportPresentation(req: req)
+        let today = ProblemRules.today()
+        let periods = Array(ReportService.periodsSoFar(of: campaign, today: today).prefix(12))
+        var own: [OwnRow] = []
+        var reports = false
+        if let unitID = s.principal.unitID, let unit = try await OrgUnit.find(unitID, on: req.db), ReportService.reports(unit, campaign) {
+            reports = true
+            let (_, cells, due) = try await s.completeness(campaign, periods: periods, today: today)
+            own = periods.map { p in
+                let cell = cells[unitID]?[p.key]
+                return OwnRow(period: p.key, label: present.label(p), due: due[p.key]?.description ?? "",
+                              status: cell?.status?.rawValue ?? "none", timeliness: cell?.timeliness.rawValue ?? "not_due")
+            }
+        }
+        let awaiting = try await s.awaitingDecision(campaign).compactMap { r -> AwaitingRow? in
+            guard let p = ReportPeriod(key: r.report.periodKey) else { return nil }
+            return AwaitingRow(unitCode: r.unitCode, unitName: r.unitName, period: p.key, label: present.label(p),
+                               submittedOn: r.report.submittedAt.map { Day($0, in: ProblemRules.zone).description } ?? "")
+        }
+        let reminders = try await s.reminders(campaign, today: today).compactMap { r -> ReminderRow? in
+            ReportPeriod(key: r.period_key).map { ReminderRow(label: present.label($0), day: r.day, from: r.from_unit_name, period: r.period_key) }
+        }
+        return try await req.view.render("reports/index", IndexPage(
+            shell: Shell(req, title: req.t("reports.title")), campaign: campaign.name, unitCode: s.principal.unitCode,
+            reports: reports, own: own, awaiting: awaiting, reminders: reminders))
+    }
+
+    // MARK: One report
+
+    struct EventRow: Encodable {
+        var at: String
+        var actor: String
+        var action: String
+        var comment: String
+    }
+
+    struct ShowPage: Encodable {
+        var shell: Shell
+        var unitCode: String
+        var unitName: String
+        var period: String
+        var label: String
+        var due: String
+        var status: String
+        var timeliness: String
+        var revision: Int
+        var frozen: Bool
+        var takenAt: String
+        var lines: [ReportPresentation.Line]
+        var categories: [ReportPresentation.CategoryLine]
+        var categoryChart: String
+        var cases: [ReportPresentation.CaseLine]
+        var narrative: ReportNarrative
+        var comment: String
+        var mayWrite: Bool
+        var mayDecide: Bool
+        var mayReopen: Bool
+        var events: [EventRow]
+    }
+
+    func show(req: Request) async throws -> View {
+        let (s, subject) = try await subject(req)
+        let report = try await s.report(subject)
+        let figures = try await s.figures(subject, report)
+        let present = ReportPresentation(req: req)
+        let state = report?.state
+        let today = ProblemRules.today()
+        let events = try await s.events(report).map {
+            EventRow(at: Self.time($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
+        }
+        return try await req.view.render("reports/show", ShowPage(
+            shell: Shell(req, title: req.t("reports.title")), unitCode: subject.unit.code, unitName: subject.unit.name,
+            period: subject.period.key, label: present.label(subject.period), due: subject.due.description,
+            status: state?.rawValue ?? "none",
+            timeliness: ReportTimeliness(firstSubmitted: report?.firstSubmittedOn.flatMap(Day.init), due: subject.due, today: today).rawValue,
+            revision: report?.revision ?? 0, frozen: report?.isFrozen ?? false, takenAt: figures.takenAt,
+            lines: present.lines(figures), categories: present.categories(figures), categoryChart: present.categoryChart(figures),
+            cases: present.cases(figures),
+            narrative: report?.narrative ?? ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: ""),
+            comment: report?.comment ?? "",
+            mayWrite: s.mayWrite(subject) && (state == nil || state == .draft || state == .returned) && subject.period.start <= today,
+            mayDecide: s.mayDecide(subject) && state == .submitted,
+            mayReopen: s.mayDecide(subject) && state == .accepted, events: events))
+    }
+
+    struct SaveForm: Content {
+        var work_done: String?
+        var difficulties: String?
+        var next_steps: String?
+        var experience: String?
+        var revision: Int
+        /// "submit" to send it up; anything else keeps it as a draft.
+        var action: String?
+    }
+
+    func save(req: Request) async throws -> Response {
+        let (s, subject) = try await subject(req)
+        let form = try req.content.decode(SaveForm.self)
+        let submit = form.action == "submit"
+        _ = try await s.save(subject, narrative: ReportNarrative(workDone: form.work_done ?? "", difficulties: form.difficulties ?? "",
+                                                                 nextSteps: form.next_steps ?? "", experience: form.experience ?? ""),
+                             revision: form.revision, submit: submit)
+        return req.redirect(to: "/reports/\(subject.unit.code)/\(subject.period.key)?flash=\(submit ? "report_submitted" : "saved")")
+    }
+
+    struct DecideForm: Content {
+        var action: String
+        var comment: String?
+        var revision: Int
+    }
+
+    func decide(req: Request) async throws -> Response {
+        let (s, subject) = try await subject(req)
+        let form = try req.content.decode(DecideForm.self)
+        guard let decision = ReportService.Decision(rawValue: form.action) else { throw AppError.invalid([AppError.field("action", "report.reason.bad_action")]) }
+        _ = try await s.decide(subject, decision, comment: form.comment ?? "", revision: form.revision)
+        return req.redirect(to: "/reports/\(subject.unit.code)/\(subject.period.key)?flash=report_\(decision.rawValue)")
+    }
+
+    // MARK: Print and spreadsheet
+
+    struct PrintPage: Encodable {
+        var lang: String
+        var title: String
+        var unitName: String
+        var label: String
+        var start: String
+        var end: String
+        var status: String
+        var submittedOn: String
+        var takenAt: String
+        var lines: [ReportPresentation.Line]
+        var categories: [ReportPresentation.CategoryLine]
+        var categoryChart: String
+        var cases: [ReportPresentation.CaseLine]
+        var narrative: ReportNarrative
+        var events: [EventRow]
+    }
+
+    /// The report as the federation files it: an A4 page in the official style (chromium's
+    /// "Save as PDF" turns it into the PDF sent up the tree).
+    func printable(req: Request) async throws -> View {
+        let (s, subject) = try await subject(req)
+        let report = try await s.report(subject)
+        let figures = try await s.figures(subject, report)
+        let present = ReportPresentation(req: req)
+        let label = present.label(subject.period)
+        let events = try await s.events(report).map {
+            EventRow(at: Self.time($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
+        }
+        return try await req.view.render("reports/print", PrintPage(
+            lang: req.locale.rawValue, title: req.t("report.print.title", subject.unit.name, req.t("report.print.kind." + subject.period.cadence.rawValue)),
+            unitName: subject.unit.name, label: label, start: subject.period.start.description, end: subject.period.end.description,
+            status: req.t("report.status." + (report?.status ?? "none")), submittedOn: report?.firstSubmittedOn ?? "—", takenAt: figures.takenAt,
+            lines: present.lines(figures), categories: present.categories(figures), categoryChart: present.categoryChart(figures, width: 600),
+            cases: present.cases(figures),
+            narrative: report?.narrative ?? ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: ""), events: events))
+    }
+
+    func workbook(req: Request) async throws -> Response {
+        let (s, subject) = try await subject(req)
+        let report = try await s.report(subject)
+        let figures = try await s.figures(subject, report)
+        let data = try ReportPresentation(req: req).workbook(unit: "\(subject.unit.name)（\(subject.unit.code)）", period: subject.period,
+                                                             status: req.t("report.status." + (report?.status ?? "none")), figures)
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let name = "report-\(subject.unit.code)-\(subject.period.key).xlsx"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
+    }
+
+    // MARK: Completeness
+
+    struct GridCell: Encodable {
+        var status: String
+        var timeliness: String
+        var href: String
+        var day: String
+    }
+
+    struct GridRow: Encodable {
+        var code: String
+        var name: String
+        var cells: [GridCell]
+    }
+
+    struct Column: Encodable {
+        var key: String
+        var label: String
+        var due: String
+        var expected: Int
+        var submitted: Int
+        var onTime: Int
+        var missing: Int
+        var completeness: String
+        var timeliness: String
+    }
+
+    struct CompletenessPage: Encodable {
+        var shell: Shell
+        var campaign: String
+        var columns: [Column]
+        var rows: [GridRow]
+        var periods: [Choice]
+        var remindPeriod: String
+        var mayRemind: Bool
+        var maySet: Bool
+        var cadence: String
+        var dueDays: Int
+        var depth: Int
+    }
+
+    func completeness(req: Request) async throws -> View {
+        let (s, campaign) = try await context(req)
+        let present = ReportPresentation(req: req)
+        let today = ProblemRules.today()
+        let all = ReportService.periodsSoFar(of: campaign, today: today)
+        let shown = Array(all.prefix(8)).reversed() as [ReportPeriod]
+        let (units, cells, due) = try await s.completeness(campaign, periods: shown, today: today)
+        let rows = units.map { u in
+            GridRow(code: u.code, name: u.name, cells: shown.map { p in
+                let c = cells[u.id]?[p.key]
+                return GridCell(status: c?.status?.rawValue ?? "none", timeliness: c?.timeliness.rawValue ?? "not_due",
+                                href: "/reports/\(u.code)/\(p.key)", day: c?.firstSubmittedOn.map { String($0.dropFirst(5)) } ?? "")
+            })
+        }
+        let columns = shown.map { p in
+            let column = units.compactMap { cells[$0.id]?[p.key] }
+            let submitted = column.filter { $0.firstSubmittedOn != nil }.count
+            let onTime = column.filter { $0.timeliness == .onTime }.count
+            let expected = units.count
+            func pct(_ n: Int) -> String { expected > 0 ? String(format: "%.0f%%", Double(n) / Double(expected) * 100) : "—" }
+            return Column(key: p.key, label: present.label(p), due: due[p.key]?.description ?? "", expected: expected, submitted: submitted,
+                          onTime: onTime, missing: column.filter { $0.timeliness == .missing }.count,
+                          completeness: pct(submitted), timeliness: pct(onTime))
+        }
+        // The period to remind about: the latest one already past due.
+        let remind = all.first { (due[$0.key] ?? $0.end) < today } ?? all.first
+        return try await req.view.render("reports/completeness", CompletenessPage(
+            shell: Shell(req, title: req.t("reports.completeness")), campaign: campaign.name, columns: columns, rows: rows,
+            periods: all.map { Choice(value: $0.key, label: present.label($0)) }, remindPeriod: remind?.key ?? "",
+            mayRemind: s.principal.can(.writeReports), maySet: s.principal.can(.manageAssignment),
+            cadence: campaign.reportCadence, dueDays: campaign.reportDueDays, depth: campaign.reportDepth))
+    }
+
+    struct RemindForm: Content { var period: String }
+
+    func remind(req: Request) async throws -> Response {
+        let (s, campaign) = try await context(req)
+        let form = try req.content.decode(RemindForm.self)
+        guard let period = ReportPeriod(key: form.period), ReportService.periods(of: campaign).contains(period) else {
+            throw AppError.invalid([AppError.field("period", "report.reason.bad_period")])
+        }
+        let n = try await s.remindLate(campaign, period: period)
+        return req.redirect(to: "/reports/completeness?flash=" + (n > 0 ? "reports_reminded" : "reports_none_to_remind"))
+    }
+
+    struct SettingsForm: Content {
+        var cadence: String
+        var due_days: Int
+        var depth: Int
+    }
+
+    func settings(req: Request) async throws -> Response {
+        let (s, campaign) = try await context(req)
+        let form = try req.content.decode(SettingsForm.self)
+        guard let cadence = ReportCadence(rawValue: form.cadence) else { throw AppError.invalid([AppError.field("cadence", "report.reason.bad_cadence")]) }
+        try await s.setReporting(campaign, cadence: cadence, dueDays: form.due_days, depth: form.depth)
+        return req.redirect(to: "/reports/completeness?flash=saved")
+    }
+
+    static func time(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = ProblemRules.zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+}
