@@ -228,6 +228,18 @@ def photo_with_gps(tmp_path):
     return str(path)
 
 
+def dashboard_figures(browser, server):
+    """The office's dashboard tiles (what is done, by tile), read in a fresh sign-in."""
+    browser.delete_all_cookies()
+    sign_in(browser, server, "office")
+    browser.get(server + "/dashboard")
+    figures = {}
+    for tile in browser.find_elements(By.CSS_SELECTOR, "#tiles .tile[id^=tile-]"):
+        figures[tile.get_attribute("id")[5:]] = int(tile.find_element(By.CSS_SELECTOR, ".tile-figure").text.split("/")[0].strip())
+    browser.delete_all_cookies()
+    return figures
+
+
 def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(server, browser, tmp_path):
     # Runs after the office has published the tasks (the test above).
     browser.set_window_size(390, 844)
@@ -235,6 +247,8 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
     # The phone allows its position: the review page shows where the visit was made.
     browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": server, "permissions": ["geolocation"]})
     browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 31.8206, "longitude": 117.2272, "accuracy": 25})
+    # The office's dashboard before the visit: it moves when the visit comes in.
+    before = dashboard_figures(browser, server)
     sign_in(browser, server, "C00193")
     browser.find_element(By.CSS_SELECTOR, "#tasks a.start-visit").click()
     WebDriverWait(browser, 10).until(lambda d: "/visits/new?task=" in d.current_url)
@@ -292,6 +306,9 @@ def test_cadre_records_a_visit_through_a_lost_network_and_the_admin_reviews_it(s
                                   "new TextDecoder('latin1').decode(b).indexOf('Exif'))", served) == -1
     browser.get(server + "/visits")
     assert browser.find_element(By.TAG_NAME, "main").text.count(enterprise) == 1, "sent once, stored once"
+    after = dashboard_figures(browser, server)
+    assert after["enterprises"] == before["enterprises"] + 1 and after["workers"] == before["workers"] + 1
+    assert after["questionnaires"] == before["questionnaires"] + 2
 
     # The district admin returns it; the cadre corrects it; the admin accepts it.
     browser.delete_all_cookies()

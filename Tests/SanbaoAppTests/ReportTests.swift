@@ -124,7 +124,7 @@ import VaporTesting
             var page = TestClient(app)
             try await page.signIn("office")
             let html = try await page.send(.GET, "/reports/340104/2026-W47").body.string
-            #expect(html.contains("2026年第47周") && html.contains("已审核通过") && html.contains("“一企一档”建立走访台账。") && html.contains("reopen-report"))
+            #expect(html.contains("2026年第47周") && html.contains("已审核通过") && html.contains("“一企一档”建立走访台账。") && html.contains("本周走访企业1家") && html.contains("reopen-report"))
             let printed = try await page.send(.GET, "/reports/340104/2026-W47/print").body.string
             #expect(printed.contains("蜀山区总工会“双走访、促三保”工作周报") && printed.contains("<svg") == !accepted.categories.isEmpty)
             let xlsx = try await page.send(.GET, "/reports/340104/2026-W47/figures.xlsx")

@@ -81,6 +81,8 @@ import Testing
         #expect(r.texts.contains("A&B <单位>") && r.texts.contains("\"引号\""))
         #expect(SVGChart.niceCeiling(0) == 1 && SVGChart.niceCeiling(7) == 10 && SVGChart.niceCeiling(120) == 200)
         #expect(SVGChart.niceCeiling(2_400) == 2_500 && SVGChart.niceCeiling(10_000) == 10_000)
+        // Gridlines at round values: 25 in fifths, 20 in quarters, 10 in fifths.
+        #expect(SVGChart.divisions(25) == 5 && SVGChart.divisions(20) == 4 && SVGChart.divisions(10) == 5 && SVGChart.divisions(2_500) == 5)
         #expect(SVGChart.number(1_234_567) == "1,234,567" && SVGChart.number(2.5) == "2.5")
     }
 }

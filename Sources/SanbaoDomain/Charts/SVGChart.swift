@@ -146,12 +146,13 @@ public enum SVGChart {
         var plotWidth: Double { right - left }
         var plotHeight: Double { bottom - upper }
 
-        /// The value axis with four gridlines, and the baseline.
+        /// The value axis with its gridlines at round values, and the baseline.
         func axes(top: Double) -> String {
             var out = ""
-            for k in 0...4 {
-                let v = top * Double(k) / 4
-                let y = bottom - plotHeight * Double(k) / 4
+            let n = divisions(top)
+            for k in 0...n {
+                let v = top * Double(k) / Double(n)
+                let y = bottom - plotHeight * Double(k) / Double(n)
                 out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"\(k == 0 ? "#8a9096" : "#e3e6e9")\"/>"
                 out += text(left - 6, y + 4, number(v), anchor: "end", size: 10)
             }
@@ -199,6 +200,14 @@ public enum SVGChart {
         let magnitude = pow(10, floor(log10(v)))
         for step in [1.0, 2, 2.5, 5, 10] where step * magnitude >= v { return step * magnitude }
         return 10 * magnitude
+    }
+
+    /// Gridlines that land on round values: a top of 20 in quarters (5, 10, 15), of 10, 25 or
+    /// 50 in fifths (2, 5, 10 apart) — never 6.25.
+    static func divisions(_ top: Double) -> Int {
+        guard top.isFinite, top > 0 else { return 4 }
+        let mantissa = top / pow(10, floor(log10(top)))
+        return abs(mantissa - 2) < 1e-9 ? 4 : 5
     }
 
     /// Whole numbers as integers with thousands separators; others with one decimal.

@@ -38,6 +38,7 @@ enum DemoLoader {
         let visits = try await DemoVisitLoader.load(app, count: 2_000, seed: seed)
         try await DemoProblemLoader.load(app, seed: seed)
         _ = try await ProblemScan(app: app, db: app.db).run()
+        try await DemoReportLoader.load(app, seed: seed)
         return Loaded(units: units, cadres: cadres, enterprises: enterprises, workers: workers, visits: visits, signIns: city.signIns)
     }
 
