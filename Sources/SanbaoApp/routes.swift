@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ProblemSettingsPages())
     try signedIn.register(collection: SupervisionPages())
     try signedIn.register(collection: ReportPages())
+    try signedIn.register(collection: StatisticsPages())
     try signedIn.register(collection: DashboardPages())
     try signedIn.register(collection: QuestionnairePages())
 

@@ -54,6 +54,7 @@ struct Shell: Encodable {
             item("nav.problems", "/problems")
             item("nav.supervision", "/supervision")
             item("nav.reports", "/reports")
+            item("nav.statistics", "/statistics")
             item("nav.campaign", "/campaign")
             item("nav.questionnaires", "/questionnaires")
             if p.can(.manageAssignment) || p.roles.contains(.inspector) { item("nav.assignment", "/assignment") }

@@ -110,11 +110,16 @@ struct ProgressQuery {
     /// The stage's visits in the subtree that count: submitted or accepted (a returned one is
     /// being corrected).
     private func stageVisits(_ stage: Stage, subtree: SQLQueryString) -> SQLQueryString {
-        let start = Self.startOfDay(stage.startsOn), end = Self.startOfDay(stage.endsOn).map { $0.addingTimeInterval(86_400) }
+        SQLQueryString("v.unit_id \(subtree) AND v.status IN ('submitted', 'accepted') AND \(Self.inStage(stage))")
+    }
+
+    /// A visit (`v`) belongs to a stage when it was made for one of the stage's tasks, or ad hoc
+    /// within the stage's dates.
+    static func inStage(_ stage: Stage) -> SQLQueryString {
+        let start = startOfDay(stage.startsOn), end = startOfDay(stage.endsOn).map { $0.addingTimeInterval(86_400) }
         return SQLQueryString("""
-            v.unit_id \(subtree) AND v.status IN ('submitted', 'accepted')
-            AND (v.task_id IN (SELECT t.id FROM visit_tasks t WHERE t.stage_id = \(bind: stage.id))
-                 OR (v.task_id IS NULL AND v.finished_at >= \(bind: start ?? .distantFuture) AND v.finished_at < \(bind: end ?? .distantPast)))
+            (v.task_id IN (SELECT t.id FROM visit_tasks t WHERE t.stage_id = \(bind: stage.id))
+             OR (v.task_id IS NULL AND v.finished_at >= \(bind: start ?? .distantFuture) AND v.finished_at < \(bind: end ?? .distantPast)))
             """)
     }
 

@@ -1,0 +1,246 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Questionnaire statistics over the visits that count (submitted or accepted) in a unit's
+/// subtree, optionally narrowed to a stage and to days: each question's distribution, a
+/// question crossed with district, industry, size class or another question, the free-text
+/// answers with their enterprises, and every response as a row. Questions are followed by key
+/// across versions (`QuestionCatalogue`).
+struct StatisticsQuery {
+    let db: any Database
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    struct Filter: Sendable {
+        var questionnaire: String
+        var unitID: UUID
+        var unitPath: String
+        var stage: Stage?
+        var from: Day?
+        var to: Day?
+    }
+
+    /// The visits (`v`) the filter takes in.
+    func visits(_ f: Filter) -> SQLQueryString {
+        var q = SQLQueryString("""
+            v.status IN ('submitted', 'accepted') AND v.unit_id IN (SELECT su.id FROM org_units su WHERE su.path LIKE \(bind: f.unitPath + "%"))
+            """)
+        if let stage = f.stage { q = SQLQueryString("\(q) AND \(ProgressQuery.inStage(stage))") }
+        if let from = f.from, let start = ProgressQuery.startOfDay(from.description) { q = SQLQueryString("\(q) AND v.finished_at >= \(bind: start)") }
+        if let to = f.to, let end = ProgressQuery.startOfDay(to.description) {
+            q = SQLQueryString("\(q) AND v.finished_at < \(bind: end.addingTimeInterval(86_400))")
+        }
+        return q
+    }
+
+    func catalogue(_ key: String) async throws -> QuestionCatalogue {
+        let versions = try await QuestionnaireVersion.query(on: db).filter(\.$key == key).all()
+        return QuestionCatalogue(try versions.map { try $0.questionnaire() })
+    }
+
+    func responses(_ f: Filter) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        return try await sql.raw("""
+            SELECT COUNT(*) AS n FROM responses r JOIN visits v ON v.id = r.visit_id WHERE r.questionnaire_key = \(bind: f.questionnaire) AND \(visits(f))
+            """).first(decoding: N.self)?.n ?? 0
+    }
+
+    /// An answer's value as a category: the option key or yes/no, the 1–5 of a scale as text.
+    static let category = "COALESCE(a.text_value, CAST(CAST(a.number_value AS INTEGER) AS TEXT))"
+
+    struct Distribution: Sendable {
+        var entry: QuestionCatalogue.Entry
+        /// Responses that answered it.
+        var answered: Int
+        /// Per value, in the catalogue's order (answers with a value no version offers last).
+        var counts: [(key: String, count: Int)]
+        var numeric: NumericSummary?
+    }
+
+    func distributions(_ f: Filter, _ catalogue: QuestionCatalogue) async throws -> [Distribution] {
+        let v = visits(f)
+        struct Answered: Decodable { var question_key: String; var answered: Int; var numbers: Int; var total: Double?; var low: Double?; var high: Double? }
+        let answered = Dictionary(try await sql.raw("""
+            SELECT a.question_key, COUNT(DISTINCT a.response_id) AS answered, COUNT(a.number_value) AS numbers,
+                   SUM(a.number_value) AS total, MIN(a.number_value) AS low, MAX(a.number_value) AS high
+            FROM answers a JOIN visits v ON v.id = a.visit_id WHERE a.questionnaire_key = \(bind: f.questionnaire) AND \(v)
+            GROUP BY a.question_key
+            """).all(decoding: Answered.self).map { ($0.question_key, $0) }, uniquingKeysWith: { a, _ in a })
+        let categorical = catalogue.entries.filter { $0.isCategorical || $0.kind == .scale }.map(\.key)
+        struct Count: Decodable { var question_key: String; var value: String?; var n: Int }
+        var counts: [String: [String: Int]] = [:]
+        if !categorical.isEmpty {
+            for c in try await sql.raw("""
+                SELECT a.question_key, \(unsafeRaw: Self.category) AS value, COUNT(*) AS n
+                FROM answers a JOIN visits v ON v.id = a.visit_id
+                WHERE a.questionnaire_key = \(bind: f.questionnaire) AND a.question_key IN \(SQLBind.group(categorical)) AND \(v)
+                GROUP BY a.question_key, \(unsafeRaw: Self.category)
+                """).all(decoding: Count.self) {
+                counts[c.question_key, default: [:]][c.value ?? "", default: 0] += c.n
+            }
+        }
+        var out: [Distribution] = []
+        for entry in catalogue.entries {
+            let a = answered[entry.key]
+            var d = Distribution(entry: entry, answered: a?.answered ?? 0, counts: [], numeric: nil)
+            if let byValue = counts[entry.key] {
+                let known = Self.values(entry).map(\.key)
+                d.counts = known.map { ($0, byValue[$0] ?? 0) } + byValue.keys.filter { !known.contains($0) }.sorted().map { ($0, byValue[$0]!) }
+            } else if entry.isCategorical || entry.kind == .scale {
+                d.counts = Self.values(entry).map { ($0.key, 0) }
+            }
+            if entry.isNumeric, let a, a.numbers > 0 {
+                var s = NumericSummary(count: a.numbers, mean: (a.total ?? 0) / Double(a.numbers), min: a.low, max: a.high)
+                (s.q1, s.median, s.q3) = (try await quantile(f, entry.key, 0.25, of: a.numbers), try await quantile(f, entry.key, 0.5, of: a.numbers),
+                                          try await quantile(f, entry.key, 0.75, of: a.numbers))
+                d.numeric = s
+            }
+            out.append(d)
+        }
+        return out
+    }
+
+    /// The values a question's answers are counted by: options, yes/no, or 1 to 5.
+    static func values(_ entry: QuestionCatalogue.Entry) -> [(key: String, title: Questionnaire.Text)] {
+        entry.kind == .scale ? (1...5).map { ("\($0)", Questionnaire.Text("\($0)", "\($0)")) } : entry.values
+    }
+
+    /// Two answers around the quantile, in the numbers' index order.
+    private func quantile(_ f: Filter, _ key: String, _ p: Double, of n: Int) async throws -> Double? {
+        let (lower, fraction) = NumericSummary.position(p, of: n)
+        struct Value: Decodable { var number_value: Double }
+        let two = try await sql.raw("""
+            SELECT a.number_value FROM answers a JOIN visits v ON v.id = a.visit_id
+            WHERE a.questionnaire_key = \(bind: f.questionnaire) AND a.question_key = \(bind: key) AND a.number_value IS NOT NULL AND \(visits(f))
+            ORDER BY a.number_value LIMIT 2 OFFSET \(unsafeRaw: String(lower))
+            """).all(decoding: Value.self).map(\.number_value)
+        guard let first = two.first else { return nil }
+        return NumericSummary.interpolate(first, two.count > 1 ? two[1] : nil, fraction)
+    }
+
+    // MARK: Cross-tabulation
+
+    enum Dimension: Sendable, Equatable {
+        /// The units directly under the filter's unit (the counties, districts, industry unions of the city).
+        case district
+        /// The industry section (GB/T 4754) of the visited enterprise.
+        case industry
+        case size
+        /// Another question of the same questionnaire, answered in the same response.
+        case question(String)
+
+        init?(_ text: String) {
+            switch text {
+            case "district": self = .district
+            case "industry": self = .industry
+            case "size": self = .size
+            default:
+                guard text.hasPrefix("q:"), text.count > 2 else { return nil }
+                self = .question(String(text.dropFirst(2)))
+            }
+        }
+
+        var key: String {
+            switch self {
+            case .district: "district"
+            case .industry: "industry"
+            case .size: "size"
+            case .question(let k): "q:" + k
+            }
+        }
+    }
+
+    /// Raw cells: the row's key as the database groups it, the column value, the count.
+    func crossCells(_ f: Filter, question: String, by dimension: Dimension) async throws -> [(row: String, column: String, count: Int)] {
+        let group: String, join: String
+        var bindQuestion: String?
+        switch dimension {
+        case .district:
+            // The subtree's first level below the unit: the first 37 characters after its path.
+            group = "SUBSTR(o.path, 1, \(f.unitPath.count + 37))"
+            join = "JOIN org_units o ON o.id = v.unit_id"
+        case .industry:
+            group = "SUBSTR(e.industry_code, 1, 3)"
+            join = "JOIN enterprises e ON e.id = v.enterprise_id"
+        case .size:
+            group = "e.size_class"
+            join = "JOIN enterprises e ON e.id = v.enterprise_id"
+        case .question(let other):
+            group = "COALESCE(b.text_value, CAST(CAST(b.number_value AS INTEGER) AS TEXT))"
+            join = "JOIN answers b ON b.response_id = a.response_id"
+            bindQuestion = other
+        }
+        let other = bindQuestion.map { SQLQueryString("AND b.question_key = \(bind: $0)") } ?? SQLQueryString("")
+        struct Cell: Decodable { var g: String?; var c: String?; var n: Int }
+        return try await sql.raw("""
+            SELECT \(unsafeRaw: group) AS g, \(unsafeRaw: Self.category) AS c, COUNT(*) AS n
+            FROM answers a JOIN visits v ON v.id = a.visit_id \(unsafeRaw: join)
+            WHERE a.questionnaire_key = \(bind: f.questionnaire) AND a.question_key = \(bind: question) \(other) AND \(visits(f))
+            GROUP BY \(unsafeRaw: group), \(unsafeRaw: Self.category)
+            """).all(decoding: Cell.self).map { ($0.g ?? "", $0.c ?? "", $0.n) }
+    }
+
+    /// The units directly under the filter's unit, by path, in code order.
+    func children(_ f: Filter) async throws -> [(path: String, name: String)] {
+        struct U: Decodable { var path: String; var name: String }
+        return try await sql.raw("SELECT path, name FROM org_units WHERE parent_id = \(bind: f.unitID) ORDER BY code")
+            .all(decoding: U.self).map { ($0.path, $0.name) }
+    }
+
+    // MARK: Free text and responses
+
+    struct TextAnswer: Decodable, Sendable {
+        var enterprise: String
+        var credit_code: String
+        var unit: String
+        var finished_at: Date
+        var text_value: String
+    }
+
+    func texts(_ f: Filter, question: String, limit: Int, offset: Int) async throws -> (rows: [TextAnswer], total: Int) {
+        let condition = SQLQueryString("""
+            a.questionnaire_key = \(bind: f.questionnaire) AND a.question_key = \(bind: question) AND a.text_value IS NOT NULL AND a.text_value <> '' AND \(visits(f))
+            """)
+        struct N: Decodable { var n: Int }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM answers a JOIN visits v ON v.id = a.visit_id WHERE \(condition)")
+            .first(decoding: N.self)?.n ?? 0
+        let rows = try await sql.raw("""
+            SELECT e.name AS enterprise, e.credit_code, o.name AS unit, v.finished_at, a.text_value
+            FROM answers a JOIN visits v ON v.id = a.visit_id JOIN enterprises e ON e.id = v.enterprise_id JOIN org_units o ON o.id = v.unit_id
+            WHERE \(condition) ORDER BY v.finished_at DESC, a.response_id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))
+            """).all(decoding: TextAnswer.self)
+        return (rows, total)
+    }
+
+    struct ResponseRow: Decodable, Sendable {
+        var id: UUID
+        var version: Int
+        var answers: String
+        var finished_at: Date
+        var enterprise: String
+        var credit_code: String
+        var unit: String
+    }
+
+    /// Every response the filter takes in, oldest id first, a page at a time: a million go out
+    /// without being held at once.
+    func eachResponsePage(_ f: Filter, pageSize: Int = 2_000, _ body: ([ResponseRow]) async throws -> Void) async throws {
+        var after: UUID?
+        while true {
+            let from = after.map { SQLQueryString("AND r.id > \(bind: $0)") } ?? SQLQueryString("")
+            let page = try await sql.raw("""
+                SELECT r.id, r.version, r.answers, v.finished_at, e.name AS enterprise, e.credit_code, o.name AS unit
+                FROM responses r JOIN visits v ON v.id = r.visit_id JOIN enterprises e ON e.id = v.enterprise_id JOIN org_units o ON o.id = v.unit_id
+                WHERE r.questionnaire_key = \(bind: f.questionnaire) \(from) AND \(visits(f))
+                ORDER BY r.id LIMIT \(unsafeRaw: String(pageSize))
+                """).all(decoding: ResponseRow.self)
+            guard let last = page.last else { return }
+            try await body(page)
+            if page.count < pageSize { return }
+            after = last.id
+        }
+    }
+}
