@@ -126,7 +126,8 @@ struct StatisticsPages: RouteCollection {
             let tab = try await present.crossTab(query, f, catalogue, question: question, by: by)
             let totals = tab.columnTotals
             let chart = tab.rows.isEmpty ? "" : SVGChart.bars(
-                title: present.text(question.title), categories: tab.rows.map(\.label),
+                // Long names cut short under the bars; the table beside has them whole.
+                title: present.text(question.title), categories: tab.rows.map { $0.label.count > 8 ? $0.label.prefix(7) + "…" : $0.label },
                 series: tab.columns.enumerated().map { i, c in .init(c.label, tab.rows.map { Double($0.counts[i]) }) },
                 stacked: true, width: max(640, tab.rows.count * 44), height: 360)
             cross = CrossView(question: present.text(question.title), rowTitle: tab.rowTitle, columns: tab.columns.map(\.label),
@@ -231,9 +232,11 @@ struct StatisticsPages: RouteCollection {
                 throw AppError.invalid([AppError.field("question", "statistics.reason.not_crossable")])
             }
             let tab = try await present.crossTab(query, f, catalogue, question: entry, by: by)
-            var rows = [[present.text(entry.title)]]
-            rows += tab.table(totalLabel: req.t("statistics.total"), shareSuffix: req.t("statistics.share_suffix"))
-            response = Response(body: .init(data: try format.render(rows, bom: true)))
+            // Counts as numbers a spreadsheet can sum; names and shares as text.
+            let table = tab.table(totalLabel: req.t("statistics.total"), shareSuffix: req.t("statistics.share_suffix"))
+            let rows: [[XLSX.Cell]] = [[.text(present.text(entry.title))], table[0].map(XLSX.Cell.text)]
+                + table.dropFirst().map { row in row.enumerated().map { i, v in i > 0 && Int(v) != nil ? .number(Double(v)!) : .text(v) } }
+            response = Response(body: .init(data: try format.render(cells: rows, bom: true)))
         case "texts":
             guard let key = req.query[String.self, at: "question"], catalogue.entry(key) != nil else {
                 throw AppError.invalid([AppError.field("question", "statistics.reason.unknown_question")])
