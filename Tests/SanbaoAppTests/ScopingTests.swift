@@ -127,6 +127,23 @@ import VaporTesting
         Case(route: "POST api/v1/visits/:id/accept", via: .api, path: "/api/v1/visits/{visitB}/accept", json: #"{"revision": 1}"#),
         Case(route: "POST api/v1/visits/:id/return", via: .api, path: "/api/v1/visits/{visitB}/return",
              json: #"{"revision": 1, "comment": "越权"}"#),
+        Case(route: "GET reports", via: .page, path: "/reports", ownOnly: "the caller's own unit's reports and those awaiting its decision"),
+        Case(route: "GET reports/completeness", via: .page, path: "/reports/completeness", ownOnly: "the caller's subtree's reporting units; see ReportTests"),
+        Case(route: "POST reports/completeness/remind", via: .page, path: "/reports/completeness/remind", ownOnly: "reminds only units in the caller's subtree; see ReportTests"),
+        Case(route: "POST reports/settings", via: .page, path: "/reports/settings", form: ["cadence": "monthly", "due_days": "1", "depth": "2"]),
+        Case(route: "GET reports/:unit/:period", via: .page, path: "/reports/340102/2026-W47"),
+        Case(route: "POST reports/:unit/:period", via: .page, path: "/reports/340102/2026-W47", form: ["work_done": "越权", "revision": "0", "action": "submit"]),
+        Case(route: "POST reports/:unit/:period/decide", via: .page, path: "/reports/340102/2026-W47/decide", form: ["action": "accept", "revision": "1"]),
+        Case(route: "GET reports/:unit/:period/print", via: .page, path: "/reports/340102/2026-W47/print"),
+        Case(route: "GET reports/:unit/:period/figures.xlsx", via: .page, path: "/reports/340102/2026-W47/figures.xlsx"),
+        Case(route: "GET api/v1/reports", via: .api, path: "/api/v1/reports?period=2026-W47", ownOnly: "the caller's subtree's reporting units; see ReportTests"),
+        Case(route: "GET api/v1/reports/:unit/:period", via: .api, path: "/api/v1/reports/340102/2026-W47"),
+        Case(route: "POST api/v1/reports/:unit/:period", via: .api, path: "/api/v1/reports/340102/2026-W47",
+             json: #"{"narrative": {"work_done": "越权", "difficulties": "", "next_steps": "", "experience": ""}, "revision": 0, "submit": true}"#),
+        Case(route: "POST api/v1/reports/:unit/:period/decide", via: .api, path: "/api/v1/reports/340102/2026-W47/decide", json: #"{"action": "accept", "revision": 1}"#),
+        Case(route: "GET statistics", via: .page, path: "/statistics?unit=340102"),
+        Case(route: "GET statistics/texts", via: .page, path: "/statistics/texts?unit=340102&question=suggestions"),
+        Case(route: "GET statistics/export/:file", via: .page, path: "/statistics/export/responses.csv?unit=340102"),
         Case(route: "POST campaign/quotas", via: .page, path: "/campaign/quotas", form: ["stage": "1", "q.340102.enterprises": "999"]),
         Case(route: "GET campaign", via: .page, path: "/campaign", ownOnly: "lists only the caller's subtree; see AssignmentTests"),
         // The assignment decides between units: the campaign office's alone.
@@ -169,6 +186,8 @@ import VaporTesting
             let orderB = try await SupervisionService(app: app, db: app.db, principal: .system("test")).issue(
                 .init(kind: .problem, title: "督办", instruction: "", deadline: ProblemRules.today().adding(5),
                       problemIDs: [UUID(uuidString: problemB)!], targetUnitCode: "340102")).uuidString
+            // A campaign whose week-47 reports the sibling tries to reach.
+            _ = try await ReportTests.campaign(app)
             var page = TestClient(app)
             try await page.signIn("adminA")
             var api = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
