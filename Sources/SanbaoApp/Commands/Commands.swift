@@ -37,6 +37,9 @@ enum Commands {
         problems.use(ProblemScanCommand(), as: "scan")
         problems.use(ProblemRetallyCommand(), as: "retally")
         app.asyncCommands.use(problems.group(help: "The problem ledger's scheduled scan, run by hand; its figures rebuilt."), as: "problems")
+        var visits = AsyncCommands()
+        visits.use(VisitRetallyCommand(), as: "retally")
+        app.asyncCommands.use(visits.group(help: "The progress tallies of visits and tasks, rebuilt."), as: "visits")
         var users = AsyncCommands()
         users.use(UserCreateCommand(), as: "create")
         users.use(UserResetPasswordCommand(), as: "reset-password")
@@ -181,5 +184,23 @@ struct ProblemRetallyCommand: AsyncCommand {
         struct N: Decodable { var n: Int }
         let units = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM problem_tallies").first(decoding: N.self)?.n ?? 0
         context.console.print("figures rebuilt for \(units) units" + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
+    }
+}
+
+/// `sanbao visits retally`: rebuilds the progress tallies (visits, enterprises visited, workers,
+/// questionnaires, problems found, tasks — per unit and everything below it, stage and day)
+/// from the rows, after visits were loaded in bulk outside the app.
+struct VisitRetallyCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Rebuild the dashboards' progress tallies from the visits and tasks." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let start = Date()
+        try await app.serializedTransaction(on: app.db) { db in try await VisitTally.rebuildAll(on: db) }
+        struct N: Decodable { var n: Int }
+        let rows = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM visit_tallies").first(decoding: N.self)?.n ?? 0
+        context.console.print("tallies rebuilt: \(rows) unit-stage-day rows" + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
     }
 }

@@ -35,5 +35,6 @@ enum Migrations {
         AddReferralReplyBy(),
         // v8: periodic reports
         CreateReports(),
+        CreateVisitTallies(),
     ]
 }

@@ -68,8 +68,10 @@ final class SQLiteWriter: @unchecked Sendable {
         for row in rows { try run(sql, row) }
     }
 
-    /// Runs one statement (prepared the first time it is seen) with these values.
-    func run(_ sql: String, _ values: [SQLiteData]) throws {
+    /// Runs one statement (prepared the first time it is seen) with these values, and says how
+    /// many rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ values: [SQLiteData]) throws -> Int {
         let statement = try prepared(sql)
         defer {
             sqlite_nio_sqlite3_reset(statement)
@@ -78,6 +80,7 @@ final class SQLiteWriter: @unchecked Sendable {
         for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1), in: statement) }
         let rc = sqlite_nio_sqlite3_step(statement)
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw failure(rc) }
+        return Int(sqlite_nio_sqlite3_changes(db))
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {

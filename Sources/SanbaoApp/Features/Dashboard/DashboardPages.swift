@@ -79,10 +79,10 @@ struct DashboardPages: RouteCollection {
         let children = try await sql.raw("""
             SELECT id, code, name, path FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
             """).all(decoding: ProgressQuery.Unit.self)
-        var ranked: [(ProgressQuery.Unit, ProgressQuery.Figures)] = []
-        for child in children {
-            let cf = try await query.figures(for: child, stage: stage, rules: rules, today: today)
-            if cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0 { ranked.append((child, cf)) }
+        let childFigures = try await query.figures(for: children, stage: stage, rules: rules, today: today)
+        var ranked: [(ProgressQuery.Unit, ProgressQuery.Figures)] = children.compactMap { child in
+            guard let cf = childFigures[child.id], cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0 else { return nil }
+            return (child, cf)
         }
         // Who is behind: the lowest completion first; units with nothing to measure against last.
         ranked.sort { ($0.1.completion ?? 2, $0.0.code) < ($1.1.completion ?? 2, $1.0.code) }

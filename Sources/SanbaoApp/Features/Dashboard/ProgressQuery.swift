@@ -6,10 +6,13 @@ import Vapor
 
 /// The campaign's progress for a unit over its subtree in one stage, against the task
 /// decomposition table (任务分解表): enterprises assigned and visited, workers visited,
-/// questionnaires returned, problems found and resolved, and what is overdue now.
+/// questionnaires returned, problems found on those visits — read from the tallies kept as
+/// visits come in (`VisitTally`), a few rows per unit whatever the number of visits — and the
+/// problems the subtree's units resolved and have overdue now, as the ledger counts them
+/// (`problem_tallies`).
 ///
 /// A stage's visits are those made for its tasks, and the ad-hoc ones finished within its
-/// dates; its problems are those found on them, and those entered directly within its dates.
+/// dates; they count while submitted or accepted.
 struct ProgressQuery {
     let app: Application
     let db: any Database
@@ -45,72 +48,76 @@ struct ProgressQuery {
     }
 
     func figures(for unit: Unit, stage: Stage, rules: ProblemRules, today: Day) async throws -> Figures {
-        var f = Figures()
-        let stageID = try stage.requireID()
-        let subtree = SQLQueryString("IN (SELECT o.id FROM org_units o WHERE o.path LIKE \(bind: unit.path + "%"))")
-        // The unit's own row of the table; without one, what its children's rows add up to.
-        struct Quota: Decodable { var enterprises: Int?; var workers: Int?; var questionnaires: Int?; var problems: Int? }
-        var quota = try await sql.raw("""
-            SELECT enterprises, workers, questionnaires, problems FROM quotas WHERE stage_id = \(bind: stageID) AND unit_id = \(bind: unit.id)
-            """).first(decoding: Quota.self)
-        if quota == nil {
-            quota = try await sql.raw("""
-                SELECT CAST(SUM(q.enterprises) AS BIGINT) AS enterprises, CAST(SUM(q.workers) AS BIGINT) AS workers,
-                       CAST(SUM(q.questionnaires) AS BIGINT) AS questionnaires, CAST(SUM(q.problems) AS BIGINT) AS problems
-                FROM quotas q JOIN org_units c ON c.id = q.unit_id JOIN org_units p ON p.id = c.parent_id
-                WHERE q.stage_id = \(bind: stageID) AND p.id = \(bind: unit.id)
-                """).first(decoding: Quota.self)
-        }
-        f.enterprisesQuota = quota?.enterprises ?? 0
-        f.workersQuota = quota?.workers ?? 0
-        f.questionnairesQuota = quota?.questionnaires ?? 0
-        f.problemsQuota = quota?.problems ?? 0
+        try await figures(for: [unit], stage: stage, rules: rules, today: today)[unit.id] ?? Figures()
+    }
 
-        struct N: Decodable { var n: Int? }
-        f.assigned = try await sql.raw("SELECT COUNT(*) AS n FROM visit_tasks WHERE stage_id = \(bind: stageID) AND unit_id \(subtree)")
-            .first(decoding: N.self)?.n ?? 0
-        let visits = stageVisits(stage, subtree: subtree)
-        f.visited = try await sql.raw("SELECT COUNT(DISTINCT v.enterprise_id) AS n FROM visits v WHERE \(visits)").first(decoding: N.self)?.n ?? 0
-        struct Returned: Decodable { var questionnaires: Int; var workers: Int? }
-        if let r = try await sql.raw("""
-            SELECT COUNT(*) AS questionnaires, SUM(CASE WHEN r.questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers
-            FROM responses r JOIN visits v ON v.id = r.visit_id WHERE \(visits)
-            """).first(decoding: Returned.self) {
-            f.questionnaires = r.questionnaires
-            f.workers = r.workers ?? 0
+    /// The figures of several units at once (a unit's children for the ranking): each query
+    /// reads the tallies of all of them together.
+    func figures(for units: [Unit], stage: Stage, rules: ProblemRules, today: Day) async throws -> [UUID: Figures] {
+        guard !units.isEmpty else { return [:] }
+        let ids = units.map(\.id)
+        let stageID = try stage.requireID()
+        var out = Dictionary(uniqueKeysWithValues: ids.map { ($0, Figures()) })
+
+        // Each unit's own row of the table; without one, what its children's rows add up to.
+        struct Quota: Decodable { var unit_id: UUID; var own: Int; var enterprises: Int?; var workers: Int?; var questionnaires: Int?; var problems: Int? }
+        let quotas = try await sql.raw("""
+            SELECT q.unit_id, 1 AS own, q.enterprises, q.workers, q.questionnaires, q.problems FROM quotas q
+            WHERE q.stage_id = \(bind: stageID) AND q.unit_id IN \(SQLBind.group(ids))
+            UNION ALL
+            SELECT c.parent_id AS unit_id, 0 AS own, CAST(SUM(q.enterprises) AS BIGINT), CAST(SUM(q.workers) AS BIGINT),
+                   CAST(SUM(q.questionnaires) AS BIGINT), CAST(SUM(q.problems) AS BIGINT)
+            FROM quotas q JOIN org_units c ON c.id = q.unit_id
+            WHERE q.stage_id = \(bind: stageID) AND c.parent_id IN \(SQLBind.group(ids)) GROUP BY c.parent_id
+            """).all(decoding: Quota.self)
+        for (unit, rows) in Dictionary(grouping: quotas, by: \.unit_id) {
+            guard let q = rows.first(where: { $0.own == 1 }) ?? rows.first else { continue }
+            out[unit]?.enterprisesQuota = q.enterprises ?? 0
+            out[unit]?.workersQuota = q.workers ?? 0
+            out[unit]?.questionnairesQuota = q.questionnaires ?? 0
+            out[unit]?.problemsQuota = q.problems ?? 0
         }
-        struct Found: Decodable { var found: Int; var resolved: Int? }
-        if let p = try await sql.raw("""
-            SELECT COUNT(*) AS found, SUM(CASE WHEN p.first_resolved_on IS NOT NULL THEN 1 ELSE 0 END) AS resolved FROM problems p
-            WHERE p.status <> 'merged' AND p.unit_id \(subtree) AND (p.visit_id IN (SELECT v.id FROM visits v WHERE \(visits))
-                  OR (p.visit_id IS NULL AND p.reported_on BETWEEN \(bind: stage.startsOn) AND \(bind: stage.endsOn)))
-            """).first(decoding: Found.self) {
-            f.problemsFound = p.found
-            f.problemsResolved = p.resolved ?? 0
+
+        struct Tasks: Decodable { var unit_id: UUID; var tasks: Int }
+        for t in try await sql.raw("""
+            SELECT unit_id, tasks FROM task_tallies WHERE stage_id = \(bind: stageID) AND unit_id IN \(SQLBind.group(ids))
+            """).all(decoding: Tasks.self) {
+            out[t.unit_id]?.assigned = t.tasks
         }
-        // Overdue is a state of now, not of the stage: the ledger's own count for the subtree.
+        struct Enterprises: Decodable { var unit_id: UUID; var enterprises: Int }
+        for e in try await sql.raw("""
+            SELECT unit_id, enterprises FROM enterprise_tallies WHERE stage_key = \(bind: stageID.uuidString) AND unit_id IN \(SQLBind.group(ids))
+            """).all(decoding: Enterprises.self) {
+            out[e.unit_id]?.visited = e.enterprises
+        }
+        struct Visits: Decodable { var unit_id: UUID; var workers: Int?; var questionnaires: Int?; var problems: Int? }
+        for v in try await sql.raw("""
+            SELECT unit_id, CAST(SUM(workers) AS BIGINT) AS workers, CAST(SUM(questionnaires) AS BIGINT) AS questionnaires,
+                   CAST(SUM(problems) AS BIGINT) AS problems
+            FROM visit_tallies WHERE stage_key = \(bind: stageID.uuidString) AND unit_id IN \(SQLBind.group(ids)) GROUP BY unit_id
+            """).all(decoding: Visits.self) {
+            out[v.unit_id]?.workers = v.workers ?? 0
+            out[v.unit_id]?.questionnaires = v.questionnaires ?? 0
+            out[v.unit_id]?.problemsFound = v.problems ?? 0
+        }
+
+        // The ledger's figures for each subtree: what its units resolved, what is overdue now.
         let problems = ProblemService(app: app, db: db, principal: principal)
-        f.problemsOverdue = try await problems.figures(under: unit.path, rules: rules, today: today).overdueNow
-        return f
+        for unit in units {
+            let p = try await problems.figures(under: unit.path, rules: rules, today: today)
+            out[unit.id]?.problemsResolved = p.resolved
+            out[unit.id]?.problemsOverdue = p.overdueNow
+        }
+        return out
     }
 
     /// Visits per day of the stage's visits (the days that have any), oldest first.
     func visitsPerDay(for unit: Unit, stage: Stage) async throws -> [(day: Day, visits: Int)] {
-        let subtree = SQLQueryString("IN (SELECT o.id FROM org_units o WHERE o.path LIKE \(bind: unit.path + "%"))")
-        // The day in the campaign's zone, as each database writes dates.
-        let day: any SQLExpression = sql.dialect.name == "sqlite"
-            ? SQLRaw("date(v.finished_at, 'unixepoch', '+8 hours')")
-            : SQLRaw("to_char(v.finished_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')")
-        struct Row: Decodable { var day: String; var n: Int }
+        struct Row: Decodable { var day: String; var visits: Int }
         return try await sql.raw("""
-            SELECT \(day) AS day, COUNT(*) AS n FROM visits v WHERE \(stageVisits(stage, subtree: subtree)) GROUP BY \(day) ORDER BY 1
-            """).all(decoding: Row.self).compactMap { row in Day(row.day).map { ($0, row.n) } }
-    }
-
-    /// The stage's visits in the subtree that count: submitted or accepted (a returned one is
-    /// being corrected).
-    private func stageVisits(_ stage: Stage, subtree: SQLQueryString) -> SQLQueryString {
-        SQLQueryString("v.unit_id \(subtree) AND v.status IN ('submitted', 'accepted') AND \(Self.inStage(stage))")
+            SELECT day, visits FROM visit_tallies WHERE unit_id = \(bind: unit.id) AND stage_key = \(bind: try stage.requireID().uuidString)
+              AND visits > 0 ORDER BY day
+            """).all(decoding: Row.self).compactMap { row in Day(row.day).map { ($0, row.visits) } }
     }
 
     /// A visit (`v`) belongs to a stage when it was made for one of the stage's tasks, or ad hoc

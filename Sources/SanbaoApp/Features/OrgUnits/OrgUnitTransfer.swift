@@ -30,6 +30,8 @@ extension OrgUnitService {
 
         let before = existing
         try await db.transaction { db in
+            // The progress tallies roll up the tree: a move changes whose figures they are.
+            var moved = false
             for row in plan.rows where row.action != .unchanged {
                 // Read the parent now, not before the loop: an earlier row may have just moved it.
                 var parent: OrgUnit?
@@ -49,11 +51,13 @@ extension OrgUnitService {
                 try await unit.update(on: db)
                 if let parent, parent.id != unit.$parent.id {
                     try await Self.reparent(unit, under: parent, on: db)
+                    moved = true
                 }
                 try await AuditLog.record(db, by: principal, action: "org_unit.import_update", subjectType: "org_unit",
                                           subjectID: row.record.code, before: Self.auditFields(old),
                                           after: Self.auditFields(row.record))
             }
+            if moved { try await VisitTally.rebuildAll(on: db) }
         }
         return outcome
     }

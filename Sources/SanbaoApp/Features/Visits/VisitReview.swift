@@ -33,7 +33,10 @@ extension VisitService {
         visit.reviewComment = accept ? "" : note
         visit.revision += 1
         try await app.serializedTransaction(on: db) { db in
+            // Returned, it stops counting until it is corrected.
+            let counted = accept ? nil : try await VisitTally.contribution(of: visit.id!, on: db)
             try await visit.update(on: db)
+            if let counted { try await VisitTally.remove(counted, on: db) }
             try await VisitEvent(visitID: visit.id!, by: principal, action: accept ? "accepted" : "returned", comment: note).create(on: db)
             try await AuditLog.record(db, by: principal, action: accept ? "visit.accept" : "visit.return", subjectType: "visit",
                                       subjectID: visit.id!.uuidString, before: ["status": before],
@@ -90,6 +93,8 @@ extension VisitService {
             try await BulkInsert.rows(into: "responses", columns: VisitService.responseColumns, content.responses, on: db)
             try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
             try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
+            // Counting again, with what it says now.
+            if let added = try await VisitTally.contribution(of: id, on: db) { try await VisitTally.add([added], on: db) }
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
             try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
                                       after: ["revision": "\(visit.revision)"])

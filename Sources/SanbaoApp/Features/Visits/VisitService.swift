@@ -56,6 +56,7 @@ struct VisitService {
                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions,
                                       rules: rules, now: now)
         let location = submission.location
+        let day = VisitTally.day(submission.finishedAt)
         let rows = VisitRows(
             visit: [visitID, key, digest, userID, unitID, enterpriseID, taskID,
                     taskID == nil ? (submission.adHocReason ?? "").trimmed : "", submission.startedAt, submission.finishedAt,
@@ -66,7 +67,11 @@ struct VisitService {
             audits: [AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
                                   after: ["client_id": key, "problems": "\(submission.problems.count)",
                                           "worker_responses": "\(submission.workerResponses.count)"])] + newWorkers.audits,
-            taskID: taskID)
+            taskID: taskID,
+            tally: .init(unitPath: principal.unitPath, stageKey: VisitTally.stageKey(taskStage: enterprise.stage_id, day: day,
+                                                                                   stages: enterprise.stage_id == nil ? try await VisitTally.stages(on: db) : []),
+                         day: day, enterpriseID: enterpriseID, workers: submission.workerResponses.filter { $0.questionnaire == "worker" }.count,
+                         questionnaires: 1 + submission.workerResponses.count, problems: submission.problems.count))
         do {
             try await app.visitWriter.write(rows, in: app)
         } catch {
@@ -111,12 +116,14 @@ struct VisitService {
         var id: UUID
         var credit_code: String
         var name: String
+        /// The task's stage (nil ad hoc).
+        var stage_id: UUID?
     }
 
     private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: Target, task: UUID?) {
         if let taskID = s.taskID {
             guard let row = try await sql.raw("""
-                SELECT e.id, e.credit_code, e.name FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
+                SELECT e.id, e.credit_code, e.name, t.stage_id FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
                 JOIN enterprises e ON e.id = t.enterprise_id
                 WHERE t.id = \(bind: taskID) AND c.user_id = \(bind: userID)
                 """).first(decoding: Target.self) else { throw AppError(.notFound, "error.not_found") }

@@ -14,6 +14,8 @@ struct VisitRows: Sendable {
     var event: [any Encodable & Sendable]
     var audits: [[any Encodable & Sendable]]
     var taskID: UUID?
+    /// What it adds to the progress tallies.
+    var tally: VisitTally.Contribution
 }
 
 /// Writes new visits in groups: the visits that arrive while one group is being written go
@@ -92,6 +94,7 @@ actor VisitWriter {
                         for task in group.compactMap(\.taskID) {
                             try connection.run("UPDATE visit_tasks SET status = 'done' WHERE id = ?", [.text(task.upperHex)])
                         }
+                        try VisitTally.add(group.map(\.tally), on: connection)
                     }
                     return connection
                 }
@@ -110,6 +113,7 @@ actor VisitWriter {
         if !tasks.isEmpty {
             try await (db as! any SQLDatabase).raw("UPDATE visit_tasks SET status = 'done' WHERE id IN \(SQLBind.group(tasks))").run()
         }
+        try await VisitTally.add(group.map(\.tally), on: db)
     }
 
     private static func insert(_ group: [VisitRows], rows: (String, [String], [[any Encodable & Sendable]]) throws -> Void) throws {

@@ -1,0 +1,334 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Keeps `visit_tallies`, `visited_enterprises`, `enterprise_tallies` and `task_tallies` in step with the visits and
+/// tasks, so that a dashboard sums a few rows instead of counting a province's visits.
+///
+/// A visit counts while it is submitted or accepted (a returned one is being corrected). It
+/// belongs to its task's stage, or, ad hoc, to the stage whose dates hold the day it finished
+/// ("" when none does). What it adds — one visit, its worker responses, its questionnaires, the
+/// problems found — is added to its unit and to every unit above it, on its day: the row of a
+/// unit is its whole subtree. An enterprise counts once per stage at every level: a visit that
+/// counts claims it for each unit above that has not yet (`visited_enterprises`,
+/// `enterprise_tallies`), and when a visit stops counting the enterprise's claims are worked
+/// out again from the visits left. Claims do not depend on the order visits arrive in, so a
+/// rebuild from the rows gives the same tallies.
+enum VisitTally {
+    /// What one counting visit adds.
+    struct Contribution: Sendable, Equatable {
+        var unitPath: String
+        var stageKey: String
+        var day: String
+        var enterpriseID: UUID
+        var workers: Int
+        var questionnaires: Int
+        var problems: Int
+    }
+
+    struct Key: Hashable, Sendable {
+        var unit: UUID
+        var stage: String
+        var day: String
+    }
+
+    struct Counts: Sendable, Equatable {
+        var visits = 0
+        var workers = 0
+        var questionnaires = 0
+        var problems = 0
+        var isZero: Bool { visits == 0 && workers == 0 && questionnaires == 0 && problems == 0 }
+    }
+
+    /// An enterprise visited in a stage by a unit's subtree.
+    struct Claim: Hashable, Sendable {
+        var stage: String
+        var enterprise: UUID
+        var unit: UUID
+    }
+
+    /// Enterprises per unit and stage.
+    struct StageKey: Hashable, Sendable {
+        var unit: UUID
+        var stage: String
+    }
+
+    /// The unit and every unit above it, read from its path ("/root/…/unit/").
+    static func ancestors(_ path: String) -> [UUID] { path.split(separator: "/").compactMap { UUID(uuidString: String($0)) } }
+
+    /// The stages ad-hoc visits are placed in by day.
+    struct StageDates: Sendable {
+        var id: UUID
+        var start: String
+        var end: String
+    }
+
+    static func stages(on db: any Database) async throws -> [StageDates] {
+        struct Row: Decodable { var id: UUID; var starts_on: String; var ends_on: String }
+        return try await (db as! any SQLDatabase).raw("SELECT id, starts_on, ends_on FROM stages ORDER BY starts_on, id")
+            .all(decoding: Row.self).map { StageDates(id: $0.id, start: $0.starts_on, end: $0.ends_on) }
+    }
+
+    static func stageKey(taskStage: UUID?, day: String, stages: [StageDates]) -> String {
+        if let taskStage { return taskStage.uuidString }
+        return stages.first { $0.start <= day && day <= $0.end }?.id.uuidString ?? ""
+    }
+
+    static func day(_ date: Date) -> String { Day(date, in: ProblemRules.zone).description }
+
+    /// Visits, workers and questionnaires for every unit above each contribution, times `sign`.
+    static func deltas(_ cs: [Contribution], sign: Int) -> [Key: Counts] {
+        var out: [Key: Counts] = [:]
+        for c in cs {
+            for unit in ancestors(c.unitPath) {
+                let key = Key(unit: unit, stage: c.stageKey, day: c.day)
+                out[key, default: Counts()].visits += sign
+                out[key, default: Counts()].workers += sign * c.workers
+                out[key, default: Counts()].questionnaires += sign * c.questionnaires
+                out[key, default: Counts()].problems += sign * c.problems
+            }
+        }
+        return out
+    }
+
+    /// The claims the contributions would make, one per enterprise, stage and unit above.
+    static func candidateClaims(_ cs: [Contribution]) -> [Claim] {
+        var seen = Set<Claim>()
+        for c in cs { for unit in ancestors(c.unitPath) { seen.insert(Claim(stage: c.stageKey, enterprise: c.enterpriseID, unit: unit)) } }
+        return seen.sorted { ($0.enterprise.uuidString, $0.unit.uuidString, $0.stage) < ($1.enterprise.uuidString, $1.unit.uuidString, $1.stage) }
+    }
+
+    static let upsertSQL = """
+        INSERT INTO visit_tallies (unit_id, stage_key, day, visits, workers, questionnaires, problems) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (unit_id, stage_key, day) DO UPDATE SET visits = visit_tallies.visits + excluded.visits,
+          workers = visit_tallies.workers + excluded.workers, questionnaires = visit_tallies.questionnaires + excluded.questionnaires,
+          problems = visit_tallies.problems + excluded.problems
+        """
+    static let claimSQL = """
+        INSERT INTO visited_enterprises (stage_key, enterprise_id, unit_id) VALUES (?, ?, ?)
+        ON CONFLICT (stage_key, enterprise_id, unit_id) DO NOTHING
+        """
+    static let enterprisesSQL = """
+        INSERT INTO enterprise_tallies (unit_id, stage_key, enterprises) VALUES (?, ?, ?)
+        ON CONFLICT (unit_id, stage_key) DO UPDATE SET enterprises = enterprise_tallies.enterprises + excluded.enterprises
+        """
+
+    // MARK: On the SQLite writer's own connection
+
+    /// Adds a group of new visits inside the writer's transaction.
+    static func add(_ cs: [Contribution], on connection: SQLiteWriter) throws {
+        guard !cs.isEmpty else { return }
+        var claimed: [StageKey: Int] = [:]
+        for claim in candidateClaims(cs) {
+            if try connection.run(claimSQL, [.text(claim.stage), .text(claim.enterprise.upperHex), .text(claim.unit.upperHex)]) == 1 {
+                claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1
+            }
+        }
+        for (key, c) in sortedRows(deltas(cs, sign: 1)) {
+            try connection.run(upsertSQL, [.text(key.unit.upperHex), .text(key.stage), .text(key.day), .integer(c.visits),
+                                           .integer(c.workers), .integer(c.questionnaires), .integer(c.problems)])
+        }
+        for (key, n) in sortedRows(claimed) {
+            try connection.run(enterprisesSQL, [.text(key.unit.upperHex), .text(key.stage), .integer(n)])
+        }
+    }
+
+    /// In one order (two writers never wait on each other in a circle), without rows that add nothing.
+    static func sortedRows(_ d: [Key: Counts]) -> [(key: Key, value: Counts)] {
+        d.filter { !$0.value.isZero }.sorted { ($0.key.unit.uuidString, $0.key.stage, $0.key.day) < ($1.key.unit.uuidString, $1.key.stage, $1.key.day) }
+    }
+
+    static func sortedRows(_ d: [StageKey: Int]) -> [(key: StageKey, value: Int)] {
+        d.filter { $0.value != 0 }.sorted { ($0.key.unit.uuidString, $0.key.stage) < ($1.key.unit.uuidString, $1.key.stage) }
+    }
+
+    // MARK: Through Fluent (PostgreSQL, tests, reviews)
+
+    static func add(_ cs: [Contribution], on db: any Database) async throws {
+        guard !cs.isEmpty else { return }
+        try await apply(deltas(cs, sign: 1), on: db)
+        var claimed: [StageKey: Int] = [:]
+        for claim in try await claim(candidateClaims(cs), on: db) { claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
+        try await apply(claimed, on: db)
+    }
+
+    /// Inserts the claims not yet made; returns those it made.
+    private static func claim(_ claims: [Claim], on db: any Database) async throws -> [Claim] {
+        let sql = db as! any SQLDatabase
+        struct Made: Decodable { var stage_key: String; var enterprise_id: UUID; var unit_id: UUID }
+        var made: [Claim] = []
+        for chunk in claims.chunked(200) {
+            var values = SQLQueryString("")
+            for (i, c) in chunk.enumerated() {
+                values = SQLQueryString("\(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: c.stage), \(bind: c.enterprise), \(bind: c.unit))")
+            }
+            made += try await sql.raw("""
+                INSERT INTO visited_enterprises (stage_key, enterprise_id, unit_id) VALUES \(values)
+                ON CONFLICT (stage_key, enterprise_id, unit_id) DO NOTHING RETURNING stage_key, enterprise_id, unit_id
+                """).all(decoding: Made.self).map { Claim(stage: $0.stage_key, enterprise: $0.enterprise_id, unit: $0.unit_id) }
+        }
+        return made
+    }
+
+    /// Adds the counts to their rows.
+    static func apply(_ d: [Key: Counts], on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        for chunk in sortedRows(d).chunked(100) {
+            var values = SQLQueryString("")
+            for (i, (k, c)) in chunk.enumerated() {
+                values = SQLQueryString("""
+                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.day), \(bind: c.visits), \(bind: c.workers), \(bind: c.questionnaires), \(bind: c.problems))
+                    """)
+            }
+            try await sql.raw("""
+                INSERT INTO visit_tallies (unit_id, stage_key, day, visits, workers, questionnaires, problems) VALUES \(values)
+                ON CONFLICT (unit_id, stage_key, day) DO UPDATE SET visits = visit_tallies.visits + excluded.visits,
+                  workers = visit_tallies.workers + excluded.workers, questionnaires = visit_tallies.questionnaires + excluded.questionnaires,
+                  problems = visit_tallies.problems + excluded.problems
+                """).run()
+        }
+    }
+
+    static func apply(_ d: [StageKey: Int], on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        for chunk in sortedRows(d).chunked(200) {
+            var values = SQLQueryString("")
+            for (i, (k, n)) in chunk.enumerated() {
+                values = SQLQueryString("\(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: n))")
+            }
+            try await sql.raw("""
+                INSERT INTO enterprise_tallies (unit_id, stage_key, enterprises) VALUES \(values)
+                ON CONFLICT (unit_id, stage_key) DO UPDATE SET enterprises = enterprise_tallies.enterprises + excluded.enterprises
+                """).run()
+        }
+    }
+
+    /// What a stored visit adds while it counts (read before it changes).
+    static func contribution(of visitID: UUID, on db: any Database) async throws -> Contribution? {
+        struct Row: Decodable {
+            var path: String; var enterprise_id: UUID; var finished_at: Date; var stage_id: UUID?; var questionnaires: Int; var workers: Int?
+            var problems: Int
+        }
+        guard let r = try await (db as! any SQLDatabase).raw("""
+            SELECT o.path, v.enterprise_id, v.finished_at, t.stage_id,
+                   (SELECT COUNT(*) FROM responses r WHERE r.visit_id = v.id) AS questionnaires,
+                   (SELECT COUNT(*) FROM responses r WHERE r.visit_id = v.id AND r.questionnaire_key = 'worker') AS workers,
+                   (SELECT COUNT(*) FROM problems p WHERE p.visit_id = v.id) AS problems
+            FROM visits v JOIN org_units o ON o.id = v.unit_id LEFT JOIN visit_tasks t ON t.id = v.task_id WHERE v.id = \(bind: visitID)
+            """).first(decoding: Row.self) else { return nil }
+        let day = day(r.finished_at)
+        return Contribution(unitPath: r.path, stageKey: stageKey(taskStage: r.stage_id, day: day, stages: try await stages(on: db)), day: day,
+                            enterpriseID: r.enterprise_id, workers: r.workers ?? 0, questionnaires: r.questionnaires, problems: r.problems)
+    }
+
+    /// A visit stopped counting (returned): its counts come off, and its enterprise's claims in
+    /// that stage are worked out again from the visits that still count.
+    static func remove(_ c: Contribution, on db: any Database) async throws {
+        try await apply(deltas([c], sign: -1), on: db)
+        try await reclaim(stage: c.stageKey, enterprise: c.enterpriseID, on: db)
+    }
+
+    static func reclaim(stage: String, enterprise: UUID, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        struct Held: Decodable { var unit_id: UUID }
+        var d: [StageKey: Int] = [:]
+        for held in try await sql.raw("""
+            SELECT unit_id FROM visited_enterprises WHERE stage_key = \(bind: stage) AND enterprise_id = \(bind: enterprise)
+            """).all(decoding: Held.self) {
+            d[StageKey(unit: held.unit_id, stage: stage), default: 0] -= 1
+        }
+        try await sql.raw("DELETE FROM visited_enterprises WHERE stage_key = \(bind: stage) AND enterprise_id = \(bind: enterprise)").run()
+        struct Left: Decodable { var path: String; var finished_at: Date; var stage_id: UUID? }
+        let stages = try await stages(on: db)
+        let left = try await sql.raw("""
+            SELECT o.path, v.finished_at, t.stage_id FROM visits v JOIN org_units o ON o.id = v.unit_id LEFT JOIN visit_tasks t ON t.id = v.task_id
+            WHERE v.enterprise_id = \(bind: enterprise) AND v.status IN ('submitted', 'accepted')
+            """).all(decoding: Left.self).compactMap { v -> Contribution? in
+                let day = day(v.finished_at)
+                let key = stageKey(taskStage: v.stage_id, day: day, stages: stages)
+                return key == stage ? Contribution(unitPath: v.path, stageKey: key, day: day, enterpriseID: enterprise, workers: 0, questionnaires: 0, problems: 0) : nil
+            }
+        for claim in try await claim(candidateClaims(left), on: db) { d[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
+        try await apply(d, on: db)
+    }
+
+    // MARK: Tasks
+
+    /// The tasks of a stage per unit and everything above it, counted again (after publishing).
+    static func retallyTasks(stage: UUID, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        struct Row: Decodable { var path: String; var n: Int }
+        let rows = try await sql.raw("""
+            SELECT o.path, COUNT(*) AS n FROM visit_tasks t JOIN org_units o ON o.id = t.unit_id WHERE t.stage_id = \(bind: stage) GROUP BY o.path
+            """).all(decoding: Row.self)
+        var totals: [UUID: Int] = [:]
+        for r in rows { for unit in ancestors(r.path) { totals[unit, default: 0] += r.n } }
+        try await sql.raw("DELETE FROM task_tallies WHERE stage_id = \(bind: stage)").run()
+        try await BulkInsert.rows(into: "task_tallies", columns: ["unit_id", "stage_id", "tasks"],
+                                  totals.sorted { $0.key.uuidString < $1.key.uuidString }.map { [$0.key, stage, $0.value] }, on: db)
+    }
+
+    // MARK: Everything again
+
+    /// Rebuilds every tally from the rows: after a migration, a bulk load, a unit moved in the
+    /// tree, or stage dates changed. Reads the visits a page of enterprises at a time.
+    static func rebuildAll(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
+        let stages = try await stages(on: db)
+        struct Unit: Decodable { var id: UUID; var path: String }
+        let paths = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, path FROM org_units").all(decoding: Unit.self).map { ($0.id, $0.path) })
+        struct Visit: Decodable {
+            var enterprise_id: UUID; var unit_id: UUID; var finished_at: Date; var stage_id: UUID?; var questionnaires: Int?; var workers: Int?; var problems: Int?
+        }
+        var after: UUID?
+        var d: [Key: Counts] = [:]
+        var enterprises: [StageKey: Int] = [:]
+        while true {
+            let from = after.map { SQLQueryString("AND v.enterprise_id > \(bind: $0)") } ?? SQLQueryString("")
+            struct E: Decodable { var enterprise_id: UUID }
+            let page = try await sql.raw("""
+                SELECT DISTINCT v.enterprise_id FROM visits v WHERE v.status IN ('submitted', 'accepted') \(from) ORDER BY v.enterprise_id LIMIT 5000
+                """).all(decoding: E.self).map(\.enterprise_id)
+            guard let first = page.first, let last = page.last else { break }
+            let visits = try await sql.raw("""
+                SELECT v.enterprise_id, v.unit_id, v.finished_at, t.stage_id, rc.questionnaires, rc.workers, pc.problems
+                FROM visits v LEFT JOIN visit_tasks t ON t.id = v.task_id
+                LEFT JOIN (SELECT p.visit_id, COUNT(*) AS problems FROM problems p JOIN visits pv ON pv.id = p.visit_id
+                           WHERE pv.enterprise_id >= \(bind: first) AND pv.enterprise_id <= \(bind: last) GROUP BY p.visit_id) pc ON pc.visit_id = v.id
+                LEFT JOIN (SELECT r.visit_id, COUNT(*) AS questionnaires, SUM(CASE WHEN r.questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers
+                           FROM responses r JOIN visits rv ON rv.id = r.visit_id
+                           WHERE rv.enterprise_id >= \(bind: first) AND rv.enterprise_id <= \(bind: last) GROUP BY r.visit_id) rc ON rc.visit_id = v.id
+                WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
+                """).all(decoding: Visit.self)
+            let contributions = visits.compactMap { v -> Contribution? in
+                guard let path = paths[v.unit_id] else { return nil }
+                let day = day(v.finished_at)
+                return Contribution(unitPath: path, stageKey: stageKey(taskStage: v.stage_id, day: day, stages: stages), day: day,
+                                    enterpriseID: v.enterprise_id, workers: v.workers ?? 0, questionnaires: v.questionnaires ?? 0, problems: v.problems ?? 0)
+            }
+            for (k, c) in deltas(contributions, sign: 1) {
+                d[k, default: Counts()].visits += c.visits
+                d[k, default: Counts()].workers += c.workers
+                d[k, default: Counts()].questionnaires += c.questionnaires
+                d[k, default: Counts()].problems += c.problems
+            }
+            let claims = candidateClaims(contributions)
+            for c in claims { enterprises[StageKey(unit: c.unit, stage: c.stage), default: 0] += 1 }
+            try await BulkInsert.rows(into: "visited_enterprises", columns: ["stage_key", "enterprise_id", "unit_id"],
+                                      claims.map { [$0.stage, $0.enterprise, $0.unit] }, on: db)
+            after = last
+        }
+        try await BulkInsert.rows(into: "visit_tallies", columns: ["unit_id", "stage_key", "day", "visits", "workers", "questionnaires", "problems"],
+                                  sortedRows(d).map { [$0.key.unit, $0.key.stage, $0.key.day, $0.value.visits, $0.value.workers,
+                                                       $0.value.questionnaires, $0.value.problems] }, on: db)
+        try await BulkInsert.rows(into: "enterprise_tallies", columns: ["unit_id", "stage_key", "enterprises"],
+                                  sortedRows(enterprises).map { [$0.key.unit, $0.key.stage, $0.value] }, on: db)
+        struct S: Decodable { var id: UUID }
+        for stage in try await sql.raw("SELECT DISTINCT stage_id AS id FROM visit_tasks").all(decoding: S.self) {
+            try await retallyTasks(stage: stage.id, on: db)
+        }
+    }
+}
