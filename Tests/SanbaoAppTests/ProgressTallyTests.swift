@@ -57,6 +57,8 @@ import VaporTesting
         struct T: Decodable { var unit_id: UUID; var stage_key: String; var day: String; var visits: Int; var workers: Int; var questionnaires: Int; var problems: Int }
         struct C: Decodable { var stage_key: String; var enterprise_id: UUID; var unit_id: UUID }
         struct E: Decodable { var unit_id: UUID; var stage_key: String; var enterprises: Int }
+        struct A: Decodable { var unit_id: UUID; var stage_key: String; var questionnaire_key: String; var question_key: String; var value: String; var section: String; var size_class: String; var n: Int }
+        struct N: Decodable { var unit_id: UUID; var stage_key: String; var questionnaire_key: String; var question_key: String; var value: Double; var n: Int }
         let sql = app.db as! any SQLDatabase
         return try await sql.raw("SELECT * FROM visit_tallies").all(decoding: T.self)
             .filter { $0.visits != 0 || $0.workers != 0 || $0.questionnaires != 0 || $0.problems != 0 }
@@ -64,6 +66,10 @@ import VaporTesting
             + (try await sql.raw("SELECT * FROM visited_enterprises").all(decoding: C.self).map { "\($0.stage_key) \($0.enterprise_id) \($0.unit_id)" }.sorted())
             + (try await sql.raw("SELECT * FROM enterprise_tallies WHERE enterprises <> 0").all(decoding: E.self)
                 .map { "\($0.unit_id) \($0.stage_key) \($0.enterprises)" }.sorted())
+            + (try await sql.raw("SELECT * FROM answer_tallies WHERE n <> 0").all(decoding: A.self)
+                .map { "\($0.unit_id) \($0.stage_key) \($0.questionnaire_key) \($0.question_key) \($0.value) \($0.section) \($0.size_class) \($0.n)" }.sorted())
+            + (try await sql.raw("SELECT * FROM number_tallies WHERE n <> 0").all(decoding: N.self)
+                .map { "\($0.unit_id) \($0.stage_key) \($0.questionnaire_key) \($0.question_key) \($0.value) \($0.n)" }.sorted())
     }
 
     @Test(arguments: TestDatabase.all) func talliesAgreeWithTheRowsAfterEveryChange(_ db: TestDatabase) async throws {

@@ -70,6 +70,27 @@ import VaporTesting
                 #expect(dist.answered == stored.filter { $0[dist.entry.key] != nil }.count, "\(dist.entry.key)")
             }
 
+            // The tallies (a big subtree over whole stages) say what the answers say.
+            var raw = f
+            raw.unitDepth = 99
+            #expect(try await query.responses(raw) == 4)
+            let counted = try await query.distributions(raw, catalogue)
+            for (t, r) in zip(ds, counted) {
+                #expect(t.answered == r.answered && t.counts.map(\.count) == r.counts.map(\.count) && t.counts.map(\.key) == r.counts.map(\.key)
+                        && t.numeric == r.numeric, "\(t.entry.key)")
+            }
+            for by in [StatisticsQuery.Dimension.district, .industry, .size] {
+                // Counted from the answers, industries come by division; the tallies keep sections.
+                func cells(_ f: StatisticsQuery.Filter) async throws -> [String: Int] {
+                    var out: [String: Int] = [:]
+                    for c in try await query.crossCells(f, question: "layoffs_planned", by: by) {
+                        out[(by == .industry ? AnswerTally.section(c.row) : c.row) + " " + c.column, default: 0] += c.count
+                    }
+                    return out
+                }
+                #expect(try await cells(f) == (try await cells(raw)), "\(by)")
+            }
+
             // Crossed with district, size, industry and another question.
             var page = TestClient(app)
             try await page.signIn("office")

@@ -8,6 +8,9 @@ import Testing
         #expect(s.count == 4 && s.mean == 2.5 && s.min == 1 && s.q1 == 1.75 && s.median == 2.5 && s.q3 == 3.25 && s.max == 4)
         #expect(NumericSummary(values: [7]).median == 7 && NumericSummary(values: []).median == nil)
         #expect(NumericSummary.position(0.5, of: 5) == (2, 0) && NumericSummary.position(0.25, of: 4) == (0, 0.75))
+        // A frequency table gives what its values written out give.
+        let values: [Double] = [5, 5, 5, 20, 20, 100, 7, 7]
+        #expect(NumericSummary(frequencies: [(5, 3), (20, 2), (100, 1), (7, 2), (8, 0)]) == NumericSummary(values: values))
     }
 
     @Test func aQuestionIsFollowedByKeyAcrossVersions() {

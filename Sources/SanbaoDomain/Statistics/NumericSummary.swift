@@ -35,6 +35,31 @@ public struct NumericSummary: Sendable, Equatable, Codable {
         return lower + (upper - lower) * fraction
     }
 
+    /// The summary of a frequency table (each value with how many gave it), as exact as the
+    /// values themselves: the quartiles are those of the values written out in order.
+    public init(frequencies: [(value: Double, n: Int)]) {
+        let table = frequencies.filter { $0.value.isFinite && $0.n > 0 }.sorted { $0.value < $1.value }
+        let total = table.reduce(0) { $0 + $1.n }
+        self.init(count: total)
+        guard total > 0 else { return }
+        mean = table.reduce(0) { $0 + $1.value * Double($1.n) } / Double(total)
+        min = table.first?.value
+        max = table.last?.value
+        func value(at index: Int) -> Double {
+            var seen = 0
+            for row in table {
+                seen += row.n
+                if index < seen { return row.value }
+            }
+            return table[table.count - 1].value
+        }
+        func q(_ p: Double) -> Double {
+            let (i, f) = Self.position(p, of: total)
+            return Self.interpolate(value(at: i), i + 1 < total ? value(at: i + 1) : nil, f)
+        }
+        (q1, median, q3) = (q(0.25), q(0.5), q(0.75))
+    }
+
     /// The summary of values in memory (tests, small groups).
     public init(values: [Double]) {
         let v = values.filter(\.isFinite).sorted()

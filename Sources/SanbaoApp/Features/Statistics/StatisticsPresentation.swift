@@ -40,7 +40,7 @@ struct StatisticsPresentation {
             let campaigns = CampaignService(db: req.db, principal: principal)
             stage = try await campaigns.stage(of: try await campaigns.campaign(nil), s)
         }
-        return (.init(questionnaire: key.isEmpty ? "enterprise" : key, unitID: try unit.requireID(), unitPath: unit.path,
+        return (.init(questionnaire: key.isEmpty ? "enterprise" : key, unitID: try unit.requireID(), unitPath: unit.path, unitDepth: unit.depth,
                       stage: stage, from: from, to: to), unit, stage)
     }
 

@@ -9,6 +9,11 @@ import Vapor
 /// question crossed with district, industry, size class or another question, the free-text
 /// answers with their enterprises, and every response as a row. Questions are followed by key
 /// across versions (`QuestionCatalogue`).
+///
+/// Distributions and cross-tabulations by units, industry or size of a big subtree (a unit down
+/// to `AnswerTally.maxDepth`) over whole stages are read from the answer tallies; those of
+/// smaller subtrees, of chosen days, and crossed with another question are counted from the
+/// answers.
 struct StatisticsQuery {
     let db: any Database
 
@@ -18,9 +23,20 @@ struct StatisticsQuery {
         var questionnaire: String
         var unitID: UUID
         var unitPath: String
+        var unitDepth: Int = 0
         var stage: Stage?
         var from: Day?
         var to: Day?
+
+        /// Whether the answer tallies hold what is asked.
+        var tallied: Bool { from == nil && to == nil && unitDepth <= AnswerTally.maxDepth }
+    }
+
+    /// The tallies of units (`t`) for the filter's stage (all stages without one).
+    private func tallies(_ f: Filter, units: [UUID]) -> SQLQueryString {
+        var q = SQLQueryString("t.unit_id IN \(SQLBind.group(units)) AND t.questionnaire_key = \(bind: f.questionnaire)")
+        if let stage = f.stage { q = SQLQueryString("\(q) AND t.stage_key = \(bind: stage.id?.uuidString ?? "")") }
+        return q
     }
 
     /// The visits (`v`) the filter takes in.
@@ -42,10 +58,45 @@ struct StatisticsQuery {
     }
 
     func responses(_ f: Filter) async throws -> Int {
-        struct N: Decodable { var n: Int }
+        struct N: Decodable { var n: Int? }
+        if f.tallied {
+            return try await sql.raw("""
+                SELECT CAST(SUM(t.n) AS BIGINT) AS n FROM answer_tallies t WHERE \(tallies(f, units: [f.unitID])) AND t.question_key = '' AND t.value = '*'
+                """).first(decoding: N.self)?.n ?? 0
+        }
         return try await sql.raw("""
             SELECT COUNT(*) AS n FROM responses r JOIN visits v ON v.id = r.visit_id WHERE r.questionnaire_key = \(bind: f.questionnaire) AND \(visits(f))
             """).first(decoding: N.self)?.n ?? 0
+    }
+
+    /// Answered counts, value counts and numbers per question from the tallies.
+    private func talliedDistributions(_ f: Filter, _ catalogue: QuestionCatalogue) async throws -> [Distribution] {
+        struct Count: Decodable { var question_key: String; var value: String; var n: Int }
+        let counts = try await sql.raw("""
+            SELECT t.question_key, t.value, CAST(SUM(t.n) AS BIGINT) AS n FROM answer_tallies t
+            WHERE \(tallies(f, units: [f.unitID])) AND t.question_key <> '' GROUP BY t.question_key, t.value
+            """).all(decoding: Count.self)
+        struct Number: Decodable { var question_key: String; var value: Double; var n: Int }
+        let numbers = Dictionary(grouping: try await sql.raw("""
+            SELECT t.question_key, t.value, CAST(SUM(t.n) AS BIGINT) AS n FROM number_tallies t
+            WHERE \(tallies(f, units: [f.unitID])) GROUP BY t.question_key, t.value
+            """).all(decoding: Number.self), by: \.question_key)
+        var answered: [String: Int] = [:], byValue: [String: [String: Int]] = [:]
+        for c in counts where c.n != 0 {
+            if c.value == "*" { answered[c.question_key, default: 0] += c.n } else { byValue[c.question_key, default: [:]][c.value, default: 0] += c.n }
+        }
+        return catalogue.entries.map { entry in
+            var d = Distribution(entry: entry, answered: answered[entry.key] ?? 0, counts: [], numeric: nil)
+            if entry.isCategorical || entry.kind == .scale {
+                let values = byValue[entry.key] ?? [:]
+                let known = Self.values(entry).map(\.key)
+                d.counts = known.map { ($0, values[$0] ?? 0) } + values.keys.filter { !known.contains($0) }.sorted().map { ($0, values[$0]!) }
+            }
+            if entry.isNumeric, let rows = numbers[entry.key], !rows.isEmpty {
+                d.numeric = NumericSummary(frequencies: rows.map { ($0.value, $0.n) })
+            }
+            return d
+        }
     }
 
     /// An answer's value as a category: the option key or yes/no, the 1–5 of a scale as text.
@@ -61,6 +112,7 @@ struct StatisticsQuery {
     }
 
     func distributions(_ f: Filter, _ catalogue: QuestionCatalogue) async throws -> [Distribution] {
+        if f.tallied { return try await talliedDistributions(f, catalogue) }
         let v = visits(f)
         struct Answered: Decodable { var question_key: String; var answered: Int; var numbers: Int; var total: Double?; var low: Double?; var high: Double? }
         let answered = Dictionary(try await sql.raw("""
@@ -155,6 +207,7 @@ struct StatisticsQuery {
 
     /// Raw cells: the row's key as the database groups it, the column value, the count.
     func crossCells(_ f: Filter, question: String, by dimension: Dimension) async throws -> [(row: String, column: String, count: Int)] {
+        if f.tallied, let cells = try await talliedCells(f, question: question, by: dimension) { return cells }
         let group: String, join: String
         var bindQuestion: String?
         switch dimension {
@@ -181,6 +234,36 @@ struct StatisticsQuery {
             WHERE a.questionnaire_key = \(bind: f.questionnaire) AND a.question_key = \(bind: question) \(other) AND \(visits(f))
             GROUP BY \(unsafeRaw: group), \(unsafeRaw: Self.category)
             """).all(decoding: Cell.self).map { ($0.g ?? "", $0.c ?? "", $0.n) }
+    }
+
+    /// Cross-tabulation cells from the tallies; nil where they do not hold them (another
+    /// question; units below the tallied depth).
+    private func talliedCells(_ f: Filter, question: String, by dimension: Dimension) async throws -> [(row: String, column: String, count: Int)]? {
+        struct Cell: Decodable { var g: String; var value: String; var n: Int }
+        func cells(_ group: String, units: [UUID]) async throws -> [Cell] {
+            try await sql.raw("""
+                SELECT \(unsafeRaw: group) AS g, t.value, CAST(SUM(t.n) AS BIGINT) AS n FROM answer_tallies t
+                WHERE \(tallies(f, units: units)) AND t.question_key = \(bind: question) AND t.value <> '*' GROUP BY \(unsafeRaw: group), t.value
+                """).all(decoding: Cell.self)
+        }
+        switch dimension {
+        case .industry: return try await cells("t.section", units: [f.unitID]).map { ($0.g, $0.value, $0.n) }
+        case .size: return try await cells("t.size_class", units: [f.unitID]).map { ($0.g, $0.value, $0.n) }
+        case .question: return nil
+        case .district:
+            guard f.unitDepth + 1 <= AnswerTally.maxDepth else { return nil }
+            struct U: Decodable { var id: UUID; var path: String }
+            let children = try await sql.raw("SELECT id, path FROM org_units WHERE parent_id = \(bind: f.unitID)").all(decoding: U.self)
+            let paths = Dictionary(uniqueKeysWithValues: children.map { ($0.id.uuidString, $0.path) })
+            var out: [(row: String, column: String, count: Int)] = children.isEmpty ? [] : try await cells("CAST(t.unit_id AS TEXT)", units: children.map(\.id))
+                .map { (paths[UUID(uuidString: $0.g)?.uuidString ?? $0.g] ?? $0.g, $0.value, $0.n) }
+            // The unit's own visits: its totals less its children's.
+            var own: [String: Int] = [:]
+            for c in try await cells("t.question_key", units: [f.unitID]) { own[c.value, default: 0] += c.n }
+            for c in out { own[c.column, default: 0] -= c.count }
+            out += own.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { (f.unitPath, $0.key, $0.value) }
+            return out
+        }
     }
 
     /// The units directly under the filter's unit, by path, in code order.

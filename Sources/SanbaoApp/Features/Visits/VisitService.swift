@@ -71,7 +71,12 @@ struct VisitService {
             tally: .init(unitPath: principal.unitPath, stageKey: VisitTally.stageKey(taskStage: enterprise.stage_id, day: day,
                                                                                    stages: enterprise.stage_id == nil ? try await VisitTally.stages(on: db) : []),
                          day: day, enterpriseID: enterpriseID, workers: submission.workerResponses.filter { $0.questionnaire == "worker" }.count,
-                         questionnaires: 1 + submission.workerResponses.count, problems: submission.problems.count))
+                         questionnaires: 1 + submission.workerResponses.count, problems: submission.problems.count,
+                         section: AnswerTally.section(enterprise.industry_code), size: enterprise.size_class,
+                         answers: AnswerTally.values(content.answers.map { ($0[0] as! UUID, $0[2] as! String, $0[3] as! String, $0[4] as? Double, $0[5] as? String) }) {
+                             questionnaire, question in
+                             versions.values.first { $0.questionnaire.key == questionnaire }?.questionnaire.question(question)?.kind
+                         }))
         do {
             try await app.visitWriter.write(rows, in: app)
         } catch {
@@ -118,12 +123,14 @@ struct VisitService {
         var name: String
         /// The task's stage (nil ad hoc).
         var stage_id: UUID?
+        var industry_code: String
+        var size_class: String
     }
 
     private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: Target, task: UUID?) {
         if let taskID = s.taskID {
             guard let row = try await sql.raw("""
-                SELECT e.id, e.credit_code, e.name, t.stage_id FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
+                SELECT e.id, e.credit_code, e.name, t.stage_id, e.industry_code, e.size_class FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
                 JOIN enterprises e ON e.id = t.enterprise_id
                 WHERE t.id = \(bind: taskID) AND c.user_id = \(bind: userID)
                 """).first(decoding: Target.self) else { throw AppError(.notFound, "error.not_found") }
@@ -132,7 +139,7 @@ struct VisitService {
         }
         let service = EnterpriseService(app: app, db: db, principal: principal)
         guard let row = try await sql.raw("""
-            SELECT e.id, e.credit_code, e.name FROM enterprises e
+            SELECT e.id, e.credit_code, e.name, e.industry_code, e.size_class FROM enterprises e
             WHERE e.credit_code = \(bind: (s.enterprise ?? "").trimmed.uppercased()) AND \(service.visible)
             """).first(decoding: Target.self) else {
             throw AppError.invalid([AppError.field("enterprise", "visit.reason.unknown_enterprise")])

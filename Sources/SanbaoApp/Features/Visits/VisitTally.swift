@@ -26,6 +26,10 @@ enum VisitTally {
         var workers: Int
         var questionnaires: Int
         var problems: Int
+        /// For the answer tallies: the visited enterprise's industry section and size class, and the answers.
+        var section = ""
+        var size = ""
+        var answers: [AnswerTally.Value] = []
     }
 
     struct Key: Hashable, Sendable {
@@ -133,6 +137,7 @@ enum VisitTally {
         for (key, n) in sortedRows(claimed) {
             try connection.run(enterprisesSQL, [.text(key.unit.upperHex), .text(key.stage), .integer(n)])
         }
+        try AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: connection)
     }
 
     /// In one order (two writers never wait on each other in a circle), without rows that add nothing.
@@ -152,6 +157,7 @@ enum VisitTally {
         var claimed: [StageKey: Int] = [:]
         for claim in try await claim(candidateClaims(cs), on: db) { claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
         try await apply(claimed, on: db)
+        try await AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: db)
     }
 
     /// Inserts the claims not yet made; returns those it made.
@@ -219,14 +225,17 @@ enum VisitTally {
             FROM visits v JOIN org_units o ON o.id = v.unit_id LEFT JOIN visit_tasks t ON t.id = v.task_id WHERE v.id = \(bind: visitID)
             """).first(decoding: Row.self) else { return nil }
         let day = day(r.finished_at)
+        let answers = try await AnswerTally.stored(visit: visitID, on: db)
         return Contribution(unitPath: r.path, stageKey: stageKey(taskStage: r.stage_id, day: day, stages: try await stages(on: db)), day: day,
-                            enterpriseID: r.enterprise_id, workers: r.workers ?? 0, questionnaires: r.questionnaires, problems: r.problems)
+                            enterpriseID: r.enterprise_id, workers: r.workers ?? 0, questionnaires: r.questionnaires, problems: r.problems,
+                            section: answers.section, size: answers.size, answers: answers.values)
     }
 
     /// A visit stopped counting (returned): its counts come off, and its enterprise's claims in
     /// that stage are worked out again from the visits that still count.
     static func remove(_ c: Contribution, on db: any Database) async throws {
         try await apply(deltas([c], sign: -1), on: db)
+        try await AnswerTally.apply(AnswerTally.deltas([c], sign: -1), on: db)
         try await reclaim(stage: c.stageKey, enterprise: c.enterpriseID, on: db)
     }
 
@@ -276,13 +285,17 @@ enum VisitTally {
     /// tree, or stage dates changed. Reads the visits a page of enterprises at a time.
     static func rebuildAll(on db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
+        for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies", "answer_tallies", "number_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
         let stages = try await stages(on: db)
         struct Unit: Decodable { var id: UUID; var path: String }
         let paths = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, path FROM org_units").all(decoding: Unit.self).map { ($0.id, $0.path) })
         struct Visit: Decodable {
-            var enterprise_id: UUID; var unit_id: UUID; var finished_at: Date; var stage_id: UUID?; var questionnaires: Int?; var workers: Int?; var problems: Int?
+            var id: UUID; var enterprise_id: UUID; var unit_id: UUID; var finished_at: Date; var stage_id: UUID?; var questionnaires: Int?; var workers: Int?
+            var problems: Int?; var industry_code: String; var size_class: String
         }
+        struct Answer: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
+        let kinds = try await AnswerTally.kinds(on: db)
+        var answerCounts: [AnswerTally.Key: Int] = [:], numberCounts: [AnswerTally.NumberKey: Int] = [:]
         var after: UUID?
         var d: [Key: Counts] = [:]
         var enterprises: [StageKey: Int] = [:]
@@ -294,8 +307,8 @@ enum VisitTally {
                 """).all(decoding: E.self).map(\.enterprise_id)
             guard let first = page.first, let last = page.last else { break }
             let visits = try await sql.raw("""
-                SELECT v.enterprise_id, v.unit_id, v.finished_at, t.stage_id, rc.questionnaires, rc.workers, pc.problems
-                FROM visits v LEFT JOIN visit_tasks t ON t.id = v.task_id
+                SELECT v.id, v.enterprise_id, v.unit_id, v.finished_at, t.stage_id, rc.questionnaires, rc.workers, pc.problems, e.industry_code, e.size_class
+                FROM visits v JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN visit_tasks t ON t.id = v.task_id
                 LEFT JOIN (SELECT p.visit_id, COUNT(*) AS problems FROM problems p JOIN visits pv ON pv.id = p.visit_id
                            WHERE pv.enterprise_id >= \(bind: first) AND pv.enterprise_id <= \(bind: last) GROUP BY p.visit_id) pc ON pc.visit_id = v.id
                 LEFT JOIN (SELECT r.visit_id, COUNT(*) AS questionnaires, SUM(CASE WHEN r.questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers
@@ -303,12 +316,27 @@ enum VisitTally {
                            WHERE rv.enterprise_id >= \(bind: first) AND rv.enterprise_id <= \(bind: last) GROUP BY r.visit_id) rc ON rc.visit_id = v.id
                 WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
                 """).all(decoding: Visit.self)
+            var answers: [UUID: [AnswerTally.Value]] = [:]
+            let rows = try await sql.raw("""
+                SELECT a.visit_id, a.response_id, a.questionnaire_key, a.question_key, a.number_value, a.text_value
+                FROM answers a JOIN visits v ON v.id = a.visit_id
+                WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
+                """).all(decoding: Answer.self)
+            for (visit, group) in Dictionary(grouping: rows, by: \.visit_id) {
+                answers[visit] = AnswerTally.values(group.map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) {
+                    kinds[$0]?[$1]
+                }
+            }
             let contributions = visits.compactMap { v -> Contribution? in
                 guard let path = paths[v.unit_id] else { return nil }
                 let day = day(v.finished_at)
                 return Contribution(unitPath: path, stageKey: stageKey(taskStage: v.stage_id, day: day, stages: stages), day: day,
-                                    enterpriseID: v.enterprise_id, workers: v.workers ?? 0, questionnaires: v.questionnaires ?? 0, problems: v.problems ?? 0)
+                                    enterpriseID: v.enterprise_id, workers: v.workers ?? 0, questionnaires: v.questionnaires ?? 0, problems: v.problems ?? 0,
+                                    section: AnswerTally.section(v.industry_code), size: v.size_class, answers: answers[v.id] ?? [])
             }
+            let (counts, numbers) = AnswerTally.deltas(contributions, sign: 1)
+            for (k, n) in counts { answerCounts[k, default: 0] += n }
+            for (k, n) in numbers { numberCounts[k, default: 0] += n }
             for (k, c) in deltas(contributions, sign: 1) {
                 d[k, default: Counts()].visits += c.visits
                 d[k, default: Counts()].workers += c.workers
@@ -326,6 +354,11 @@ enum VisitTally {
                                                        $0.value.questionnaires, $0.value.problems] }, on: db)
         try await BulkInsert.rows(into: "enterprise_tallies", columns: ["unit_id", "stage_key", "enterprises"],
                                   sortedRows(enterprises).map { [$0.key.unit, $0.key.stage, $0.value] }, on: db)
+        let (counts, numbers) = AnswerTally.sorted((answerCounts, numberCounts))
+        try await BulkInsert.rows(into: "answer_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class", "n"],
+                                  counts.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.key.section, $0.key.size, $0.value] }, on: db)
+        try await BulkInsert.rows(into: "number_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "n"],
+                                  numbers.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.value] }, on: db)
         struct S: Decodable { var id: UUID }
         for stage in try await sql.raw("SELECT DISTINCT stage_id AS id FROM visit_tasks").all(decoding: S.self) {
             try await retallyTasks(stage: stage.id, on: db)

@@ -38,10 +38,32 @@ struct CreateVisitTallies: AsyncMigration {
             .field("tasks", .int, .required)
             .unique(on: "unit_id", "stage_id")
             .create()
+        // Answers, for the statistics of big subtrees (`AnswerTally`): counted by value, by the
+        // visited enterprise's industry section and size class; numbers by value.
+        try await database.schema("answer_tallies")
+            .field("unit_id", .uuid, .required, .references("org_units", "id"))
+            .field("stage_key", .string, .required)
+            .field("questionnaire_key", .string, .required)
+            .field("question_key", .string, .required)
+            .field("value", .string, .required)
+            .field("section", .string, .required)
+            .field("size_class", .string, .required)
+            .field("n", .int, .required)
+            .unique(on: "unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class")
+            .create()
+        try await database.schema("number_tallies")
+            .field("unit_id", .uuid, .required, .references("org_units", "id"))
+            .field("stage_key", .string, .required)
+            .field("questionnaire_key", .string, .required)
+            .field("question_key", .string, .required)
+            .field("value", .double, .required)
+            .field("n", .int, .required)
+            .unique(on: "unit_id", "stage_key", "questionnaire_key", "question_key", "value")
+            .create()
         try await VisitTally.rebuildAll(on: database)
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["task_tallies", "enterprise_tallies", "visited_enterprises", "visit_tallies"] { try await database.schema(table).delete() }
+        for table in ["number_tallies", "answer_tallies", "task_tallies", "enterprise_tallies", "visited_enterprises", "visit_tallies"] { try await database.schema(table).delete() }
     }
 }

@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import SanbaoDomain
+import SQLKit
+import Vapor
+
+/// Answers counted as they come in, for the statistics of big subtrees: for the units down to
+/// `maxDepth` (the province, its cities, their districts and industry unions), per stage, how
+/// many counting visits' answers gave each value to each question, split by the visited
+/// enterprise's industry section and size class (`answer_tallies`), and each number given
+/// (`number_tallies`). A value "*" counts the responses that answered a question; the question
+/// "" counts responses. Kept with the progress tallies (`VisitTally`): added when a visit comes
+/// in or is corrected, taken off when it is returned, rebuilt with them.
+///
+/// Deeper units' subtrees are small enough to count from the answers themselves, and so are
+/// statistics narrowed to days.
+enum AnswerTally {
+    static let maxDepth = 2
+
+    /// One answer as the tallies see it: a value to count (a choice, yes/no, a scale point) and/or a number.
+    struct Value: Sendable, Equatable {
+        var response: UUID
+        var questionnaire: String
+        var question: String
+        var category: String?
+        var number: Double?
+    }
+
+    /// Classifies stored answer rows by their questions' kinds; free text is counted as answered only.
+    static func values(_ rows: [(response: UUID, questionnaire: String, question: String, number: Double?, text: String?)],
+                       kind: (String, String) -> Questionnaire.Kind?) -> [Value] {
+        rows.map { r in
+            var v = Value(response: r.response, questionnaire: r.questionnaire, question: r.question, category: nil, number: nil)
+            switch kind(r.questionnaire, r.question) {
+            case .single?, .multiple?, .yesNo?: v.category = r.text
+            case .scale?: v.category = r.number.map { String(Int($0)) }; v.number = r.number
+            case .number?, .money?: v.number = r.number
+            default: break
+            }
+            return v
+        }
+    }
+
+    /// The kinds of every question of every questionnaire, newest version winning.
+    static func kinds(on db: any Database) async throws -> [String: [String: Questionnaire.Kind]] {
+        var out: [String: [String: Questionnaire.Kind]] = [:]
+        for row in try await QuestionnaireVersion.query(on: db).sort(\.$version).all() {
+            for q in try row.questionnaire().questions { out[row.key, default: [:]][q.key] = q.kind }
+        }
+        return out
+    }
+
+    struct Key: Hashable, Sendable {
+        var unit: UUID
+        var stage: String
+        var questionnaire: String
+        var question: String
+        var value: String
+        var section: String
+        var size: String
+    }
+
+    struct NumberKey: Hashable, Sendable {
+        var unit: UUID
+        var stage: String
+        var questionnaire: String
+        var question: String
+        var value: Double
+    }
+
+    /// The units whose tallies a visit of the unit at `path` feeds.
+    static func units(_ path: String) -> ArraySlice<UUID> { VisitTally.ancestors(path).prefix(maxDepth + 1) }
+
+    static func deltas(_ cs: [VisitTally.Contribution], sign: Int) -> (counts: [Key: Int], numbers: [NumberKey: Int]) {
+        var counts: [Key: Int] = [:], numbers: [NumberKey: Int] = [:]
+        for c in cs {
+            var answered = Set<[String]>(), responses = Set<[String]>()
+            for v in c.answers {
+                answered.insert([v.response.uuidString, v.questionnaire, v.question])
+                responses.insert([v.response.uuidString, v.questionnaire])
+            }
+            for unit in units(c.unitPath) {
+                func count(_ q: String, _ question: String, _ value: String) {
+                    counts[Key(unit: unit, stage: c.stageKey, questionnaire: q, question: question, value: value, section: c.section, size: c.size),
+                           default: 0] += sign
+                }
+                for v in c.answers {
+                    if let category = v.category { count(v.questionnaire, v.question, category) }
+                    if let n = v.number { numbers[NumberKey(unit: unit, stage: c.stageKey, questionnaire: v.questionnaire, question: v.question, value: n), default: 0] += sign }
+                }
+                for a in answered { count(a[1], a[2], "*") }
+                for r in responses { count(r[1], "", "*") }
+            }
+        }
+        return (counts, numbers)
+    }
+
+    static let countSQL = """
+        INSERT INTO answer_tallies (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class) DO UPDATE SET n = answer_tallies.n + excluded.n
+        """
+    static let numberSQL = """
+        INSERT INTO number_tallies (unit_id, stage_key, questionnaire_key, question_key, value, n) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value) DO UPDATE SET n = number_tallies.n + excluded.n
+        """
+
+    static func sorted(_ d: (counts: [Key: Int], numbers: [NumberKey: Int])) -> (counts: [(key: Key, value: Int)], numbers: [(key: NumberKey, value: Int)]) {
+        (d.counts.filter { $0.value != 0 }.sorted { a, b in
+            [a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.question, a.key.value, a.key.section, a.key.size]
+                .lexicographicallyPrecedes([b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.question, b.key.value, b.key.section, b.key.size])
+        }, d.numbers.filter { $0.value != 0 }.sorted { a, b in
+            (a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.question, a.key.value)
+                < (b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.question, b.key.value)
+        })
+    }
+
+    static func apply(_ d: (counts: [Key: Int], numbers: [NumberKey: Int]), on connection: SQLiteWriter) throws {
+        let (counts, numbers) = sorted(d)
+        for (k, n) in counts {
+            try connection.run(countSQL, [.text(k.unit.upperHex), .text(k.stage), .text(k.questionnaire), .text(k.question), .text(k.value),
+                                          .text(k.section), .text(k.size), .integer(n)])
+        }
+        for (k, n) in numbers {
+            try connection.run(numberSQL, [.text(k.unit.upperHex), .text(k.stage), .text(k.questionnaire), .text(k.question), .float(k.value), .integer(n)])
+        }
+    }
+
+    static func apply(_ d: (counts: [Key: Int], numbers: [NumberKey: Int]), on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let (counts, numbers) = sorted(d)
+        for chunk in counts.chunked(100) {
+            var values = SQLQueryString("")
+            for (i, (k, n)) in chunk.enumerated() {
+                values = SQLQueryString("""
+                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.questionnaire), \(bind: k.question), \(bind: k.value), \(bind: k.section), \(bind: k.size), \(bind: n))
+                    """)
+            }
+            try await sql.raw("""
+                INSERT INTO answer_tallies (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class, n) VALUES \(values)
+                ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class) DO UPDATE SET n = answer_tallies.n + excluded.n
+                """).run()
+        }
+        for chunk in numbers.chunked(150) {
+            var values = SQLQueryString("")
+            for (i, (k, n)) in chunk.enumerated() {
+                values = SQLQueryString("""
+                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.questionnaire), \(bind: k.question), \(bind: k.value), \(bind: n))
+                    """)
+            }
+            try await sql.raw("""
+                INSERT INTO number_tallies (unit_id, stage_key, questionnaire_key, question_key, value, n) VALUES \(values)
+                ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value) DO UPDATE SET n = number_tallies.n + excluded.n
+                """).run()
+        }
+    }
+
+    /// A stored visit's answers and its enterprise's section and size (for a contribution read back).
+    static func stored(visit: UUID, on db: any Database) async throws -> (values: [Value], section: String, size: String) {
+        let sql = db as! any SQLDatabase
+        struct E: Decodable { var industry_code: String; var size_class: String }
+        let e = try await sql.raw("SELECT e.industry_code, e.size_class FROM visits v JOIN enterprises e ON e.id = v.enterprise_id WHERE v.id = \(bind: visit)")
+            .first(decoding: E.self)
+        struct A: Decodable { var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
+        let rows = try await sql.raw("""
+            SELECT response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id = \(bind: visit)
+            """).all(decoding: A.self)
+        let kinds = try await kinds(on: db)
+        return (values(rows.map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) { kinds[$0]?[$1] },
+                section(e?.industry_code ?? ""), e?.size_class ?? "")
+    }
+
+    /// The industry section of a code as enterprises store it ("C3411", "3411"), or "".
+    static func section(_ code: String) -> String { IndustryCode(parsing: code).map { String($0.section) } ?? "" }
+}
