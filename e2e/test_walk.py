@@ -235,7 +235,7 @@ def dashboard_figures(browser, server):
     browser.get(server + "/dashboard")
     figures = {}
     for tile in browser.find_elements(By.CSS_SELECTOR, "#tiles .tile[id^=tile-]"):
-        figures[tile.get_attribute("id")[5:]] = int(tile.find_element(By.CSS_SELECTOR, ".tile-figure").text.split("/")[0].strip())
+        figures[tile.get_attribute("id")[5:]] = int(tile.find_element(By.CSS_SELECTOR, ".tile-figure").text.split("/")[0].strip().replace(",", ""))
     browser.delete_all_cookies()
     return figures
 

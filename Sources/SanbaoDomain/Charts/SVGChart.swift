@@ -211,7 +211,7 @@ public enum SVGChart {
     }
 
     /// Whole numbers as integers with thousands separators; others with one decimal.
-    static func number(_ v: Double) -> String {
+    public static func number(_ v: Double) -> String {
         guard v.isFinite else { return "—" }
         if v == v.rounded(), abs(v) < 1e15 {
             let n = Int(v)

@@ -16,8 +16,9 @@ struct DashboardPages: RouteCollection {
 
     struct Tile: Encodable {
         var key: String
-        var done: Int
-        var target: Int
+        /// With thousands separators.
+        var done: String
+        var target: String
         var percent: Int?
         var href: String?
     }
@@ -89,7 +90,7 @@ struct DashboardPages: RouteCollection {
         let days = try await query.visitsPerDay(for: unit, stage: stage).suffix(60)
         let stageKey = "\(stage.position)"
         func tile(_ key: String, _ done: Int, _ target: Int, _ href: String?) -> Tile {
-            Tile(key: key, done: done, target: target, percent: target > 0 ? Int((Double(done) / Double(target) * 100).rounded()) : nil, href: href)
+            Tile(key: key, done: SVGChart.number(Double(done)), target: SVGChart.number(Double(target)), percent: target > 0 ? Int((Double(done) / Double(target) * 100).rounded()) : nil, href: href)
         }
         let tiles = [
             tile("enterprises", f.visited, f.enterprisesQuota > 0 ? f.enterprisesQuota : f.assigned, nil),

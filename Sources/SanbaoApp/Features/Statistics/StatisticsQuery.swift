@@ -39,11 +39,10 @@ struct StatisticsQuery {
         return q
     }
 
-    /// The visits (`v`) the filter takes in.
-    func visits(_ f: Filter) -> SQLQueryString {
-        var q = SQLQueryString("""
-            v.status IN ('submitted', 'accepted') AND v.unit_id IN (SELECT su.id FROM org_units su WHERE su.path LIKE \(bind: f.unitPath + "%"))
-            """)
+    /// The visits (`v`) the filter takes in; without `subtree`, the caller names the units.
+    func visits(_ f: Filter, subtree: Bool = true) -> SQLQueryString {
+        var q = SQLQueryString("v.status IN ('submitted', 'accepted')")
+        if subtree { q = SQLQueryString("\(q) AND v.unit_id IN (SELECT su.id FROM org_units su WHERE su.path LIKE \(bind: f.unitPath + "%"))") }
         if let stage = f.stage { q = SQLQueryString("\(q) AND \(ProgressQuery.inStage(stage))") }
         if let from = f.from, let start = ProgressQuery.startOfDay(from.description) { q = SQLQueryString("\(q) AND v.finished_at >= \(bind: start)") }
         if let to = f.to, let end = ProgressQuery.startOfDay(to.description) {
@@ -223,7 +222,8 @@ struct StatisticsQuery {
             join = "JOIN enterprises e ON e.id = v.enterprise_id"
         case .question(let other):
             group = "COALESCE(b.text_value, CAST(CAST(b.number_value AS INTEGER) AS TEXT))"
-            join = "JOIN answers b ON b.response_id = a.response_id"
+            // Through the visit: answers are indexed by visit, not by response.
+            join = "JOIN answers b ON b.visit_id = a.visit_id AND b.response_id = a.response_id"
             bindQuestion = other
         }
         let other = bindQuestion.map { SQLQueryString("AND b.question_key = \(bind: $0)") } ?? SQLQueryString("")
@@ -308,22 +308,21 @@ struct StatisticsQuery {
         var unit: String
     }
 
-    /// Every response the filter takes in, oldest id first, a page at a time: a million go out
-    /// without being held at once.
-    func eachResponsePage(_ f: Filter, pageSize: Int = 2_000, _ body: ([ResponseRow]) async throws -> Void) async throws {
-        var after: UUID?
-        while true {
-            let from = after.map { SQLQueryString("AND r.id > \(bind: $0)") } ?? SQLQueryString("")
+    /// Every response the filter takes in, unit by unit of the subtree (in the tree's order), a
+    /// few units at a time: each page is read down the visits' unit index, and a million
+    /// responses go out without being held at once.
+    func eachResponsePage(_ f: Filter, unitsPerPage: Int = 40, _ body: ([ResponseRow]) async throws -> Void) async throws {
+        struct U: Decodable { var id: UUID }
+        let units = try await sql.raw("SELECT id FROM org_units WHERE path LIKE \(bind: f.unitPath + "%") ORDER BY path")
+            .all(decoding: U.self).map(\.id)
+        for chunk in units.chunked(unitsPerPage) {
             let page = try await sql.raw("""
                 SELECT r.id, r.version, r.answers, v.finished_at, e.name AS enterprise, e.credit_code, o.name AS unit
-                FROM responses r JOIN visits v ON v.id = r.visit_id JOIN enterprises e ON e.id = v.enterprise_id JOIN org_units o ON o.id = v.unit_id
-                WHERE r.questionnaire_key = \(bind: f.questionnaire) \(from) AND \(visits(f))
-                ORDER BY r.id LIMIT \(unsafeRaw: String(pageSize))
+                FROM visits v JOIN responses r ON r.visit_id = v.id JOIN enterprises e ON e.id = v.enterprise_id JOIN org_units o ON o.id = v.unit_id
+                WHERE v.unit_id IN \(SQLBind.group(Array(chunk))) AND r.questionnaire_key = \(bind: f.questionnaire) AND \(visits(f, subtree: false))
+                ORDER BY o.path, v.finished_at, r.id
                 """).all(decoding: ResponseRow.self)
-            guard let last = page.last else { return }
-            try await body(page)
-            if page.count < pageSize { return }
-            after = last.id
+            if !page.isEmpty { try await body(page) }
         }
     }
 }
