@@ -44,6 +44,8 @@ import VaporTesting
             try await page.signIn("office")
             let html = try await page.send(.GET, "/dashboard").body.string
             #expect(html.contains("<svg") && html.contains("role=\"img\""))
+            // The districts on the map, each a link to its own dashboard; the industry union is not an area.
+            #expect(html.contains("id=\"visited-map\"") && html.contains("/dashboard?unit=340104&amp;stage=1\"><g>"))
             let behind = try #require(html.range(of: "瑶海区总工会")), ahead = try #require(html.range(of: "蜀山区总工会</a>"))
             #expect(behind.lowerBound < ahead.lowerBound, "瑶海 (0%) ranks before 蜀山 (10%)")
             #expect(html.contains("/problems?view=overdue&amp;unit=340104") || html.contains("/problems?view=overdue&unit=340104"))

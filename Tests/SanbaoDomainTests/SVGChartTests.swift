@@ -36,6 +36,22 @@ import Testing
         func all(_ name: String) -> [[String: String]] { elements.filter { $0.name == name }.map(\.attributes) }
     }
 
+    @Test func theVisitedMapShowsEachAreasShareAsAreas() throws {
+        let svg = VisitedMap(areas: [
+            .init(name: "蜀山区", lat: 31.85, lon: 117.26, visited: 50, target: 100, href: "/dashboard?unit=340104&stage=2"),
+            .init(name: "瑶海<区>", lat: 31.86, lon: 117.31, visited: 0, target: 25),
+            .init(name: "无坐标", lat: .nan, lon: 117.0, visited: 1, target: 1),
+        ]).svg(title: "走访覆盖地图", visitedLabel: "已走访", notVisitedLabel: "尚未走访")
+        let r = try Reader.read(svg)
+        let circles = r.all("circle").dropFirst(2).compactMap { $0["r"].flatMap(Double.init) }   // after the legend's two
+        // 蜀山: the outer circle for 100, the inner for 50 (half the area); 瑶海: 25 → half the radius, nothing inside.
+        #expect(circles.count == 4)
+        #expect(abs(circles[1] * circles[1] * 2 - circles[0] * circles[0]) < 10, "half visited, half the area (radii to 0.1)")
+        #expect(abs(circles[2] * 2 - circles[0]) < 0.2 && circles[3] == 0)
+        #expect(r.texts.contains("蜀山区 50%") && r.texts.contains("瑶海<区> 0%") && !r.texts.contains { $0.hasPrefix("无坐标") })
+        #expect(r.all("a").first?["href"] == "/dashboard?unit=340104&stage=2" && svg.contains("瑶海&lt;区&gt;"))
+    }
+
     @Test func barsAreProportionalAndLabelledInChinese() throws {
         let svg = SVGChart.bars(title: "各区走访进度", categories: ["蜀山区", "瑶海区", "包河区"],
                                 series: [.init("已走访", [40, 20, 0])])

@@ -50,6 +50,7 @@ struct DashboardPages: RouteCollection {
         var children: [ChildRow]
         var days: [DayRow]
         var childChart: String
+        var visitedMap: String
         var dayChart: String
         var problemChart: String
         var problemsFound: Int
@@ -78,7 +79,7 @@ struct DashboardPages: RouteCollection {
         let today = ProblemRules.today()
         let f = try await query.figures(for: unit, stage: stage, rules: rules, today: today)
         let children = try await sql.raw("""
-            SELECT id, code, name, path FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
+            SELECT id, code, name, path, lat, lon, kind FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
             """).all(decoding: ProgressQuery.Unit.self)
         let childFigures = try await query.figures(for: children, stage: stage, rules: rules, today: today)
         var ranked: [(ProgressQuery.Unit, ProgressQuery.Figures)] = children.compactMap { child in
@@ -103,6 +104,16 @@ struct DashboardPages: RouteCollection {
             .init(req.t("dashboard.visited"), ranked.map { Double($0.1.visited) }),
             .init(req.t("dashboard.quota"), ranked.map { Double($0.1.enterprisesQuota > 0 ? $0.1.enterprisesQuota : $0.1.assigned) }),
         ], width: max(640, ranked.count * 36), height: 380)
+        // The areas below on a map (counties, districts, towns, streets, communities — not the
+        // industry unions and other sectoral units, which have no area): each circle what it
+        // must visit, the green inside what it has.
+        let territorial: Set<String> = [OrgUnitKind.county, .district, .town, .street, .community].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+        let areas = ranked.filter { $0.0.lat != nil && territorial.contains($0.0.kind ?? "") }
+        let visitedMap = !areas.isEmpty ? VisitedMap(areas: areas.compactMap { u, f in
+            guard let lat = u.lat, let lon = u.lon else { return nil }
+            return .init(name: u.name.replacingOccurrences(of: "总工会", with: "").replacingOccurrences(of: "工会", with: ""), lat: lat, lon: lon,
+                         visited: f.visited, target: f.enterprisesQuota > 0 ? f.enterprisesQuota : f.assigned, href: "/dashboard?unit=\(u.code)&stage=\(stage.position)")
+        }).svg(title: req.t("dashboard.map"), visitedLabel: req.t("dashboard.map_visited"), notVisitedLabel: req.t("dashboard.map_not_visited")) : ""
         let dayChart = SVGChart.line(title: req.t("dashboard.days_chart"), labels: days.map { String($0.day.description.dropFirst(5)) },
                                      series: [.init(req.t("dashboard.visits"), days.map { Double($0.visits) })])
         let problemChart = SVGChart.donut(title: req.t("dashboard.problems_chart"), slices: [
@@ -118,7 +129,7 @@ struct DashboardPages: RouteCollection {
                          percent: $0.1.completion.map { String(format: "%.0f%%", $0 * 100) } ?? "—", overdue: $0.1.problemsOverdue)
             },
             days: days.map { DayRow(day: $0.day.description, visits: $0.visits) },
-            childChart: childChart, dayChart: dayChart, problemChart: problemChart,
+            childChart: childChart, visitedMap: visitedMap, dayChart: dayChart, problemChart: problemChart,
             problemsFound: f.problemsFound, problemsResolved: f.problemsResolved))
     }
 }

@@ -45,6 +45,10 @@ struct ProgressQuery {
         var code: String
         var name: String
         var path: String
+        /// Where it is on the map (units without a place are left off it).
+        var lat: Double? = nil
+        var lon: Double? = nil
+        var kind: String? = nil
     }
 
     func figures(for unit: Unit, stage: Stage, rules: ProblemRules, today: Day) async throws -> Figures {
