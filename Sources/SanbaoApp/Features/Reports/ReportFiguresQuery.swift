@@ -19,8 +19,8 @@ struct ReportFiguresQuery {
         var f = ReportFigures()
         let subtree = SQLQueryString("IN (SELECT o.id FROM org_units o WHERE o.path LIKE \(bind: path + "%"))")
         let campaignStart = Day(campaign.startsOn) ?? period.start
-        f.period = try await counts(subtree, from: period.start, through: period.end)
-        f.cumulative = try await counts(subtree, from: min(campaignStart, period.start), through: period.end)
+        f.period = try await counts(unitID, subtree, from: period.start, through: period.end)
+        f.cumulative = try await counts(unitID, subtree, from: min(campaignStart, period.start), through: period.end)
         f.targets = try await targets(unitID: unitID, campaign: campaign)
         let rules = try await ProblemRules.current(app, db)
         let today = ProblemRules.today(now)
@@ -34,25 +34,24 @@ struct ReportFiguresQuery {
         return f
     }
 
-    private func counts(_ subtree: SQLQueryString, from first: Day, through last: Day) async throws -> ReportFigures.Counts {
+    private func counts(_ unitID: UUID, _ subtree: SQLQueryString, from first: Day, through last: Day) async throws -> ReportFigures.Counts {
         var c = ReportFigures.Counts()
         let start = ProgressQuery.startOfDay(first.description) ?? .distantPast
         let end = (ProgressQuery.startOfDay(last.description) ?? .distantFuture).addingTimeInterval(86_400)
-        let visits = SQLQueryString("""
-            v.unit_id \(subtree) AND v.status IN ('submitted', 'accepted') AND v.finished_at >= \(bind: start) AND v.finished_at < \(bind: end)
-            """)
-        struct Visits: Decodable { var visits: Int; var enterprises: Int }
-        if let v = try await sql.raw("SELECT COUNT(*) AS visits, COUNT(DISTINCT v.enterprise_id) AS enterprises FROM visits v WHERE \(visits)")
-            .first(decoding: Visits.self) {
-            (c.visits, c.enterprises) = (v.visits, v.enterprises)
+        // Visits, workers and questionnaires from the unit's own tallies (its whole subtree, by day);
+        // enterprises counted once however often visited, from the visits.
+        struct Tallied: Decodable { var visits: Int?; var workers: Int?; var questionnaires: Int? }
+        if let t = try await sql.raw("""
+            SELECT CAST(SUM(visits) AS BIGINT) AS visits, CAST(SUM(workers) AS BIGINT) AS workers, CAST(SUM(questionnaires) AS BIGINT) AS questionnaires
+            FROM visit_tallies WHERE unit_id = \(bind: unitID) AND day BETWEEN \(bind: first.description) AND \(bind: last.description)
+            """).first(decoding: Tallied.self) {
+            (c.visits, c.workers, c.questionnaires) = (t.visits ?? 0, t.workers ?? 0, t.questionnaires ?? 0)
         }
-        struct Returned: Decodable { var questionnaires: Int; var workers: Int? }
-        if let r = try await sql.raw("""
-            SELECT COUNT(*) AS questionnaires, SUM(CASE WHEN r.questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers
-            FROM responses r JOIN visits v ON v.id = r.visit_id WHERE \(visits)
-            """).first(decoding: Returned.self) {
-            (c.questionnaires, c.workers) = (r.questionnaires, r.workers ?? 0)
-        }
+        struct N: Decodable { var n: Int }
+        c.enterprises = try await sql.raw("""
+            SELECT COUNT(DISTINCT v.enterprise_id) AS n FROM visits v
+            WHERE v.unit_id \(subtree) AND v.status IN ('submitted', 'accepted') AND v.finished_at >= \(bind: start) AND v.finished_at < \(bind: end)
+            """).first(decoding: N.self)?.n ?? 0
         struct Problems: Decodable { var found: Int?; var resolved: Int? }
         let (a, b) = (first.description, last.description)
         if let p = try await sql.raw("""
