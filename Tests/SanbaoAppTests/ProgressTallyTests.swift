@@ -131,6 +131,7 @@ import VaporTesting
             try await check("accepted")
 
             // Rebuilt from the rows, the tallies are what the changes left.
+            try await app.serializedTransaction(on: app.db) { db in try await AnswerTally.flush(on: db) }
             let incremental = try await Self.tallyRows(app)
             try await VisitTally.rebuildAll(on: app.db)
             let rebuilt = try await Self.tallyRows(app)

@@ -36,5 +36,6 @@ enum Migrations {
         // v8: periodic reports
         CreateReports(),
         CreateVisitTallies(),
+        AddTallyPending(),
     ]
 }

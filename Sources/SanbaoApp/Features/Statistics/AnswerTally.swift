@@ -169,6 +169,44 @@ enum AnswerTally {
                 section(e?.industry_code ?? ""), e?.size_class ?? "")
     }
 
+    /// Adds the answers of the visits the writer noted in `tally_pending`, many visits at a time
+    /// (their counts merge: a group of a thousand visits is a few thousand rows), then forgets
+    /// them. Run inside a serialized transaction: before statistics are read, before a visit is
+    /// reviewed or corrected.
+    static func flush(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        struct P: Decodable { var visit_id: UUID }
+        var kinds: [String: [String: Questionnaire.Kind]]?
+        var stages: [VisitTally.StageDates]?
+        while true {
+            let pending = try await sql.raw("SELECT visit_id FROM tally_pending ORDER BY visit_id LIMIT 2000").all(decoding: P.self).map(\.visit_id)
+            guard !pending.isEmpty else { return }
+            if kinds == nil { kinds = try await Self.kinds(on: db) }
+            if stages == nil { stages = try await VisitTally.stages(on: db) }
+            struct V: Decodable { var id: UUID; var path: String; var finished_at: Date; var stage_id: UUID?; var industry_code: String; var size_class: String }
+            let visits = try await sql.raw("""
+                SELECT v.id, o.path, v.finished_at, t.stage_id, e.industry_code, e.size_class FROM visits v
+                JOIN org_units o ON o.id = v.unit_id JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN visit_tasks t ON t.id = v.task_id
+                WHERE v.id IN \(SQLBind.group(pending)) AND v.status IN ('submitted', 'accepted')
+                """).all(decoding: V.self)
+            struct A: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
+            let answers = Dictionary(grouping: try await sql.raw("""
+                SELECT visit_id, response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id IN \(SQLBind.group(pending))
+                """).all(decoding: A.self), by: \.visit_id)
+            let contributions = visits.map { v in
+                let day = VisitTally.day(v.finished_at)
+                return VisitTally.Contribution(
+                    unitPath: v.path, stageKey: VisitTally.stageKey(taskStage: v.stage_id, day: day, stages: stages!), day: day, enterpriseID: v.id,
+                    workers: 0, questionnaires: 0, problems: 0, section: section(v.industry_code), size: v.size_class,
+                    answers: values((answers[v.id] ?? []).map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) {
+                        kinds?[$0]?[$1]
+                    })
+            }
+            try await apply(deltas(contributions, sign: 1), on: db)
+            try await sql.raw("DELETE FROM tally_pending WHERE visit_id IN \(SQLBind.group(pending))").run()
+        }
+    }
+
     /// The industry section of a code as enterprises store it ("C3411", "3411"), or "".
     static func section(_ code: String) -> String { IndustryCode(parsing: code).map { String($0.section) } ?? "" }
 }

@@ -33,7 +33,8 @@ extension VisitService {
         visit.reviewComment = accept ? "" : note
         visit.revision += 1
         try await app.serializedTransaction(on: db) { db in
-            // Returned, it stops counting until it is corrected.
+            // Returned, it stops counting until it is corrected (its answers' counts brought up to date first).
+            try await AnswerTally.flush(on: db)
             let counted = accept ? nil : try await VisitTally.contribution(of: visit.id!, on: db)
             try await visit.update(on: db)
             if let counted { try await VisitTally.remove(counted, on: db) }
@@ -83,6 +84,7 @@ extension VisitService {
                                       rules: fixed.problems.isEmpty ? nil : try await ProblemRules.current(app, db), now: now)
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
+            try await AnswerTally.flush(on: db)
             try await visit.update(on: db)
             try await BulkInsert.rows(into: "workers", columns: WorkerService.columns, newWorkers.rows, on: db)
             try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, newWorkers.audits, on: db)
@@ -94,7 +96,7 @@ extension VisitService {
             try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
             try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
             // Counting again, with what it says now.
-            if let added = try await VisitTally.contribution(of: id, on: db) { try await VisitTally.add([added], on: db) }
+            if let added = try await VisitTally.contribution(of: id, on: db) { try await VisitTally.add([added], answers: true, on: db) }
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
             try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
                                       after: ["revision": "\(visit.revision)"])

@@ -137,7 +137,7 @@ enum VisitTally {
         for (key, n) in sortedRows(claimed) {
             try connection.run(enterprisesSQL, [.text(key.unit.upperHex), .text(key.stage), .integer(n)])
         }
-        try AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: connection)
+        // The answers' counts later, a group at a time (`AnswerTally.flush`).
     }
 
     /// In one order (two writers never wait on each other in a circle), without rows that add nothing.
@@ -151,13 +151,15 @@ enum VisitTally {
 
     // MARK: Through Fluent (PostgreSQL, tests, reviews)
 
-    static func add(_ cs: [Contribution], on db: any Database) async throws {
+    /// `answers`: add the answers' counts now (a correction); new visits leave them to
+    /// `AnswerTally.flush` (the writer notes them in `tally_pending`).
+    static func add(_ cs: [Contribution], answers: Bool, on db: any Database) async throws {
         guard !cs.isEmpty else { return }
         try await apply(deltas(cs, sign: 1), on: db)
         var claimed: [StageKey: Int] = [:]
         for claim in try await claim(candidateClaims(cs), on: db) { claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
         try await apply(claimed, on: db)
-        try await AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: db)
+        if answers { try await AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: db) }
     }
 
     /// Inserts the claims not yet made; returns those it made.
@@ -283,9 +285,12 @@ enum VisitTally {
 
     /// Rebuilds every tally from the rows: after a migration, a bulk load, a unit moved in the
     /// tree, or stage dates changed. Reads the visits a page of enterprises at a time.
-    static func rebuildAll(on db: any Database) async throws {
+    /// `pending`: also forget the visits waiting for their answers to be counted (they are
+    /// counted here) — false only in the migration that comes before that table.
+    static func rebuildAll(on db: any Database, pending: Bool = true) async throws {
         let sql = db as! any SQLDatabase
         for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies", "answer_tallies", "number_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
+        if pending { try await sql.raw("DELETE FROM tally_pending").run() }
         let stages = try await stages(on: db)
         struct Unit: Decodable { var id: UUID; var path: String }
         let paths = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, path FROM org_units").all(decoding: Unit.self).map { ($0.id, $0.path) })

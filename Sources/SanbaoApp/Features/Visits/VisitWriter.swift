@@ -113,7 +113,7 @@ actor VisitWriter {
         if !tasks.isEmpty {
             try await (db as! any SQLDatabase).raw("UPDATE visit_tasks SET status = 'done' WHERE id IN \(SQLBind.group(tasks))").run()
         }
-        try await VisitTally.add(group.map(\.tally), on: db)
+        try await VisitTally.add(group.map(\.tally), answers: false, on: db)
     }
 
     private static func insert(_ group: [VisitRows], rows: (String, [String], [[any Encodable & Sendable]]) throws -> Void) throws {
@@ -128,6 +128,7 @@ actor VisitWriter {
          ("answers", VisitService.answerColumns, group.flatMap(\.answers)),
          ("problems", VisitService.problemColumns, group.flatMap(\.problems)),
          ("visit_events", VisitService.eventColumns, group.map(\.event)),
+         ("tally_pending", ["visit_id"], group.map { [$0.visit[0]] }),
          ("audit_events", AuditLog.columns, group.flatMap(\.audits))]
     }
 }
