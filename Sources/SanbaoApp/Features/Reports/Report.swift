@@ -67,6 +67,7 @@ struct ReportNarrative: Codable, Sendable, Equatable {
     var experience: String
 
     static let fields = ["work_done", "difficulties", "next_steps", "experience"]
+    static let empty = ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: "")
     static let maxLength = 4_000
 
     enum CodingKeys: String, CodingKey {

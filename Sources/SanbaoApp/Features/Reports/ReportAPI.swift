@@ -13,17 +13,6 @@ struct ReportAPI: RouteCollection {
         reports.post(":unit", ":period", "decide", use: decide)
     }
 
-    private func context(_ req: Request) async throws -> (ReportService, Campaign) {
-        let principal = try req.requirePrincipal()
-        let campaign = try await CampaignService(db: req.db, principal: principal).campaign(req.query["campaign"])
-        return (ReportService(app: req.application, db: req.db, principal: principal), campaign)
-    }
-
-    private func subject(_ req: Request) async throws -> (ReportService, ReportService.Subject) {
-        let (s, campaign) = try await context(req)
-        return (s, try await s.subject(campaign: campaign, unitCode: req.parameters.get("unit") ?? "", periodKey: req.parameters.get("period") ?? ""))
-    }
-
     struct Entry: Content {
         var unit_code: String
         var unit_name: String
@@ -35,7 +24,7 @@ struct ReportAPI: RouteCollection {
     }
 
     func list(req: Request) async throws -> [Entry] {
-        let (s, campaign) = try await context(req)
+        let (s, campaign) = try await ReportService.context(req)
         let today = ProblemRules.today()
         let period: ReportPeriod
         if let key = req.query[String.self, at: "period"] {
@@ -72,7 +61,7 @@ struct ReportAPI: RouteCollection {
     }
 
     func show(req: Request) async throws -> DTO {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let report = try await s.report(subject)
         return DTO(subject, report, figures: try await s.figures(subject, report))
     }
@@ -84,7 +73,7 @@ struct ReportAPI: RouteCollection {
     }
 
     func save(req: Request) async throws -> DTO {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let body = try req.content.decode(SaveBody.self)
         let report = try await s.save(subject, narrative: body.narrative, revision: body.revision, submit: body.submit ?? false)
         return DTO(subject, report, figures: try await s.figures(subject, report))
@@ -97,7 +86,7 @@ struct ReportAPI: RouteCollection {
     }
 
     func decide(req: Request) async throws -> DTO {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let body = try req.content.decode(DecideBody.self)
         guard let decision = ReportService.Decision(rawValue: body.action) else { throw AppError.invalid([AppError.field("action", "report.reason.bad_action")]) }
         let report = try await s.decide(subject, decision, comment: body.comment ?? "", revision: body.revision)
@@ -109,7 +98,7 @@ extension ReportAPI.DTO {
     init(_ s: ReportService.Subject, _ report: Report?, figures: ReportFigures) {
         self.init(unit_code: s.unit.code, period: s.period.key, starts_on: s.period.start.description, ends_on: s.period.end.description,
                   due_on: s.due.description, status: report?.status, revision: report?.revision ?? 0, first_submitted_on: report?.firstSubmittedOn,
-                  comment: report?.comment ?? "", narrative: report?.narrative ?? ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: ""),
+                  comment: report?.comment ?? "", narrative: report?.narrative ?? .empty,
                   figures: figures, frozen: report?.isFrozen ?? false)
     }
 }

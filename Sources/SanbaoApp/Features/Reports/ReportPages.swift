@@ -20,17 +20,6 @@ struct ReportPages: RouteCollection {
         reports.get(":unit", ":period", "figures.xlsx", use: workbook)
     }
 
-    private func context(_ req: Request) async throws -> (ReportService, Campaign) {
-        let principal = try req.requirePrincipal()
-        let campaign = try await CampaignService(db: req.db, principal: principal).campaign(req.query["campaign"])
-        return (ReportService(app: req.application, db: req.db, principal: principal), campaign)
-    }
-
-    private func subject(_ req: Request) async throws -> (ReportService, ReportService.Subject) {
-        let (s, campaign) = try await context(req)
-        return (s, try await s.subject(campaign: campaign, unitCode: req.parameters.get("unit") ?? "", periodKey: req.parameters.get("period") ?? ""))
-    }
-
     // MARK: The list
 
     struct OwnRow: Encodable {
@@ -67,7 +56,7 @@ struct ReportPages: RouteCollection {
     }
 
     func index(req: Request) async throws -> View {
-        let (s, campaign) = try await context(req)
+        let (s, campaign) = try await ReportService.context(req)
         let present = ReportPresentation(req: req)
         let today = ProblemRules.today()
         let periods = Array(ReportService.periodsSoFar(of: campaign, today: today).prefix(12))
@@ -129,15 +118,13 @@ struct ReportPages: RouteCollection {
     }
 
     func show(req: Request) async throws -> View {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let report = try await s.report(subject)
         let figures = try await s.figures(subject, report)
         let present = ReportPresentation(req: req)
         let state = report?.state
         let today = ProblemRules.today()
-        let events = try await s.events(report).map {
-            EventRow(at: Self.time($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
-        }
+        let events = try await Self.timeline(req, s, report)
         return try await req.view.render("reports/show", ShowPage(
             shell: Shell(req, title: req.t("reports.title")), unitCode: subject.unit.code, unitName: subject.unit.name,
             period: subject.period.key, label: present.label(subject.period), due: subject.due.description,
@@ -146,7 +133,7 @@ struct ReportPages: RouteCollection {
             revision: report?.revision ?? 0, frozen: report?.isFrozen ?? false, takenAt: figures.takenAt,
             lines: present.lines(figures), categories: present.categories(figures), categoryChart: present.categoryChart(figures),
             cases: present.cases(figures),
-            narrative: report?.narrative ?? ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: ""),
+            narrative: report?.narrative ?? .empty,
             comment: report?.comment ?? "",
             mayWrite: s.mayWrite(subject) && (state == nil || state == .draft || state == .returned) && subject.period.start <= today,
             mayDecide: s.mayDecide(subject) && state == .submitted,
@@ -164,7 +151,7 @@ struct ReportPages: RouteCollection {
     }
 
     func save(req: Request) async throws -> Response {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let form = try req.content.decode(SaveForm.self)
         let submit = form.action == "submit"
         _ = try await s.save(subject, narrative: ReportNarrative(workDone: form.work_done ?? "", difficulties: form.difficulties ?? "",
@@ -180,7 +167,7 @@ struct ReportPages: RouteCollection {
     }
 
     func decide(req: Request) async throws -> Response {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let form = try req.content.decode(DecideForm.self)
         guard let decision = ReportService.Decision(rawValue: form.action) else { throw AppError.invalid([AppError.field("action", "report.reason.bad_action")]) }
         _ = try await s.decide(subject, decision, comment: form.comment ?? "", revision: form.revision)
@@ -210,25 +197,23 @@ struct ReportPages: RouteCollection {
     /// The report as the federation files it: an A4 page in the official style (chromium's
     /// "Save as PDF" turns it into the PDF sent up the tree).
     func printable(req: Request) async throws -> View {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let report = try await s.report(subject)
         let figures = try await s.figures(subject, report)
         let present = ReportPresentation(req: req)
         let label = present.label(subject.period)
-        let events = try await s.events(report).map {
-            EventRow(at: Self.time($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
-        }
+        let events = try await Self.timeline(req, s, report)
         return try await req.view.render("reports/print", PrintPage(
             lang: req.locale.rawValue, title: req.t("report.print.title", subject.unit.name, req.t("report.print.kind." + subject.period.cadence.rawValue)),
             unitName: subject.unit.name, label: label, start: subject.period.start.description, end: subject.period.end.description,
             status: req.t("report.status." + (report?.status ?? "none")), submittedOn: report?.firstSubmittedOn ?? "—", takenAt: figures.takenAt,
             lines: present.lines(figures), categories: present.categories(figures), categoryChart: present.categoryChart(figures, width: 600),
             cases: present.cases(figures),
-            narrative: report?.narrative ?? ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: ""), events: events))
+            narrative: report?.narrative ?? .empty, events: events))
     }
 
     func workbook(req: Request) async throws -> Response {
-        let (s, subject) = try await subject(req)
+        let (s, subject) = try await ReportService.subject(req)
         let report = try await s.report(subject)
         let figures = try await s.figures(subject, report)
         let data = try ReportPresentation(req: req).workbook(unit: "\(subject.unit.name)（\(subject.unit.code)）", period: subject.period,
@@ -282,7 +267,7 @@ struct ReportPages: RouteCollection {
     }
 
     func completeness(req: Request) async throws -> View {
-        let (s, campaign) = try await context(req)
+        let (s, campaign) = try await ReportService.context(req)
         let present = ReportPresentation(req: req)
         let today = ProblemRules.today()
         let all = ReportService.periodsSoFar(of: campaign, today: today)
@@ -317,7 +302,7 @@ struct ReportPages: RouteCollection {
     struct RemindForm: Content { var period: String }
 
     func remind(req: Request) async throws -> Response {
-        let (s, campaign) = try await context(req)
+        let (s, campaign) = try await ReportService.context(req)
         let form = try req.content.decode(RemindForm.self)
         guard let period = ReportPeriod(key: form.period), ReportService.periods(of: campaign).contains(period) else {
             throw AppError.invalid([AppError.field("period", "report.reason.bad_period")])
@@ -333,11 +318,17 @@ struct ReportPages: RouteCollection {
     }
 
     func settings(req: Request) async throws -> Response {
-        let (s, campaign) = try await context(req)
+        let (s, campaign) = try await ReportService.context(req)
         let form = try req.content.decode(SettingsForm.self)
         guard let cadence = ReportCadence(rawValue: form.cadence) else { throw AppError.invalid([AppError.field("cadence", "report.reason.bad_cadence")]) }
         try await s.setReporting(campaign, cadence: cadence, dueDays: form.due_days, depth: form.depth)
         return req.redirect(to: "/reports/completeness?flash=saved")
+    }
+
+    static func timeline(_ req: Request, _ s: ReportService, _ report: Report?) async throws -> [EventRow] {
+        try await s.events(report).map {
+            EventRow(at: time($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
+        }
     }
 
     static func time(_ date: Date) -> String {

@@ -296,6 +296,21 @@ struct ReportService {
     }
 }
 
+extension ReportService {
+    /// The service for the request's user, and the campaign it asks for (`?campaign=ID`; the latest without).
+    static func context(_ req: Request) async throws -> (ReportService, Campaign) {
+        let principal = try req.requirePrincipal()
+        let campaign = try await CampaignService(db: req.db, principal: principal).campaign(req.query["campaign"])
+        return (ReportService(app: req.application, db: req.db, principal: principal), campaign)
+    }
+
+    /// …and the report the path names (`:unit/:period`).
+    static func subject(_ req: Request) async throws -> (ReportService, Subject) {
+        let (s, campaign) = try await context(req)
+        return (s, try await s.subject(campaign: campaign, unitCode: req.parameters.get("unit") ?? "", periodKey: req.parameters.get("period") ?? ""))
+    }
+}
+
 extension Report {
     func narrativeFields(_ n: ReportNarrative) {
         (workDone, difficulties, nextSteps, experience) = (n.workDone, n.difficulties, n.nextSteps, n.experience)
