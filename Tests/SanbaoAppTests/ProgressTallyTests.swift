@@ -59,6 +59,10 @@ import VaporTesting
         struct E: Decodable { var unit_id: UUID; var stage_key: String; var enterprises: Int }
         struct A: Decodable { var unit_id: UUID; var stage_key: String; var questionnaire_key: String; var question_key: String; var value: String; var section: String; var size_class: String; var n: Int }
         struct N: Decodable { var unit_id: UUID; var stage_key: String; var questionnaire_key: String; var question_key: String; var value: Double; var n: Int }
+        struct P: Decodable {
+            var unit_id: UUID; var stage_key: String; var questionnaire_key: String; var first_key: String; var first_value: String; var second_key: String
+            var second_value: String; var n: Int
+        }
         let sql = app.db as! any SQLDatabase
         return try await sql.raw("SELECT * FROM visit_tallies").all(decoding: T.self)
             .filter { $0.visits != 0 || $0.workers != 0 || $0.questionnaires != 0 || $0.problems != 0 }
@@ -70,6 +74,8 @@ import VaporTesting
                 .map { "\($0.unit_id) \($0.stage_key) \($0.questionnaire_key) \($0.question_key) \($0.value) \($0.section) \($0.size_class) \($0.n)" }.sorted())
             + (try await sql.raw("SELECT * FROM number_tallies WHERE n <> 0").all(decoding: N.self)
                 .map { "\($0.unit_id) \($0.stage_key) \($0.questionnaire_key) \($0.question_key) \($0.value) \($0.n)" }.sorted())
+            + (try await sql.raw("SELECT * FROM pair_tallies WHERE n <> 0").all(decoding: P.self)
+                .map { "\($0.unit_id) \($0.stage_key) \($0.questionnaire_key) \($0.first_key) \($0.first_value) \($0.second_key) \($0.second_value) \($0.n)" }.sorted())
     }
 
     @Test(arguments: TestDatabase.all) func talliesAgreeWithTheRowsAfterEveryChange(_ db: TestDatabase) async throws {

@@ -83,7 +83,7 @@ import VaporTesting
                 #expect(t.answered == r.answered && t.counts.map(\.count) == r.counts.map(\.count) && t.counts.map(\.key) == r.counts.map(\.key)
                         && t.numeric == r.numeric, "\(t.entry.key)")
             }
-            for by in [StatisticsQuery.Dimension.district, .industry, .size] {
+            for by in [StatisticsQuery.Dimension.district, .industry, .size, .question("financing_need"), .question("training_need"), .question("production")] {
                 // Counted from the answers, industries come by division; the tallies keep sections.
                 func cells(_ f: StatisticsQuery.Filter) async throws -> [String: Int] {
                     var out: [String: Int] = [:]

@@ -37,5 +37,6 @@ enum Migrations {
         CreateReports(),
         CreateVisitTallies(),
         AddTallyPending(),
+        CreatePairTallies(),
     ]
 }

@@ -7,8 +7,9 @@ import Vapor
 /// Answers counted as they come in, for the statistics of big subtrees: for the units down to
 /// `maxDepth` (the province, its cities, their districts and industry unions), per stage, how
 /// many counting visits' answers gave each value to each question, split by the visited
-/// enterprise's industry section and size class (`answer_tallies`), and each number given
-/// (`number_tallies`). A value "*" counts the responses that answered a question; the question
+/// enterprise's industry section and size class (`answer_tallies`), each number given
+/// (`number_tallies`), and each two values given together in one response (`pair_tallies`, for
+/// a question crossed with another). A value "*" counts the responses that answered a question; the question
 /// "" counts responses. Kept with the progress tallies (`VisitTally`): added when a visit comes
 /// in or is corrected, taken off when it is returned, rebuilt with them.
 ///
@@ -71,63 +72,84 @@ enum AnswerTally {
     /// The units whose tallies a visit of the unit at `path` feeds.
     static func units(_ path: String) -> ArraySlice<UUID> { VisitTally.ancestors(path).prefix(maxDepth + 1) }
 
-    static func deltas(_ cs: [VisitTally.Contribution], sign: Int) -> (counts: [Key: Int], numbers: [NumberKey: Int]) {
-        var counts: [Key: Int] = [:], numbers: [NumberKey: Int] = [:]
+    /// Two answers given in one response, the questions in key order: what a cross-tabulation
+    /// of one question by another counts.
+    struct PairKey: Hashable, Sendable {
+        var unit: UUID
+        var stage: String
+        var questionnaire: String
+        var first: String
+        var firstValue: String
+        var second: String
+        var secondValue: String
+    }
+
+    /// What contributions add to (or, with sign -1, take off) the three tallies.
+    struct Deltas: Sendable {
+        var counts: [Key: Int] = [:]
+        var numbers: [NumberKey: Int] = [:]
+        var pairs: [PairKey: Int] = [:]
+
+        mutating func merge(_ other: Deltas) {
+            for (k, n) in other.counts { counts[k, default: 0] += n }
+            for (k, n) in other.numbers { numbers[k, default: 0] += n }
+            for (k, n) in other.pairs { pairs[k, default: 0] += n }
+        }
+    }
+
+    static func deltas(_ cs: [VisitTally.Contribution], sign: Int) -> Deltas {
+        var d = Deltas()
         for c in cs {
             var answered = Set<[String]>(), responses = Set<[String]>()
+            var categories: [UUID: [(question: String, value: String)]] = [:]
             for v in c.answers {
                 answered.insert([v.response.uuidString, v.questionnaire, v.question])
                 responses.insert([v.response.uuidString, v.questionnaire])
+                if let category = v.category { categories[v.response, default: []].append((v.question, category)) }
             }
+            let questionnaireOf = Dictionary(c.answers.map { ($0.response, $0.questionnaire) }, uniquingKeysWith: { a, _ in a })
             for unit in units(c.unitPath) {
                 func count(_ q: String, _ question: String, _ value: String) {
-                    counts[Key(unit: unit, stage: c.stageKey, questionnaire: q, question: question, value: value, section: c.section, size: c.size),
-                           default: 0] += sign
+                    d.counts[Key(unit: unit, stage: c.stageKey, questionnaire: q, question: question, value: value, section: c.section, size: c.size),
+                             default: 0] += sign
                 }
                 for v in c.answers {
                     if let category = v.category { count(v.questionnaire, v.question, category) }
-                    if let n = v.number { numbers[NumberKey(unit: unit, stage: c.stageKey, questionnaire: v.questionnaire, question: v.question, value: n), default: 0] += sign }
+                    if let n = v.number { d.numbers[NumberKey(unit: unit, stage: c.stageKey, questionnaire: v.questionnaire, question: v.question, value: n), default: 0] += sign }
                 }
                 for a in answered { count(a[1], a[2], "*") }
                 for r in responses { count(r[1], "", "*") }
+                for (response, given) in categories {
+                    let sorted = given.sorted { ($0.question, $0.value) < ($1.question, $1.value) }
+                    for (i, a) in sorted.enumerated() {
+                        for b in sorted[(i + 1)...] where b.question != a.question {
+                            d.pairs[PairKey(unit: unit, stage: c.stageKey, questionnaire: questionnaireOf[response] ?? "", first: a.question, firstValue: a.value,
+                                            second: b.question, secondValue: b.value), default: 0] += sign
+                        }
+                    }
+                }
             }
         }
-        return (counts, numbers)
+        return d
     }
 
-    static let countSQL = """
-        INSERT INTO answer_tallies (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class) DO UPDATE SET n = answer_tallies.n + excluded.n
-        """
-    static let numberSQL = """
-        INSERT INTO number_tallies (unit_id, stage_key, questionnaire_key, question_key, value, n) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value) DO UPDATE SET n = number_tallies.n + excluded.n
-        """
-
-    static func sorted(_ d: (counts: [Key: Int], numbers: [NumberKey: Int])) -> (counts: [(key: Key, value: Int)], numbers: [(key: NumberKey, value: Int)]) {
+    /// The non-zero rows of each tally in one order (two writers never wait on each other in a circle).
+    static func sorted(_ d: Deltas) -> (counts: [(key: Key, value: Int)], numbers: [(key: NumberKey, value: Int)], pairs: [(key: PairKey, value: Int)]) {
         (d.counts.filter { $0.value != 0 }.sorted { a, b in
             [a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.question, a.key.value, a.key.section, a.key.size]
                 .lexicographicallyPrecedes([b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.question, b.key.value, b.key.section, b.key.size])
         }, d.numbers.filter { $0.value != 0 }.sorted { a, b in
             (a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.question, a.key.value)
                 < (b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.question, b.key.value)
+        }, d.pairs.filter { $0.value != 0 }.sorted { a, b in
+            [a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.first, a.key.firstValue, a.key.second, a.key.secondValue]
+                .lexicographicallyPrecedes([b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.first, b.key.firstValue, b.key.second, b.key.secondValue])
         })
     }
 
-    static func apply(_ d: (counts: [Key: Int], numbers: [NumberKey: Int]), on connection: SQLiteWriter) throws {
-        let (counts, numbers) = sorted(d)
-        for (k, n) in counts {
-            try connection.run(countSQL, [.text(k.unit.upperHex), .text(k.stage), .text(k.questionnaire), .text(k.question), .text(k.value),
-                                          .text(k.section), .text(k.size), .integer(n)])
-        }
-        for (k, n) in numbers {
-            try connection.run(numberSQL, [.text(k.unit.upperHex), .text(k.stage), .text(k.questionnaire), .text(k.question), .float(k.value), .integer(n)])
-        }
-    }
-
-    static func apply(_ d: (counts: [Key: Int], numbers: [NumberKey: Int]), on db: any Database) async throws {
+    static func apply(_ d: Deltas, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        let (counts, numbers) = sorted(d)
+        let (counts, numbers, pairs) = sorted(d)
         for chunk in counts.chunked(100) {
             var values = SQLQueryString("")
             for (i, (k, n)) in chunk.enumerated() {
@@ -152,6 +174,30 @@ enum AnswerTally {
                 ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value) DO UPDATE SET n = number_tallies.n + excluded.n
                 """).run()
         }
+        for chunk in pairs.chunked(100) {
+            var values = SQLQueryString("")
+            for (i, (k, n)) in chunk.enumerated() {
+                values = SQLQueryString("""
+                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.questionnaire), \(bind: k.first), \(bind: k.firstValue), \(bind: k.second), \(bind: k.secondValue), \(bind: n))
+                    """)
+            }
+            try await sql.raw("""
+                INSERT INTO pair_tallies (unit_id, stage_key, questionnaire_key, first_key, first_value, second_key, second_value, n) VALUES \(values)
+                ON CONFLICT (unit_id, stage_key, questionnaire_key, first_key, first_value, second_key, second_value) DO UPDATE SET n = pair_tallies.n + excluded.n
+                """).run()
+        }
+    }
+
+    /// Writes a whole rebuild's rows into the emptied tallies.
+    static func insert(_ d: Deltas, on db: any Database) async throws {
+        let (counts, numbers, pairs) = sorted(d)
+        try await BulkInsert.rows(into: "answer_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class", "n"],
+                                  counts.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.key.section, $0.key.size, $0.value] }, on: db)
+        try await BulkInsert.rows(into: "number_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "n"],
+                                  numbers.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.value] }, on: db)
+        try await BulkInsert.rows(into: "pair_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "first_key", "first_value", "second_key", "second_value", "n"],
+                                  pairs.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.first, $0.key.firstValue, $0.key.second, $0.key.secondValue, $0.value] },
+                                  on: db)
     }
 
     /// A stored visit's answers and its enterprise's section and size (for a contribution read back).

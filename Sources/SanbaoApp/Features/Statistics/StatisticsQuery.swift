@@ -11,9 +11,9 @@ import Vapor
 /// across versions (`QuestionCatalogue`).
 ///
 /// Distributions and cross-tabulations by units, industry or size of a big subtree (a unit down
-/// to `AnswerTally.maxDepth`) over whole stages are read from the answer tallies; those of
-/// smaller subtrees, of chosen days, and crossed with another question are counted from the
-/// answers.
+/// to `AnswerTally.maxDepth`) over whole stages are read from the answer tallies (crossed with
+/// another question, from the pair tallies); those of smaller subtrees and of chosen days are
+/// counted from the answers.
 struct StatisticsQuery {
     let db: any Database
 
@@ -236,8 +236,8 @@ struct StatisticsQuery {
             """).all(decoding: Cell.self).map { ($0.g ?? "", $0.c ?? "", $0.n) }
     }
 
-    /// Cross-tabulation cells from the tallies; nil where they do not hold them (another
-    /// question; units below the tallied depth).
+    /// Cross-tabulation cells from the tallies; nil where they do not hold them (units below
+    /// the tallied depth; a question crossed with itself).
     private func talliedCells(_ f: Filter, question: String, by dimension: Dimension) async throws -> [(row: String, column: String, count: Int)]? {
         struct Cell: Decodable { var g: String; var value: String; var n: Int }
         func cells(_ group: String, units: [UUID]) async throws -> [Cell] {
@@ -249,7 +249,16 @@ struct StatisticsQuery {
         switch dimension {
         case .industry: return try await cells("t.section", units: [f.unitID]).map { ($0.g, $0.value, $0.n) }
         case .size: return try await cells("t.size_class", units: [f.unitID]).map { ($0.g, $0.value, $0.n) }
-        case .question: return nil
+        case .question(let other):
+            // Pairs are kept with the questions in key order; the other question's value is the row.
+            guard other != question else { return nil }
+            let (first, second) = question < other ? (question, other) : (other, question)
+            let (row, column) = question < other ? ("t.second_value", "t.first_value") : ("t.first_value", "t.second_value")
+            return try await sql.raw("""
+                SELECT \(unsafeRaw: row) AS g, \(unsafeRaw: column) AS value, CAST(SUM(t.n) AS BIGINT) AS n FROM pair_tallies t
+                WHERE \(tallies(f, units: [f.unitID])) AND t.first_key = \(bind: first) AND t.second_key = \(bind: second)
+                GROUP BY \(unsafeRaw: row), \(unsafeRaw: column)
+                """).all(decoding: Cell.self).filter { $0.n != 0 }.map { ($0.g, $0.value, $0.n) }
         case .district:
             guard f.unitDepth + 1 <= AnswerTally.maxDepth else { return nil }
             struct U: Decodable { var id: UUID; var path: String }

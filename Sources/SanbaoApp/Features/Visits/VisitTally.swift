@@ -285,12 +285,11 @@ enum VisitTally {
 
     /// Rebuilds every tally from the rows: after a migration, a bulk load, a unit moved in the
     /// tree, or stage dates changed. Reads the visits a page of enterprises at a time.
-    /// `pending`: also forget the visits waiting for their answers to be counted (they are
-    /// counted here) — false only in the migration that comes before that table.
-    static func rebuildAll(on db: any Database, pending: Bool = true) async throws {
+    /// The visits waiting for their answers to be counted are counted here too.
+    static func rebuildAll(on db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies", "answer_tallies", "number_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
-        if pending { try await sql.raw("DELETE FROM tally_pending").run() }
+        for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies", "answer_tallies", "number_tallies", "pair_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
+        try await sql.raw("DELETE FROM tally_pending").run()
         let stages = try await stages(on: db)
         struct Unit: Decodable { var id: UUID; var path: String }
         let paths = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, path FROM org_units").all(decoding: Unit.self).map { ($0.id, $0.path) })
@@ -300,7 +299,7 @@ enum VisitTally {
         }
         struct Answer: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
         let kinds = try await AnswerTally.kinds(on: db)
-        var answerCounts: [AnswerTally.Key: Int] = [:], numberCounts: [AnswerTally.NumberKey: Int] = [:]
+        var answerDeltas = AnswerTally.Deltas()
         var after: UUID?
         var d: [Key: Counts] = [:]
         var enterprises: [StageKey: Int] = [:]
@@ -339,9 +338,7 @@ enum VisitTally {
                                     enterpriseID: v.enterprise_id, workers: v.workers ?? 0, questionnaires: v.questionnaires ?? 0, problems: v.problems ?? 0,
                                     section: AnswerTally.section(v.industry_code), size: v.size_class, answers: answers[v.id] ?? [])
             }
-            let (counts, numbers) = AnswerTally.deltas(contributions, sign: 1)
-            for (k, n) in counts { answerCounts[k, default: 0] += n }
-            for (k, n) in numbers { numberCounts[k, default: 0] += n }
+            answerDeltas.merge(AnswerTally.deltas(contributions, sign: 1))
             for (k, c) in deltas(contributions, sign: 1) {
                 d[k, default: Counts()].visits += c.visits
                 d[k, default: Counts()].workers += c.workers
@@ -359,11 +356,7 @@ enum VisitTally {
                                                        $0.value.questionnaires, $0.value.problems] }, on: db)
         try await BulkInsert.rows(into: "enterprise_tallies", columns: ["unit_id", "stage_key", "enterprises"],
                                   sortedRows(enterprises).map { [$0.key.unit, $0.key.stage, $0.value] }, on: db)
-        let (counts, numbers) = AnswerTally.sorted((answerCounts, numberCounts))
-        try await BulkInsert.rows(into: "answer_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class", "n"],
-                                  counts.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.key.section, $0.key.size, $0.value] }, on: db)
-        try await BulkInsert.rows(into: "number_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "n"],
-                                  numbers.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.value] }, on: db)
+        try await AnswerTally.insert(answerDeltas, on: db)
         struct S: Decodable { var id: UUID }
         for stage in try await sql.raw("SELECT DISTINCT stage_id AS id FROM visit_tasks").all(decoding: S.self) {
             try await retallyTasks(stage: stage.id, on: db)

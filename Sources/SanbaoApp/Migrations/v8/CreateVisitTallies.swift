@@ -60,7 +60,7 @@ struct CreateVisitTallies: AsyncMigration {
             .field("n", .int, .required)
             .unique(on: "unit_id", "stage_key", "questionnaire_key", "question_key", "value")
             .create()
-        try await VisitTally.rebuildAll(on: database, pending: false)
+        // Filled by the last tally migration (`CreatePairTallies`), once every table exists.
     }
 
     func revert(on database: any Database) async throws {
