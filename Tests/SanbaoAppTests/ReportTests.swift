@@ -133,6 +133,14 @@ import VaporTesting
             #expect(rows.contains { $0.first == "指标" && $0.contains("本期") && $0.contains("累计") })
             #expect(rows.contains { $0.first == "走访次数" && $0.count > 2 && $0[1] == "2" && $0[2] == "2" }, "\(rows)")
             let completeness = try await page.send(.GET, "/reports/completeness").body.string
+            // The home page says what report work waits: the office has a district's report to decide,
+            // a district reminded today sees the reminder.
+            #expect(try await page.send(.GET, "/").body.string.contains("1 份下级报告待审核"))
+            #expect(try await office.remindLate(campaign, period: w47, now: Date()) == 1)
+            var reminded = TestClient(app)
+            try await reminded.signIn("adminB")
+            let home = try await reminded.send(.GET, "/").body.string
+            #expect(home.contains("id=\"report-work\"") && home.contains("/reports/340102/2026-W47") && !home.contains("待审核"))
             #expect(completeness.contains("瑶海区总工会") && completeness.contains("报送率"))
             // The API, scoped like the pages.
             var api = TestClient(app, bearer: try await Fixture.token(app, "office"))

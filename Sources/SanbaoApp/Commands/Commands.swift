@@ -189,11 +189,12 @@ struct ProblemRetallyCommand: AsyncCommand {
 
 /// `sanbao visits retally`: rebuilds the progress tallies (visits, enterprises visited, workers,
 /// questionnaires, problems found, tasks — per unit and everything below it, stage and day)
-/// from the rows, after visits were loaded in bulk outside the app.
+/// and the statistics' answer, number and pair tallies from the rows, after visits were loaded
+/// in bulk outside the app.
 struct VisitRetallyCommand: AsyncCommand {
     struct Signature: CommandSignature {}
 
-    var help: String { "Rebuild the dashboards' progress tallies from the visits and tasks." }
+    var help: String { "Rebuild the dashboards' and statistics' tallies from the visits, answers and tasks." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

@@ -15,6 +15,9 @@ struct HomePage: RouteCollection {
         var people: [UserDTO]
         var peopleTotal: Int
         var tasks: [Task]
+        var unitCode: String
+        var reminders: [ReportPages.ReminderRow]
+        var awaiting: Int
     }
 
     struct Task: Encodable {
@@ -37,13 +40,21 @@ struct HomePage: RouteCollection {
             .list(PageRequest(page: 1, per: 20), unitCode: unit.code)
         var tasks: [VisitTaskRow] = []
         if let userID = principal.userID { tasks = try await VisitTaskRow.forUser(userID, on: req.db as! any SQLDatabase) }
+        // Report work that waits on this unit: the reminders it got, its children's reports to decide.
+        var reminders: [ReportPages.ReminderRow] = [], awaiting = 0
+        if principal.can(.writeReports), let campaign = try await CampaignService(db: req.db, principal: principal).campaigns().first {
+            let reports = ReportService(app: req.application, db: req.db, principal: principal)
+            reminders = try await ReportPages.reminderRows(reports, campaign, ReportPresentation(req: req))
+            awaiting = try await reports.awaitingDecision(campaign).count
+        }
         let page = Page(shell: Shell(req, title: req.t("home.title")),
                         unit: UnitRow(unit, counts[unit.id!], req),
                         roles: principal.roles.sorted().map { req.t("role." + $0.rawValue) },
                         children: children.map { UnitRow($0, counts[$0.id!], req) },
                         people: people.items, peopleTotal: people.total,
                         tasks: tasks.map { Task(id: $0.id.uuidString, credit_code: $0.credit_code, name: $0.name, address: $0.address, stage: $0.stage,
-                                                km: $0.distanceKm, done: $0.status == "done") })
+                                                km: $0.distanceKm, done: $0.status == "done") },
+                        unitCode: unit.code, reminders: reminders, awaiting: awaiting)
         return try await req.view.render("home", page)
     }
 }

@@ -55,6 +55,13 @@ struct ReportPages: RouteCollection {
         var reminders: [ReminderRow]
     }
 
+    /// The reminders the user's unit got for reports it has not submitted (here and on the home page).
+    static func reminderRows(_ s: ReportService, _ campaign: Campaign, _ present: ReportPresentation) async throws -> [ReminderRow] {
+        try await s.reminders(campaign, today: ProblemRules.today()).compactMap { r -> ReminderRow? in
+            ReportPeriod(key: r.period_key).map { ReminderRow(label: present.label($0), day: r.day, from: r.from_unit_name, period: r.period_key) }
+        }
+    }
+
     func index(req: Request) async throws -> View {
         let (s, campaign) = try await ReportService.context(req)
         let present = ReportPresentation(req: req)
@@ -76,9 +83,7 @@ struct ReportPages: RouteCollection {
             return AwaitingRow(unitCode: r.unitCode, unitName: r.unitName, period: p.key, label: present.label(p),
                                submittedOn: r.report.submittedAt.map { Day($0, in: ProblemRules.zone).description } ?? "")
         }
-        let reminders = try await s.reminders(campaign, today: today).compactMap { r -> ReminderRow? in
-            ReportPeriod(key: r.period_key).map { ReminderRow(label: present.label($0), day: r.day, from: r.from_unit_name, period: r.period_key) }
-        }
+        let reminders = try await Self.reminderRows(s, campaign, present)
         return try await req.view.render("reports/index", IndexPage(
             shell: Shell(req, title: req.t("reports.title")), campaign: campaign.name, unitCode: s.principal.unitCode,
             reports: reports, own: own, awaiting: awaiting, reminders: reminders))
