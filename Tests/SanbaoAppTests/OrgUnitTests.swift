@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import NIOCore
+import SQLKit
 import Testing
 import VaporTesting
 @testable import SanbaoApp
@@ -34,6 +35,33 @@ import VaporTesting
             #expect(Set(actions).isSuperset(of: ["org_unit.create", "org_unit.rename", "org_unit.move", "org_unit.retire"]))
             let rename = try await AuditEvent.query(on: app.db).filter(\.$action == "org_unit.rename").first()!
             #expect(rename.summary.contains("稻香村街道工会") && rename.summary.contains("稻香村街道总工会"))
+        }
+    }
+
+    /// The counts on the home and unit pages, against a count of each subtree's rows (with a
+    /// retired unit and a retired user, which do not count).
+    @Test(arguments: TestDatabase.all) func subtreeCountsAreWhatTheRowsSay(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE org_units SET retired_at = \(bind: Date()) WHERE code = '340104001001'").run()
+            try await sql.raw("UPDATE users SET retired_at = \(bind: Date()) WHERE username = 'A001'").run()
+            let all = try await OrgUnit.query(on: app.db).all()
+            let counts = try await OrgUnitService(db: app.db, principal: .system("t")).subtreeCounts(of: all)
+            struct N: Decodable { var n: Int }
+            for unit in all {
+                let below = SQLQueryString("o.path LIKE \(bind: unit.path + "%")")
+                let units = try await sql.raw("SELECT COUNT(*) AS n FROM org_units o WHERE \(below) AND o.retired_at IS NULL AND o.id <> \(bind: unit.id!)")
+                    .first(decoding: N.self)!.n
+                let people = try await sql.raw("SELECT COUNT(*) AS n FROM users u JOIN org_units o ON o.id = u.unit_id WHERE \(below) AND u.retired_at IS NULL")
+                    .first(decoding: N.self)!.n
+                let cadres = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM cadres k JOIN users u ON u.id = k.user_id JOIN org_units o ON o.id = u.unit_id WHERE \(below) AND u.retired_at IS NULL
+                    """).first(decoding: N.self)!.n
+                let c = try #require(counts[unit.id!])
+                #expect((c.units, c.people, c.cadres) == (units, people, cadres), "\(unit.code)")
+            }
+            #expect(counts.values.contains { $0.cadres > 0 } && counts.values.contains { $0.units > 0 })
         }
     }
 

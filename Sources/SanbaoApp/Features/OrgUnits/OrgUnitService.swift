@@ -79,36 +79,38 @@ struct OrgUnitService {
         var cadres = 0
     }
 
-    /// Active units, people and cadres in each given unit's subtree, by unit id: three
-    /// aggregate queries, whatever the number of units.
+    /// Active units, people and cadres in each given unit's subtree, by unit id. Counted per
+    /// unit once (three grouped queries over the subtrees asked about) and added up each unit's
+    /// path: joining every unit to its subtree with `LIKE path || '%'` took 0.8 s for a
+    /// province's home page.
     func subtreeCounts(of units: [OrgUnit]) async throws -> [UUID: Counts] {
         guard !units.isEmpty else { return [:] }
         let sql = db as! any SQLDatabase
-        let ids = units.compactMap(\.id)
-        var counts: [UUID: Counts] = Dictionary(uniqueKeysWithValues: ids.map { ($0, Counts()) })
-        struct Row: Decodable { var id: UUID; var n: Int }
-        let inList = SQLList(ids.map { SQLBind($0) as any SQLExpression })
-        let unitRows = try await sql.raw("""
-            SELECT c.id AS id, COUNT(d.id) AS n FROM org_units c
-            JOIN org_units d ON d.path LIKE c.path || '%' AND d.retired_at IS NULL AND d.id <> c.id
-            WHERE c.id IN (\(inList)) GROUP BY c.id
-            """).all(decoding: Row.self)
-        for r in unitRows { counts[r.id]?.units = r.n }
-        let peopleRows = try await sql.raw("""
-            SELECT c.id AS id, COUNT(u.id) AS n FROM org_units c
-            JOIN org_units d ON d.path LIKE c.path || '%'
-            JOIN users u ON u.unit_id = d.id AND u.retired_at IS NULL
-            WHERE c.id IN (\(inList)) GROUP BY c.id
-            """).all(decoding: Row.self)
-        for r in peopleRows { counts[r.id]?.people = r.n }
-        let cadreRows = try await sql.raw("""
-            SELECT c.id AS id, COUNT(k.id) AS n FROM org_units c
-            JOIN org_units d ON d.path LIKE c.path || '%'
-            JOIN users u ON u.unit_id = d.id AND u.retired_at IS NULL
-            JOIN cadres k ON k.user_id = u.id
-            WHERE c.id IN (\(inList)) GROUP BY c.id
-            """).all(decoding: Row.self)
-        for r in cadreRows { counts[r.id]?.cadres = r.n }
+        let asked = Set(units.compactMap(\.id))
+        var counts: [UUID: Counts] = Dictionary(uniqueKeysWithValues: asked.map { ($0, Counts()) })
+        // The subtrees asked about, without those inside another.
+        let tops = units.map(\.path).filter { p in !units.contains { $0.path != p && p.hasPrefix($0.path) } }
+        let within = SQLQueryString("(\(SQLList(tops.map { SQLBinaryExpression(left: SQLColumn("path", table: "o"), op: SQLBinaryOperator.like, right: SQLBind($0 + "%")) as any SQLExpression }, separator: SQLRaw(" OR "))))")
+        struct Unit: Decodable { var id: UUID; var path: String; var retired_at: Date? }
+        var paths: [UUID: String] = [:]
+        for u in try await sql.raw("SELECT o.id, o.path, o.retired_at FROM org_units o WHERE \(within)").all(decoding: Unit.self) {
+            paths[u.id] = u.path
+            guard u.retired_at == nil else { continue }
+            for above in VisitTally.ancestors(u.path) where above != u.id && asked.contains(above) { counts[above]?.units += 1 }
+        }
+        struct Row: Decodable { var unit_id: UUID; var n: Int }
+        func add(_ rows: [Row], _ field: WritableKeyPath<Counts, Int>) {
+            for r in rows {
+                for above in VisitTally.ancestors(paths[r.unit_id] ?? "") where asked.contains(above) { counts[above]?[keyPath: field] += r.n }
+            }
+        }
+        add(try await sql.raw("""
+            SELECT u.unit_id, COUNT(*) AS n FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.retired_at IS NULL AND \(within) GROUP BY u.unit_id
+            """).all(decoding: Row.self), \.people)
+        add(try await sql.raw("""
+            SELECT u.unit_id, COUNT(*) AS n FROM cadres k JOIN users u ON u.id = k.user_id JOIN org_units o ON o.id = u.unit_id
+            WHERE u.retired_at IS NULL AND \(within) GROUP BY u.unit_id
+            """).all(decoding: Row.self), \.cadres)
         return counts
     }
 
