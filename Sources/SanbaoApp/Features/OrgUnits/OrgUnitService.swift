@@ -79,38 +79,44 @@ struct OrgUnitService {
         var cadres = 0
     }
 
-    /// Active units, people and cadres in each given unit's subtree, by unit id. Counted per
-    /// unit once (three grouped queries over the subtrees asked about) and added up each unit's
-    /// path: joining every unit to its subtree with `LIKE path || '%'` took 0.8 s for a
-    /// province's home page.
+    /// Active units, people and cadres in each given unit's subtree, by unit id. Each query
+    /// groups the rows by the ids their paths hold at the depths asked about (a path is
+    /// "/" and 37 characters per level), so that the database hands back a few dozen sums: joining
+    /// every unit to its subtree with `LIKE path || '%'` took 0.8 s for a province's home page,
+    /// and reading the paths back to add them up in Swift 0.25 s.
     func subtreeCounts(of units: [OrgUnit]) async throws -> [UUID: Counts] {
         guard !units.isEmpty else { return [:] }
         let sql = db as! any SQLDatabase
-        let asked = Set(units.compactMap(\.id))
-        var counts: [UUID: Counts] = Dictionary(uniqueKeysWithValues: asked.map { ($0, Counts()) })
+        let asked = Dictionary(units.compactMap { u in u.id.map { ($0.uuidString, $0) } }, uniquingKeysWith: { a, _ in a })
+        var counts: [UUID: Counts] = Dictionary(uniqueKeysWithValues: asked.values.map { ($0, Counts()) })
+        let depths = Array(Set(units.map(\.depth))).sorted()
         // The subtrees asked about, without those inside another.
         let tops = units.map(\.path).filter { p in !units.contains { $0.path != p && p.hasPrefix($0.path) } }
-        let within = SQLQueryString("(\(SQLList(tops.map { SQLBinaryExpression(left: SQLColumn("path", table: "o"), op: SQLBinaryOperator.like, right: SQLBind($0 + "%")) as any SQLExpression }, separator: SQLRaw(" OR "))))")
-        struct Unit: Decodable { var id: UUID; var path: String; var retired_at: Date? }
-        var paths: [UUID: String] = [:]
-        for u in try await sql.raw("SELECT o.id, o.path, o.retired_at FROM org_units o WHERE \(within)").all(decoding: Unit.self) {
-            paths[u.id] = u.path
-            guard u.retired_at == nil else { continue }
-            for above in VisitTally.ancestors(u.path) where above != u.id && asked.contains(above) { counts[above]?.units += 1 }
-        }
-        struct Row: Decodable { var unit_id: UUID; var n: Int }
-        func add(_ rows: [Row], _ field: WritableKeyPath<Counts, Int>) {
-            for r in rows {
-                for above in VisitTally.ancestors(paths[r.unit_id] ?? "") where asked.contains(above) { counts[above]?[keyPath: field] += r.n }
+        let likes = tops.map { SQLBinaryExpression(left: SQLColumn("path", table: "o"), op: SQLBinaryOperator.like, right: SQLBind($0 + "%")) as any SQLExpression }
+        let within = SQLQueryString("(\(SQLList(likes, separator: SQLRaw(" OR "))))")
+        let groups = depths.enumerated().map { "SUBSTR(o.path, \(2 + 37 * $0.element), 36) AS g\($0.offset)" }.joined(separator: ", ")
+        let groupBy = depths.indices.map { "g\($0)" }.joined(separator: ", ")
+        /// `strictlyBelow`: units below a unit count, not the unit itself; people and cadres of the unit count too.
+        func add(_ query: SQLQueryString, _ field: WritableKeyPath<Counts, Int>, strictlyBelow: Bool = false) async throws {
+            for row in try await sql.raw(query).all() {
+                let n = try row.decode(column: "n", as: Int.self), depth = try row.decode(column: "depth", as: Int.self)
+                for (i, d) in depths.enumerated() {
+                    guard let id = asked[try row.decode(column: "g\(i)", as: String.self)], !strictlyBelow || depth > d else { continue }
+                    counts[id]?[keyPath: field] += n
+                }
             }
         }
-        add(try await sql.raw("""
-            SELECT u.unit_id, COUNT(*) AS n FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.retired_at IS NULL AND \(within) GROUP BY u.unit_id
-            """).all(decoding: Row.self), \.people)
-        add(try await sql.raw("""
-            SELECT u.unit_id, COUNT(*) AS n FROM cadres k JOIN users u ON u.id = k.user_id JOIN org_units o ON o.id = u.unit_id
-            WHERE u.retired_at IS NULL AND \(within) GROUP BY u.unit_id
-            """).all(decoding: Row.self), \.cadres)
+        try await add("""
+            SELECT \(unsafeRaw: groups), o.depth, COUNT(*) AS n FROM org_units o WHERE o.retired_at IS NULL AND \(within) GROUP BY \(unsafeRaw: groupBy), o.depth
+            """, \.units, strictlyBelow: true)
+        try await add("""
+            SELECT \(unsafeRaw: groups), 0 AS depth, COUNT(*) AS n FROM users u JOIN org_units o ON o.id = u.unit_id
+            WHERE u.retired_at IS NULL AND \(within) GROUP BY \(unsafeRaw: groupBy)
+            """, \.people)
+        try await add("""
+            SELECT \(unsafeRaw: groups), 0 AS depth, COUNT(*) AS n FROM cadres k JOIN users u ON u.id = k.user_id JOIN org_units o ON o.id = u.unit_id
+            WHERE u.retired_at IS NULL AND \(within) GROUP BY \(unsafeRaw: groupBy)
+            """, \.cadres)
         return counts
     }
 
