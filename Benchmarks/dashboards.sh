@@ -48,7 +48,7 @@ if [ -n "${DASHBOARDS_POSTGRES:-}" ]; then
   export SANBAO_SECRET="$(cat "$DB.key")"
   DATABASE_URL="$DASHBOARDS_POSTGRES" "$BIN" migrate -y >/dev/null
   python3 Benchmarks/sqlite_to_postgres.py "$DB" "$DASHBOARDS_POSTGRES" | tail -1
-  psql "$DASHBOARDS_POSTGRES" -X -q -c "VACUUM ANALYZE"
+  psql "$DASHBOARDS_POSTGRES" -X -q -c "SET client_min_messages = error" -c "VACUUM ANALYZE"
   export DATABASE_URL="$DASHBOARDS_POSTGRES"
   ENGINE=PostgreSQL
   echo "tallies on PostgreSQL: $("$BIN" visits retally)"
