@@ -35,7 +35,7 @@ fi
 python3 Benchmarks/gen_visits.py "$DB" "$VISITS" | tail -1
 python3 Benchmarks/gen_problems.py "$DB" 1000000 | tail -1
 sqlite3 "$DB" "ANALYZE"
-echo "Sanbao dashboards benchmark — release build, SQLite (WAL), province demo, $(nproc) cores"
+echo "Sanbao dashboards benchmark — release build, province demo, $(nproc) cores; built on SQLite (WAL)"
 sqlite3 "$DB" "SELECT printf('%,d visits, %,d responses, %,d answers, %,d problems', (SELECT COUNT(*) FROM visits),
   (SELECT COUNT(*) FROM responses), (SELECT COUNT(*) FROM answers), (SELECT COUNT(*) FROM problems))"
 echo "tallies: $("$BIN" visits retally)"
