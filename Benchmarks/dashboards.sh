@@ -63,10 +63,9 @@ until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.1; d
 S="/statistics?q=enterprise&question=layoffs_planned"
 WEEK=$(python3 -c 'import datetime as d; t=d.date.today()-d.timedelta(days=7); print("%d-W%02d" % t.isocalendar()[:2])')
 python3 Benchmarks/time_pages.py "http://127.0.0.1:$PORT" office Bench-2026-pass --runs 10 /dashboard "$S&by=industry" "$S&by=district" "$S&by=size" \
-  /reports/completeness "/reports/3401/$WEEK"
-python3 Benchmarks/time_pages.py "http://127.0.0.1:$PORT" office Bench-2026-pass --runs 1 "$S&by=q:financing_need"
+  "$S&by=q:financing_need" /reports/completeness "/reports/3401/$WEEK" /
 python3 Benchmarks/time_pages.py "http://127.0.0.1:$PORT" "$DISTRICT" Bench-2026-pass --runs 10 /dashboard "$S&by=industry" "$S&by=district" \
-  "$S&by=industry&from=$(date -d '-14 days' +%F)&to=$(date +%F)"
+  "$S&by=q:financing_need" "$S&by=industry&from=$(date -d '-14 days' +%F)&to=$(date +%F)" /
 python3 - "http://127.0.0.1:$PORT" <<'PY'
 import http.cookiejar, re, sys, time, urllib.parse, urllib.request
 base = sys.argv[1]
