@@ -1,5 +1,5 @@
 """A demo user signs in, walks the tree, switches language; roles see only what they may."""
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -209,8 +209,10 @@ def tap(driver, scope, key, text):
 
 
 def settled(driver):
-    """A wait across a form post: the element read may belong to the page being replaced."""
-    return WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+    """A wait across a form post: the element read may belong to the page being replaced (stale,
+    not yet there, or — chromium's own words mid-navigation — "Node with given id does not belong
+    to the document"). The wait still fails after 10 s if the page never says what it should."""
+    return WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,))
 
 
 def photo_with_gps(tmp_path):
