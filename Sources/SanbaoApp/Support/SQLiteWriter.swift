@@ -34,6 +34,9 @@ final class SQLiteWriter: @unchecked Sendable {
         // Waits (sleeping, not spinning) while a pool connection finishes a write of its own.
         sqlite_nio_sqlite3_busy_timeout(db, 10_000)
         try exec("PRAGMA foreign_keys = ON")
+        // SQLite's default cache (2 MB) let each group read back from the file the index pages
+        // the group before had just written; 64 MB holds a city's hot pages.
+        try exec("PRAGMA cache_size = -65536")
     }
 
     deinit { close() }

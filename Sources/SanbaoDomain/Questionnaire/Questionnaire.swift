@@ -100,7 +100,11 @@ public struct Questionnaire: Codable, Sendable, Equatable {
 
     public var questions: [Question] { sections.flatMap(\.questions) }
 
-    public func question(_ key: String) -> Question? { questions.first { $0.key == key } }
+    /// Looked up section by section, without gathering every question first (it runs per answer).
+    public func question(_ key: String) -> Question? {
+        for section in sections { if let q = section.questions.first(where: { $0.key == key }) { return q } }
+        return nil
+    }
 }
 
 /// One answer as a form or the API sends it.

@@ -55,6 +55,7 @@ struct VisitService {
         let content = try contentRows(of: submission, visitID: visitID, enterpriseID: enterpriseID, unitID: unitID,
                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions,
                                       rules: rules, now: now)
+        let kinds = Dictionary(versions.values.map { ($0.questionnaire.key, $0.kinds) }, uniquingKeysWith: { first, _ in first })
         let location = submission.location
         let day = VisitTally.day(submission.finishedAt)
         let rows = VisitRows(
@@ -74,8 +75,7 @@ struct VisitService {
                          questionnaires: 1 + submission.workerResponses.count, problems: submission.problems.count,
                          section: AnswerTally.section(enterprise.industry_code), size: enterprise.size_class,
                          answers: AnswerTally.values(content.answers.map { ($0[0] as! UUID, $0[2] as! String, $0[3] as! String, $0[4] as? Double, $0[5] as? String) }) {
-                             questionnaire, question in
-                             versions.values.first { $0.questionnaire.key == questionnaire }?.questionnaire.question(question)?.kind
+                             kinds[$0]?[$1]
                          }))
         do {
             try await app.visitWriter.write(rows, in: app)
