@@ -65,12 +65,4 @@ extension Application {
 struct CachedQuestionnaire: Sendable {
     var id: UUID
     var questionnaire: Questionnaire
-    /// Each question's kind by key: a visit's answers are classified for the tallies one by one.
-    var kinds: [String: Questionnaire.Kind]
-
-    init(id: UUID, questionnaire: Questionnaire) {
-        self.id = id
-        self.questionnaire = questionnaire
-        kinds = Dictionary(questionnaire.questions.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
-    }
 }

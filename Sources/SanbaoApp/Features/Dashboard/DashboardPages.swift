@@ -74,6 +74,7 @@ struct DashboardPages: RouteCollection {
                 .first(decoding: ProgressQuery.Unit.self) else { throw AppError(.notFound, "error.not_found") }
             unit = root
         }
+        try await VisitTally.upToDate(req.application, req.db)
         let query = ProgressQuery(app: req.application, db: req.db, principal: principal)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()

@@ -7,7 +7,8 @@ import Vapor
 /// The campaign's progress for a unit over its subtree in one stage, against the task
 /// decomposition table (任务分解表): enterprises assigned and visited, workers visited,
 /// questionnaires returned, problems found on those visits — read from the tallies kept as
-/// visits come in (`VisitTally`), a few rows per unit whatever the number of visits — and the
+/// visits come in (`VisitTally`; callers bring them up to date first with `VisitTally.upToDate`),
+/// a few rows per unit whatever the number of visits — and the
 /// problems the subtree's units resolved and have overdue now, as the ledger counts them
 /// (`problem_tallies`).
 ///

@@ -8,6 +8,7 @@ import Vapor
 /// in the campaign up to its last day (visits that count — submitted or accepted — by the day
 /// they finished; problems by the day they were reported and first resolved), the campaign's
 /// targets from the task decomposition table, problems by category, and the cases to name.
+/// Reads the visit tallies: callers bring them up to date first (`VisitTally.upToDate`).
 struct ReportFiguresQuery {
     let app: Application
     let db: any Database

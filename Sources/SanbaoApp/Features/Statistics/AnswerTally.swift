@@ -10,8 +10,8 @@ import Vapor
 /// enterprise's industry section and size class (`answer_tallies`), each number given
 /// (`number_tallies`), and each two values given together in one response (`pair_tallies`, for
 /// a question crossed with another). A value "*" counts the responses that answered a question; the question
-/// "" counts responses. Kept with the progress tallies (`VisitTally`): added when a visit comes
-/// in or is corrected, taken off when it is returned, rebuilt with them.
+/// "" counts responses. Kept with the progress tallies (`VisitTally`): added when new visits are
+/// brought into the tallies or a visit is corrected, taken off when it is returned, rebuilt with them.
 ///
 /// Deeper units' subtrees are small enough to count from the answers themselves, and so are
 /// statistics narrowed to days.
@@ -100,11 +100,12 @@ enum AnswerTally {
     static func deltas(_ cs: [VisitTally.Contribution], sign: Int) -> Deltas {
         var d = Deltas()
         for c in cs {
-            var answered = Set<[String]>(), responses = Set<[String]>()
+            struct Answered: Hashable { var response: UUID; var questionnaire: String; var question: String }
+            var answered = Set<Answered>(), responses = Set<Answered>()
             var categories: [UUID: [(question: String, value: String)]] = [:]
             for v in c.answers {
-                answered.insert([v.response.uuidString, v.questionnaire, v.question])
-                responses.insert([v.response.uuidString, v.questionnaire])
+                answered.insert(Answered(response: v.response, questionnaire: v.questionnaire, question: v.question))
+                responses.insert(Answered(response: v.response, questionnaire: v.questionnaire, question: ""))
                 if let category = v.category { categories[v.response, default: []].append((v.question, category)) }
             }
             let questionnaireOf = Dictionary(c.answers.map { ($0.response, $0.questionnaire) }, uniquingKeysWith: { a, _ in a })
@@ -117,8 +118,8 @@ enum AnswerTally {
                     if let category = v.category { count(v.questionnaire, v.question, category) }
                     if let n = v.number { d.numbers[NumberKey(unit: unit, stage: c.stageKey, questionnaire: v.questionnaire, question: v.question, value: n), default: 0] += sign }
                 }
-                for a in answered { count(a[1], a[2], "*") }
-                for r in responses { count(r[1], "", "*") }
+                for a in answered { count(a.questionnaire, a.question, "*") }
+                for r in responses { count(r.questionnaire, "", "*") }
                 for (response, given) in categories {
                     let sorted = given.sorted { ($0.question, $0.value) < ($1.question, $1.value) }
                     for (i, a) in sorted.enumerated() {
@@ -133,18 +134,19 @@ enum AnswerTally {
         return d
     }
 
-    /// The non-zero rows of each tally in one order (two writers never wait on each other in a circle).
+    /// The non-zero rows of each tally in one order (two writers never wait on each other in a
+    /// circle). Each row's sort text is made once (`upperHex` sorts like `uuidString`, without
+    /// its sprintf): building it in every comparison was a seventh of bringing visits in.
     static func sorted(_ d: Deltas) -> (counts: [(key: Key, value: Int)], numbers: [(key: NumberKey, value: Int)], pairs: [(key: PairKey, value: Int)]) {
-        (d.counts.filter { $0.value != 0 }.sorted { a, b in
-            [a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.question, a.key.value, a.key.section, a.key.size]
-                .lexicographicallyPrecedes([b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.question, b.key.value, b.key.section, b.key.size])
-        }, d.numbers.filter { $0.value != 0 }.sorted { a, b in
-            (a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.question, a.key.value)
-                < (b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.question, b.key.value)
-        }, d.pairs.filter { $0.value != 0 }.sorted { a, b in
-            [a.key.unit.uuidString, a.key.stage, a.key.questionnaire, a.key.first, a.key.firstValue, a.key.second, a.key.secondValue]
-                .lexicographicallyPrecedes([b.key.unit.uuidString, b.key.stage, b.key.questionnaire, b.key.first, b.key.firstValue, b.key.second, b.key.secondValue])
-        })
+        func ordered<K>(_ rows: [K: Int], _ text: (K) -> String) -> [(key: K, value: Int)] {
+            rows.filter { $0.value != 0 }.map { (text($0.key), $0.key, $0.value) }.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
+        }
+        // "\u{1}" between fields: below every character a key or value holds, so shorter fields sort first.
+        return (ordered(d.counts) { [$0.unit.upperHex, $0.stage, $0.questionnaire, $0.question, $0.value, $0.section, $0.size].joined(separator: "\u{1}") },
+                d.numbers.filter { $0.value != 0 }.map { ($0.key.unit.upperHex, $0) }.sorted { a, b in
+                    (a.0, a.1.key.stage, a.1.key.questionnaire, a.1.key.question, a.1.key.value) < (b.0, b.1.key.stage, b.1.key.questionnaire, b.1.key.question, b.1.key.value)
+                }.map(\.1),
+                ordered(d.pairs) { [$0.unit.upperHex, $0.stage, $0.questionnaire, $0.first, $0.firstValue, $0.second, $0.secondValue].joined(separator: "\u{1}") })
     }
 
     static func apply(_ d: Deltas, on db: any Database) async throws {
@@ -213,44 +215,6 @@ enum AnswerTally {
         let kinds = try await kinds(on: db)
         return (values(rows.map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) { kinds[$0]?[$1] },
                 section(e?.industry_code ?? ""), e?.size_class ?? "")
-    }
-
-    /// Adds the answers of the visits the writer noted in `tally_pending`, many visits at a time
-    /// (their counts merge: a group of a thousand visits is a few thousand rows), then forgets
-    /// them. Run inside a serialized transaction: before statistics are read, before a visit is
-    /// reviewed or corrected.
-    static func flush(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        struct P: Decodable { var visit_id: UUID }
-        var kinds: [String: [String: Questionnaire.Kind]]?
-        var stages: [VisitTally.StageDates]?
-        while true {
-            let pending = try await sql.raw("SELECT visit_id FROM tally_pending ORDER BY visit_id LIMIT 2000").all(decoding: P.self).map(\.visit_id)
-            guard !pending.isEmpty else { return }
-            if kinds == nil { kinds = try await Self.kinds(on: db) }
-            if stages == nil { stages = try await VisitTally.stages(on: db) }
-            struct V: Decodable { var id: UUID; var path: String; var finished_at: Date; var stage_id: UUID?; var industry_code: String; var size_class: String }
-            let visits = try await sql.raw("""
-                SELECT v.id, o.path, v.finished_at, t.stage_id, e.industry_code, e.size_class FROM visits v
-                JOIN org_units o ON o.id = v.unit_id JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN visit_tasks t ON t.id = v.task_id
-                WHERE v.id IN \(SQLBind.group(pending)) AND v.status IN ('submitted', 'accepted')
-                """).all(decoding: V.self)
-            struct A: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
-            let answers = Dictionary(grouping: try await sql.raw("""
-                SELECT visit_id, response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id IN \(SQLBind.group(pending))
-                """).all(decoding: A.self), by: \.visit_id)
-            let contributions = visits.map { v in
-                let day = VisitTally.day(v.finished_at)
-                return VisitTally.Contribution(
-                    unitPath: v.path, stageKey: VisitTally.stageKey(taskStage: v.stage_id, day: day, stages: stages!), day: day, enterpriseID: v.id,
-                    workers: 0, questionnaires: 0, problems: 0, section: section(v.industry_code), size: v.size_class,
-                    answers: values((answers[v.id] ?? []).map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) {
-                        kinds?[$0]?[$1]
-                    })
-            }
-            try await apply(deltas(contributions, sign: 1), on: db)
-            try await sql.raw("DELETE FROM tally_pending WHERE visit_id IN \(SQLBind.group(pending))").run()
-        }
     }
 
     /// The industry section of a code as enterprises store it ("C3411", "3411"), or "".

@@ -95,7 +95,7 @@ struct StatisticsPages: RouteCollection {
 
     /// The answer tallies brought up to date with the visits that came in since they were last read.
     static func flush(_ req: Request) async throws {
-        try await req.application.serializedTransaction(on: req.db) { db in try await AnswerTally.flush(on: db) }
+        try await VisitTally.upToDate(req.application, req.db)
     }
 
     func index(req: Request) async throws -> View {

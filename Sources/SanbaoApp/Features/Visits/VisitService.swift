@@ -55,9 +55,7 @@ struct VisitService {
         let content = try contentRows(of: submission, visitID: visitID, enterpriseID: enterpriseID, unitID: unitID,
                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions,
                                       rules: rules, now: now)
-        let kinds = Dictionary(versions.values.map { ($0.questionnaire.key, $0.kinds) }, uniquingKeysWith: { first, _ in first })
         let location = submission.location
-        let day = VisitTally.day(submission.finishedAt)
         let rows = VisitRows(
             visit: [visitID, key, digest, userID, unitID, enterpriseID, taskID,
                     taskID == nil ? (submission.adHocReason ?? "").trimmed : "", submission.startedAt, submission.finishedAt,
@@ -68,15 +66,7 @@ struct VisitService {
             audits: [AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
                                   after: ["client_id": key, "problems": "\(submission.problems.count)",
                                           "worker_responses": "\(submission.workerResponses.count)"])] + newWorkers.audits,
-            taskID: taskID,
-            tally: .init(unitPath: principal.unitPath, stageKey: VisitTally.stageKey(taskStage: enterprise.stage_id, day: day,
-                                                                                   stages: enterprise.stage_id == nil ? try await VisitTally.stages(on: db) : []),
-                         day: day, enterpriseID: enterpriseID, workers: submission.workerResponses.filter { $0.questionnaire == "worker" }.count,
-                         questionnaires: 1 + submission.workerResponses.count, problems: submission.problems.count,
-                         section: AnswerTally.section(enterprise.industry_code), size: enterprise.size_class,
-                         answers: AnswerTally.values(content.answers.map { ($0[0] as! UUID, $0[2] as! String, $0[3] as! String, $0[4] as? Double, $0[5] as? String) }) {
-                             kinds[$0]?[$1]
-                         }))
+            taskID: taskID)
         do {
             try await app.visitWriter.write(rows, in: app)
         } catch {

@@ -14,12 +14,11 @@ struct VisitRows: Sendable {
     var event: [any Encodable & Sendable]
     var audits: [[any Encodable & Sendable]]
     var taskID: UUID?
-    /// What it adds to the progress tallies.
-    var tally: VisitTally.Contribution
 }
 
 /// Writes new visits in groups: the visits that arrive while one group is being written go
-/// together in the next transaction, table by table. Thirty-two phones
+/// together in the next transaction, table by table. Each visit is noted in `tally_pending`;
+/// the tallies take it in later (`VisitTally.flush`). Thirty-two phones
 /// submitting at once then cost a handful of statements and one commit instead of thirty-two
 /// transactions queued one behind another (one at a time, a visit took a dozen round trips to
 /// the database and the server managed about a hundred a second). Each submitter still hears
@@ -94,7 +93,6 @@ actor VisitWriter {
                         for task in group.compactMap(\.taskID) {
                             try connection.run("UPDATE visit_tasks SET status = 'done' WHERE id = ?", [.text(task.upperHex)])
                         }
-                        try VisitTally.add(group.map(\.tally), on: connection)
                     }
                     return connection
                 }
@@ -113,7 +111,6 @@ actor VisitWriter {
         if !tasks.isEmpty {
             try await (db as! any SQLDatabase).raw("UPDATE visit_tasks SET status = 'done' WHERE id IN \(SQLBind.group(tasks))").run()
         }
-        try await VisitTally.add(group.map(\.tally), answers: false, on: db)
     }
 
     private static func insert(_ group: [VisitRows], rows: (String, [String], [[any Encodable & Sendable]]) throws -> Void) throws {
