@@ -84,8 +84,8 @@ struct ServeCommand: AsyncCommand {
         let port = signature.port ?? 8080
         context.console.print("Sanbao: http://\(hostname):\(port)/")
         let minutes = Int(ProcessInfo.processInfo.environment["SANBAO_SCAN_MINUTES"] ?? "") ?? 10
-        context.application.lifecycle.use(ProblemScanScheduler(every: .minutes(Int64(max(1, minutes)))))
-        context.application.lifecycle.use(TallyScheduler(every: .seconds(30)))
+        context.application.lifecycle.use(RepeatingJob.problemScan(every: .minutes(Int64(max(1, minutes)))))
+        context.application.lifecycle.use(RepeatingJob.tallies(every: .seconds(30)))
         var inner = context
         inner.input = CommandInput(arguments: ["sanbao", "--hostname", hostname, "--port", "\(port)"])
         try await self.inner.run(using: &inner)

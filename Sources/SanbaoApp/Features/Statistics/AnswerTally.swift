@@ -149,57 +149,45 @@ enum AnswerTally {
                 ordered(d.pairs) { [$0.unit.upperHex, $0.stage, $0.questionnaire, $0.first, $0.firstValue, $0.second, $0.secondValue].joined(separator: "\u{1}") })
     }
 
-    static func apply(_ d: Deltas, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+    /// The three tallies as tables: each row's columns, the count `n` last.
+    static let countColumns = ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class", "n"]
+    static let numberColumns = ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "n"]
+    static let pairColumns = ["unit_id", "stage_key", "questionnaire_key", "first_key", "first_value", "second_key", "second_value", "n"]
+
+    static func rows(_ d: Deltas) -> (counts: [[any Encodable & Sendable]], numbers: [[any Encodable & Sendable]], pairs: [[any Encodable & Sendable]]) {
         let (counts, numbers, pairs) = sorted(d)
-        for chunk in counts.chunked(100) {
-            var values = SQLQueryString("")
-            for (i, (k, n)) in chunk.enumerated() {
-                values = SQLQueryString("""
-                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.questionnaire), \(bind: k.question), \(bind: k.value), \(bind: k.section), \(bind: k.size), \(bind: n))
-                    """)
-            }
+        return (counts.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.key.section, $0.key.size, $0.value] },
+                numbers.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.value] },
+                pairs.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.first, $0.key.firstValue, $0.key.second, $0.key.secondValue, $0.value] })
+    }
+
+    /// Adds the counts to the rows already there (a new visit, a return, a correction).
+    static func apply(_ d: Deltas, on db: any Database) async throws {
+        let (counts, numbers, pairs) = rows(d)
+        try await add(counts, into: "answer_tallies", countColumns, on: db)
+        try await add(numbers, into: "number_tallies", numberColumns, on: db)
+        try await add(pairs, into: "pair_tallies", pairColumns, on: db)
+    }
+
+    /// One multi-row upsert per hundred rows: the count is added where the rest of the row is there.
+    private static func add(_ rows: [[any Encodable & Sendable]], into table: String, _ columns: [String], on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let key = SQLList(columns.dropLast().map { SQLIdentifier($0) as any SQLExpression })
+        for chunk in rows.chunked(100) {
+            let values = SQLList(chunk.map { row in SQLGroupExpression(SQLList(row.map { SQLBind($0) as any SQLExpression })) as any SQLExpression })
             try await sql.raw("""
-                INSERT INTO answer_tallies (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class, n) VALUES \(values)
-                ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value, section, size_class) DO UPDATE SET n = answer_tallies.n + excluded.n
-                """).run()
-        }
-        for chunk in numbers.chunked(150) {
-            var values = SQLQueryString("")
-            for (i, (k, n)) in chunk.enumerated() {
-                values = SQLQueryString("""
-                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.questionnaire), \(bind: k.question), \(bind: k.value), \(bind: n))
-                    """)
-            }
-            try await sql.raw("""
-                INSERT INTO number_tallies (unit_id, stage_key, questionnaire_key, question_key, value, n) VALUES \(values)
-                ON CONFLICT (unit_id, stage_key, questionnaire_key, question_key, value) DO UPDATE SET n = number_tallies.n + excluded.n
-                """).run()
-        }
-        for chunk in pairs.chunked(100) {
-            var values = SQLQueryString("")
-            for (i, (k, n)) in chunk.enumerated() {
-                values = SQLQueryString("""
-                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.questionnaire), \(bind: k.first), \(bind: k.firstValue), \(bind: k.second), \(bind: k.secondValue), \(bind: n))
-                    """)
-            }
-            try await sql.raw("""
-                INSERT INTO pair_tallies (unit_id, stage_key, questionnaire_key, first_key, first_value, second_key, second_value, n) VALUES \(values)
-                ON CONFLICT (unit_id, stage_key, questionnaire_key, first_key, first_value, second_key, second_value) DO UPDATE SET n = pair_tallies.n + excluded.n
+                INSERT INTO \(ident: table) (\(SQLList(columns.map { SQLIdentifier($0) as any SQLExpression }))) VALUES \(values)
+                ON CONFLICT (\(key)) DO UPDATE SET n = \(ident: table).n + excluded.n
                 """).run()
         }
     }
 
     /// Writes a whole rebuild's rows into the emptied tallies.
     static func insert(_ d: Deltas, on db: any Database) async throws {
-        let (counts, numbers, pairs) = sorted(d)
-        try await BulkInsert.rows(into: "answer_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class", "n"],
-                                  counts.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.key.section, $0.key.size, $0.value] }, on: db)
-        try await BulkInsert.rows(into: "number_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "n"],
-                                  numbers.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.value] }, on: db)
-        try await BulkInsert.rows(into: "pair_tallies", columns: ["unit_id", "stage_key", "questionnaire_key", "first_key", "first_value", "second_key", "second_value", "n"],
-                                  pairs.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.first, $0.key.firstValue, $0.key.second, $0.key.secondValue, $0.value] },
-                                  on: db)
+        let (counts, numbers, pairs) = rows(d)
+        try await BulkInsert.rows(into: "answer_tallies", columns: countColumns, counts, on: db)
+        try await BulkInsert.rows(into: "number_tallies", columns: numberColumns, numbers, on: db)
+        try await BulkInsert.rows(into: "pair_tallies", columns: pairColumns, pairs, on: db)
     }
 
     /// A stored visit's answers and its enterprise's section and size (for a contribution read back).

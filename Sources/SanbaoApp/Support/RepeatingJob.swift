@@ -1,0 +1,51 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import Vapor
+
+/// Work `sanbao serve` repeats by itself, so that nothing needs a cron: shortly after the server
+/// starts, then every `every`. A failed run is logged and tried again next time; it never stops
+/// the server. Tests and other commands run the work when they mean to.
+final class RepeatingJob: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<RepeatedTask?>(nil)
+    let name: String
+    let initialDelay: TimeAmount
+    let every: TimeAmount
+    let body: @Sendable (Application) async throws -> Void
+
+    init(_ name: String, initialDelay: TimeAmount, every: TimeAmount, _ body: @escaping @Sendable (Application) async throws -> Void) {
+        (self.name, self.initialDelay, self.every, self.body) = (name, initialDelay, every, body)
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        let loop = app.eventLoopGroup.any()
+        let (name, body) = (self.name, self.body)
+        let repeated = loop.scheduleRepeatedAsyncTask(initialDelay: initialDelay, delay: every) { _ in
+            loop.makeFutureWithTask {
+                do { try await body(app) } catch { app.logger.error("\(name) failed: \(String(reflecting: error))") }
+            }
+        }
+        task.withLockedValue { $0 = repeated }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        task.withLockedValue { $0?.cancel(); $0 = nil }
+    }
+}
+
+extension RepeatingJob {
+    /// The problem ledger's scan (reminders, escalations), every `SANBAO_SCAN_MINUTES`.
+    static func problemScan(every: TimeAmount) -> RepeatingJob {
+        RepeatingJob("problem scan", initialDelay: .seconds(5), every: every) { app in
+            let outcome = try await ProblemScan(app: app, db: app.db).run()
+            app.logger.info("problem scan: \(outcome)")
+        }
+    }
+
+    /// New visits into the tallies, so that those the writer only noted (`tally_pending`) never
+    /// pile up for the first dashboard opened after a quiet day; readers still bring the tallies
+    /// up to date themselves for what came in since.
+    static func tallies(every: TimeAmount) -> RepeatingJob {
+        RepeatingJob("tally flush", initialDelay: every, every: every) { app in try await VisitTally.upToDate(app, app.db) }
+    }
+}
