@@ -84,8 +84,10 @@ struct ServeCommand: AsyncCommand {
         let port = signature.port ?? 8080
         context.console.print("Sanbao: http://\(hostname):\(port)/")
         let minutes = Int(ProcessInfo.processInfo.environment["SANBAO_SCAN_MINUTES"] ?? "") ?? 10
-        context.application.lifecycle.use(RepeatingJob.problemScan(every: .minutes(Int64(max(1, minutes)))))
-        context.application.lifecycle.use(RepeatingJob.tallies(every: .seconds(30)))
+        for job in [RepeatingJob.problemScan(every: .minutes(Int64(max(1, minutes)))), RepeatingJob.tallies(every: .seconds(30))] {
+            context.application.lifecycle.use(job)
+            job.start(context.application)
+        }
         var inner = context
         inner.input = CommandInput(arguments: ["sanbao", "--hostname", hostname, "--port", "\(port)"])
         try await self.inner.run(using: &inner)

@@ -17,7 +17,10 @@ final class RepeatingJob: LifecycleHandler, Sendable {
         (self.name, self.initialDelay, self.every, self.body) = (name, initialDelay, every, body)
     }
 
-    func didBootAsync(_ app: Application) async throws {
+    /// Started by `serve` itself: a lifecycle handler added once a command runs comes after the
+    /// application booted, so its `didBoot` is never called (the problem scan never ran in
+    /// `serve` that way). Stopped with the application (`shutdownAsync`).
+    func start(_ app: Application) {
         let loop = app.eventLoopGroup.any()
         let (name, body) = (self.name, self.body)
         let repeated = loop.scheduleRepeatedAsyncTask(initialDelay: initialDelay, delay: every) { _ in
