@@ -108,7 +108,15 @@ enum AnswerTally {
                 responses.insert(Answered(response: v.response, questionnaire: v.questionnaire, question: ""))
                 if let category = v.category { categories[v.response, default: []].append((v.question, category)) }
             }
+            // The pairs each response gave, once; added below for every unit above.
             let questionnaireOf = Dictionary(c.answers.map { ($0.response, $0.questionnaire) }, uniquingKeysWith: { a, _ in a })
+            var pairs: [(questionnaire: String, a: (question: String, value: String), b: (question: String, value: String))] = []
+            for (response, given) in categories {
+                let sorted = given.sorted { ($0.question, $0.value) < ($1.question, $1.value) }
+                for (i, a) in sorted.enumerated() {
+                    for b in sorted[(i + 1)...] where b.question != a.question { pairs.append((questionnaireOf[response] ?? "", a, b)) }
+                }
+            }
             for unit in units(c.unitPath) {
                 func count(_ q: String, _ question: String, _ value: String) {
                     d.counts[Key(unit: unit, stage: c.stageKey, questionnaire: q, question: question, value: value, section: c.section, size: c.size),
@@ -120,14 +128,9 @@ enum AnswerTally {
                 }
                 for a in answered { count(a.questionnaire, a.question, "*") }
                 for r in responses { count(r.questionnaire, "", "*") }
-                for (response, given) in categories {
-                    let sorted = given.sorted { ($0.question, $0.value) < ($1.question, $1.value) }
-                    for (i, a) in sorted.enumerated() {
-                        for b in sorted[(i + 1)...] where b.question != a.question {
-                            d.pairs[PairKey(unit: unit, stage: c.stageKey, questionnaire: questionnaireOf[response] ?? "", first: a.question, firstValue: a.value,
-                                            second: b.question, secondValue: b.value), default: 0] += sign
-                        }
-                    }
+                for p in pairs {
+                    d.pairs[PairKey(unit: unit, stage: c.stageKey, questionnaire: p.questionnaire, first: p.a.question, firstValue: p.a.value,
+                                    second: p.b.question, secondValue: p.b.value), default: 0] += sign
                 }
             }
         }

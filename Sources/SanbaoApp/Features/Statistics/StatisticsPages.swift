@@ -93,16 +93,11 @@ struct StatisticsPages: RouteCollection {
         return v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.2f", v)
     }
 
-    /// The answer tallies brought up to date with the visits that came in since they were last read.
-    static func flush(_ req: Request) async throws {
-        try await VisitTally.upToDate(req.application, req.db)
-    }
-
     func index(req: Request) async throws -> View {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, unit, stage) = try await present.filter()
-        try await Self.flush(req)
+        try await VisitTally.upToDate(req.application, req.db)
         let query = StatisticsQuery(db: req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }
@@ -224,7 +219,7 @@ struct StatisticsPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, _, _) = try await present.filter()
-        try await Self.flush(req)
+        try await VisitTally.upToDate(req.application, req.db)
         let query = StatisticsQuery(db: req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }

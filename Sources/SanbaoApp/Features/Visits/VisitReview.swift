@@ -96,7 +96,7 @@ extension VisitService {
             try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
             try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
             // Counting again, with what it says now.
-            if let added = try await VisitTally.contribution(of: id, on: db) { try await VisitTally.add([added], answers: true, on: db) }
+            if let added = try await VisitTally.contribution(of: id, on: db) { try await VisitTally.add([added], on: db) }
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
             try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
                                       after: ["revision": "\(visit.revision)"])

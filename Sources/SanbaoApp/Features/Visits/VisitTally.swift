@@ -142,13 +142,14 @@ enum VisitTally {
             JOIN org_units o ON o.id = v.unit_id JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN visit_tasks t ON t.id = v.task_id
             WHERE v.id IN \(ids) AND v.status IN ('submitted', 'accepted')
             """).all(decoding: V.self)
-        struct N: Decodable { var visit_id: UUID; var n: Int; var workers: Int? }
+        struct N: Decodable { var visit_id: UUID; var n: Int }
+        struct R: Decodable { var visit_id: UUID; var n: Int; var workers: Int? }
         let responses = Dictionary(try await sql.raw("""
             SELECT visit_id, COUNT(*) AS n, SUM(CASE WHEN questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers FROM responses
             WHERE visit_id IN \(ids) GROUP BY visit_id
-            """).all(decoding: N.self).map { ($0.visit_id, $0) }, uniquingKeysWith: { a, _ in a })
+            """).all(decoding: R.self).map { ($0.visit_id, $0) }, uniquingKeysWith: { a, _ in a })
         let problems = Dictionary(try await sql.raw("""
-            SELECT visit_id, COUNT(*) AS n, 0 AS workers FROM problems WHERE visit_id IN \(ids) GROUP BY visit_id
+            SELECT visit_id, COUNT(*) AS n FROM problems WHERE visit_id IN \(ids) GROUP BY visit_id
             """).all(decoding: N.self).map { ($0.visit_id, $0.n) }, uniquingKeysWith: { a, _ in a })
         struct A: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
         let answers = Dictionary(grouping: try await sql.raw("""
@@ -164,7 +165,7 @@ enum VisitTally {
                     kinds[$0]?[$1]
                 })
         }
-        try await add(contributions, answers: true, on: db)
+        try await add(contributions, on: db)
         try await sql.raw("DELETE FROM tally_pending WHERE visit_id IN \(ids)").run()
         return true
     }
@@ -180,14 +181,14 @@ enum VisitTally {
 
     // MARK: Adding and taking off
 
-    /// Adds what the visits bring; `answers`: the answers' counts too.
-    static func add(_ cs: [Contribution], answers: Bool, on db: any Database) async throws {
+    /// Adds what the visits bring, their answers' counts too.
+    static func add(_ cs: [Contribution], on db: any Database) async throws {
         guard !cs.isEmpty else { return }
         try await apply(deltas(cs, sign: 1), on: db)
         var claimed: [StageKey: Int] = [:]
         for claim in try await claim(candidateClaims(cs), on: db) { claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
         try await apply(claimed, on: db)
-        if answers { try await AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: db) }
+        try await AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: db)
     }
 
     /// Inserts the claims not yet made; returns those it made.
