@@ -146,4 +146,73 @@ import VaporTesting
             #expect(rebuilt == incremental, "only rebuilt: \(Set(rebuilt).subtracting(incremental)); only kept: \(Set(incremental).subtracting(rebuilt))")
         }
     }
+
+    /// New visits reach the tallies from memory (as the writer handed them over) or, when memory
+    /// lost them (a restart), from their rows; a visit is counted by whoever takes its
+    /// `tally_pending` row and by no one else — a batch worked out before another took some of
+    /// its visits counts only those still waiting.
+    @Test(arguments: TestDatabase.all) func newVisitsAreCountedOnceWhicheverWayTheyComeIn(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in try await Self.countedOnce(app) }
+    }
+
+    /// On an SQLite file the visit writer's own connection writes the batches.
+    @Test func newVisitsAreCountedOnceOnAnSQLiteFile() async throws {
+        let dir = NSTemporaryDirectory() + "sanbao-tally-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await withApp(.sqlite, file: "\(dir)/db.sqlite") { app in try await Self.countedOnce(app) }
+    }
+
+    static func countedOnce(_ app: Application) async throws {
+        do {
+            try await Fixture.load(app)
+            var a = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            var b = TestClient(app, bearer: try await Fixture.token(app, "B001"))
+            #expect(try await VisitTests.post(&a, key: "once-1-visit", VisitTests.body()).status == .created)
+            #expect(try await VisitTests.post(&b, key: "once-2-visit", VisitTests.body().replacingOccurrences(of: Fixture.enterpriseA, with: Fixture.enterpriseB))
+                .status == .created)
+            #expect(try await VisitTests.post(&a, key: "once-3-visit", VisitTests.body()).status == .created)
+            // A catch-up took the three and has not written them yet.
+            let held = app.newVisitTallies.take(.max)
+            #expect(held.count == 3)
+            let batch = try await VisitTally.Batch(held, on: app.db)
+            // Meanwhile one of them is counted from its rows (a review's catch-up, another server).
+            let first = held[0].visit
+            try await app.serializedTransaction(on: app.db) { db in
+                try await (db as! any SQLDatabase).raw("DELETE FROM tally_pending WHERE visit_id = \(bind: first)").run()
+                try await VisitTally.add(try await VisitTally.stored([first], on: db), on: db)
+            }
+            // Written late, as the catch-up writes it.
+            func writeLate() async throws {
+                if case .sqliteFile(let path) = app.config.database {
+                    #expect(try await app.visitWriter.writeTallies(batch, path: path, in: app) == false, "not all its visits wait")
+                }
+                try await app.serializedTransaction(on: app.db) { db in try await batch.write(on: db) }
+            }
+            try await writeLate()
+            #expect(try await VisitTests.count(app, "tally_pending") == 0)
+            // Written again (it must not be), the batch finds nothing waiting and adds nothing.
+            try await writeLate()
+
+            // One more, lost from memory as in a restart: read back from its rows.
+            #expect(try await VisitTests.post(&a, key: "once-4-visit", VisitTests.body()).status == .created)
+            #expect(app.newVisitTallies.take(.max).count == 1)
+            #expect(try await VisitTests.count(app, "tally_pending") == 1)
+            try await VisitTally.upToDate(app, app.db)
+            #expect(try await VisitTests.count(app, "tally_pending") == 0)
+            // And two more as they usually come: from memory, a whole batch.
+            #expect(try await VisitTests.post(&a, key: "once-5-visit", VisitTests.body()).status == .created)
+            #expect(try await VisitTests.post(&b, key: "once-6-visit", VisitTests.body().replacingOccurrences(of: Fixture.enterpriseA, with: Fixture.enterpriseB))
+                .status == .created)
+            #expect(app.newVisitTallies.count == 2)
+            try await VisitTally.upToDate(app, app.db)
+            #expect(try await VisitTests.count(app, "tally_pending") == 0)
+
+            let incremental = try await Self.tallyRows(app)
+            #expect(incremental.contains { $0.hasSuffix(" 6 6 12 6") }, "six visits with a worker and a problem each, at the root: \(incremental.prefix(3))")
+            try await VisitTally.rebuildAll(on: app.db)
+            let rebuilt = try await Self.tallyRows(app)
+            #expect(rebuilt == incremental, "only rebuilt: \(Set(rebuilt).subtracting(incremental)); only kept: \(Set(incremental).subtracting(rebuilt))")
+        }
+    }
 }

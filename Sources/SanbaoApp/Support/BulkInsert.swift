@@ -101,3 +101,42 @@ extension UUID {
         }
     }
 }
+
+extension UUID {
+    /// A UUID from its 36-character text, either case, without `UUID(uuidString:)`'s sscanf:
+    /// a unit's path is read back into its ancestors' ids for every visit the tallies take in.
+    init?(hex text: Substring) {
+        let parsed: uuid_t?? = text.utf8.withContiguousStorageIfAvailable { chars -> uuid_t? in
+            guard chars.count == 36 else { return nil }
+            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+                var i = 0
+                for n in 0..<16 {
+                    if n == 4 || n == 6 || n == 8 || n == 10 {
+                        guard chars[i] == 0x2D else { return false }
+                        i += 1
+                    }
+                    guard let high = Self.nibble(chars[i]), let low = Self.nibble(chars[i + 1]) else { return false }
+                    out[n] = high << 4 | low
+                    i += 2
+                }
+                return true
+            }
+            return ok ? bytes : nil
+        }
+        switch parsed {
+        case .some(.some(let bytes)): self.init(uuid: bytes)
+        case .some(.none): return nil
+        case .none: self.init(uuidString: String(text))      // not stored contiguously: the slow way
+        }
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x41...0x46: c - 0x41 + 10
+        case 0x61...0x66: c - 0x61 + 10
+        default: nil
+        }
+    }
+}

@@ -27,9 +27,17 @@ enum AnswerTally {
         var number: Double?
     }
 
+    /// An answer as it is stored, one row per value (`answers`).
+    struct Stored: Sendable {
+        var response: UUID
+        var questionnaire: String
+        var question: String
+        var number: Double?
+        var text: String?
+    }
+
     /// Classifies stored answer rows by their questions' kinds; free text is counted as answered only.
-    static func values(_ rows: [(response: UUID, questionnaire: String, question: String, number: Double?, text: String?)],
-                       kind: (String, String) -> Questionnaire.Kind?) -> [Value] {
+    static func values(_ rows: [Stored], kind: (String, String) -> Questionnaire.Kind?) -> [Value] {
         rows.map { r in
             var v = Value(response: r.response, questionnaire: r.questionnaire, question: r.question, category: nil, number: nil)
             switch kind(r.questionnaire, r.question) {
@@ -97,41 +105,101 @@ enum AnswerTally {
         }
     }
 
+    /// Strings numbered as they are first seen, so that what is counted per answer and per pair
+    /// is keyed by a few integers: hashing seven strings for each of a visit's six hundred pairs,
+    /// at each of three levels, was a third of bringing new visits into the tallies.
+    private struct Names {
+        private var numbers: [String: Int32] = [:]
+        private var strings: [String] = []
+
+        mutating func callAsFunction(_ s: String) -> Int32 {
+            if let n = numbers[s] { return n }
+            let n = Int32(strings.count)
+            numbers[s] = n
+            strings.append(s)
+            return n
+        }
+
+        subscript(_ n: Int32) -> String { strings[Int(n)] }
+    }
+
+    /// What the contributions add (sign 1) or take off (-1). Counted first for each visit's own
+    /// tallied unit (its "place": the unit itself, or its ancestor at `maxDepth`), then each
+    /// place's rows are added to it and the units above it — once per row, not once per visit.
     static func deltas(_ cs: [VisitTally.Contribution], sign: Int) -> Deltas {
-        var d = Deltas()
+        struct PlaceCount: Hashable { var place, stage, questionnaire, question, value, section, size: Int32 }
+        struct PlaceNumber: Hashable { var place, stage, questionnaire, question: Int32; var value: Double }
+        struct PlacePair: Hashable { var place, stage, questionnaire, first, firstValue, second, secondValue: Int32 }
+        struct Response { var id: UUID; var questionnaire: Int32; var answered: Set<Int32> = []; var given: [(question: Int32, value: Int32)] = [] }
+        var names = Names()
+        var places: [String: Int32] = [:]
+        var unitsOf: [ArraySlice<UUID>] = []
+        var counts: [PlaceCount: Int] = [:], numbers: [PlaceNumber: Int] = [:], pairs: [PlacePair: Int] = [:]
+        let anyValue = names("*"), noQuestion = names("")
         for c in cs {
-            struct Answered: Hashable { var response: UUID; var questionnaire: String; var question: String }
-            var answered = Set<Answered>(), responses = Set<Answered>()
-            var categories: [UUID: [(question: String, value: String)]] = [:]
+            let place: Int32
+            if let known = places[c.unitPath] {
+                place = known
+            } else {
+                place = Int32(unitsOf.count)
+                places[c.unitPath] = place
+                unitsOf.append(units(c.unitPath))
+            }
+            let stage = names(c.stageKey), section = names(c.section), size = names(c.size)
+            func count(_ questionnaire: Int32, _ question: Int32, _ value: Int32) {
+                counts[PlaceCount(place: place, stage: stage, questionnaire: questionnaire, question: question, value: value, section: section, size: size),
+                       default: 0] += sign
+            }
+            var responses: [Response] = []
             for v in c.answers {
-                answered.insert(Answered(response: v.response, questionnaire: v.questionnaire, question: v.question))
-                responses.insert(Answered(response: v.response, questionnaire: v.questionnaire, question: ""))
-                if let category = v.category { categories[v.response, default: []].append((v.question, category)) }
-            }
-            // The pairs each response gave, once; added below for every unit above.
-            let questionnaireOf = Dictionary(c.answers.map { ($0.response, $0.questionnaire) }, uniquingKeysWith: { a, _ in a })
-            var pairs: [(questionnaire: String, a: (question: String, value: String), b: (question: String, value: String))] = []
-            for (response, given) in categories {
-                let sorted = given.sorted { ($0.question, $0.value) < ($1.question, $1.value) }
-                for (i, a) in sorted.enumerated() {
-                    for b in sorted[(i + 1)...] where b.question != a.question { pairs.append((questionnaireOf[response] ?? "", a, b)) }
+                let r: Int
+                if let i = responses.lastIndex(where: { $0.id == v.response }) {
+                    r = i
+                } else {
+                    responses.append(Response(id: v.response, questionnaire: names(v.questionnaire)))
+                    r = responses.count - 1
+                }
+                let questionnaire = responses[r].questionnaire, question = names(v.question)
+                responses[r].answered.insert(question)
+                if let category = v.category {
+                    let value = names(category)
+                    responses[r].given.append((question, value))
+                    count(questionnaire, question, value)
+                }
+                if let n = v.number {
+                    numbers[PlaceNumber(place: place, stage: stage, questionnaire: questionnaire, question: question, value: n), default: 0] += sign
                 }
             }
-            for unit in units(c.unitPath) {
-                func count(_ q: String, _ question: String, _ value: String) {
-                    d.counts[Key(unit: unit, stage: c.stageKey, questionnaire: q, question: question, value: value, section: c.section, size: c.size),
-                             default: 0] += sign
+            for r in responses {
+                count(r.questionnaire, noQuestion, anyValue)
+                for question in r.answered { count(r.questionnaire, question, anyValue) }
+                // Pairs with the questions in key order (the texts', not the numbers').
+                let given = r.given.map { (names[$0.question], names[$0.value], $0) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+                for (i, a) in given.enumerated() {
+                    for b in given[(i + 1)...] where b.question != a.question {
+                        pairs[PlacePair(place: place, stage: stage, questionnaire: r.questionnaire, first: a.question, firstValue: a.value,
+                                      second: b.question, secondValue: b.value), default: 0] += sign
+                    }
                 }
-                for v in c.answers {
-                    if let category = v.category { count(v.questionnaire, v.question, category) }
-                    if let n = v.number { d.numbers[NumberKey(unit: unit, stage: c.stageKey, questionnaire: v.questionnaire, question: v.question, value: n), default: 0] += sign }
-                }
-                for a in answered { count(a.questionnaire, a.question, "*") }
-                for r in responses { count(r.questionnaire, "", "*") }
-                for p in pairs {
-                    d.pairs[PairKey(unit: unit, stage: c.stageKey, questionnaire: p.questionnaire, first: p.a.question, firstValue: p.a.value,
-                                    second: p.b.question, secondValue: p.b.value), default: 0] += sign
-                }
+            }
+        }
+        var d = Deltas()
+        for (k, n) in counts {
+            for unit in unitsOf[Int(k.place)] {
+                d.counts[Key(unit: unit, stage: names[k.stage], questionnaire: names[k.questionnaire], question: names[k.question],
+                             value: names[k.value], section: names[k.section], size: names[k.size]), default: 0] += n
+            }
+        }
+        for (k, n) in numbers {
+            for unit in unitsOf[Int(k.place)] {
+                d.numbers[NumberKey(unit: unit, stage: names[k.stage], questionnaire: names[k.questionnaire], question: names[k.question], value: k.value),
+                          default: 0] += n
+            }
+        }
+        for (k, n) in pairs {
+            for unit in unitsOf[Int(k.place)] {
+                d.pairs[PairKey(unit: unit, stage: names[k.stage], questionnaire: names[k.questionnaire], first: names[k.first],
+                                firstValue: names[k.firstValue], second: names[k.second], secondValue: names[k.secondValue]), default: 0] += n
             }
         }
         return d
@@ -204,7 +272,8 @@ enum AnswerTally {
             SELECT response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id = \(bind: visit)
             """).all(decoding: A.self)
         let kinds = try await kinds(on: db)
-        return (values(rows.map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) { kinds[$0]?[$1] },
+        return (values(rows.map { Stored(response: $0.response_id, questionnaire: $0.questionnaire_key, question: $0.question_key,
+                                         number: $0.number_value, text: $0.text_value) }) { kinds[$0]?[$1] },
                 section(e?.industry_code ?? ""), e?.size_class ?? "")
     }
 

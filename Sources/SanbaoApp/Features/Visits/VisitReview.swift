@@ -34,7 +34,7 @@ extension VisitService {
         visit.revision += 1
         try await app.serializedTransaction(on: db) { db in
             // Returned, it stops counting until it is corrected (the tallies brought up to date first).
-            try await VisitTally.flush(on: db)
+            try await VisitTally.flush(app, on: db)
             let counted = accept ? nil : try await VisitTally.contribution(of: visit.id!, on: db)
             try await visit.update(on: db)
             if let counted { try await VisitTally.remove(counted, on: db) }
@@ -84,7 +84,7 @@ extension VisitService {
                                       rules: fixed.problems.isEmpty ? nil : try await ProblemRules.current(app, db), now: now)
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
-            try await VisitTally.flush(on: db)
+            try await VisitTally.flush(app, on: db)
             try await visit.update(on: db)
             try await BulkInsert.rows(into: "workers", columns: WorkerService.columns, newWorkers.rows, on: db)
             try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, newWorkers.audits, on: db)

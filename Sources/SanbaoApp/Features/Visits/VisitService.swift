@@ -66,7 +66,12 @@ struct VisitService {
             audits: [AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
                                   after: ["client_id": key, "problems": "\(submission.problems.count)",
                                           "worker_responses": "\(submission.workerResponses.count)"])] + newWorkers.audits,
-            taskID: taskID)
+            taskID: taskID,
+            tally: NewVisitTallies.Entry(
+                visit: visitID, unit: unitID, taskStage: enterprise.stage_id, finishedAt: submission.finishedAt, enterprise: enterpriseID,
+                industryCode: enterprise.industry_code, sizeClass: enterprise.size_class,
+                workers: submission.workerResponses.count { $0.questionnaire == "worker" }, questionnaires: 1 + submission.workerResponses.count,
+                problems: submission.problems.count, answers: content.stored))
         do {
             try await app.visitWriter.write(rows, in: app)
         } catch {
@@ -216,9 +221,11 @@ struct VisitService {
     func contentRows(of s: VisitSubmission, visitID: UUID, enterpriseID: UUID, unitID: UUID,
                      enterpriseAnswers: [String: Answer], workerAnswers: [[String: Answer]],
                      versions: [String: CachedQuestionnaire], rules: ProblemRules?, now: Date)
-        throws -> (responses: [[any Encodable & Sendable]], answers: [[any Encodable & Sendable]], problems: [[any Encodable & Sendable]]) {
+        throws -> (responses: [[any Encodable & Sendable]], answers: [[any Encodable & Sendable]], problems: [[any Encodable & Sendable]],
+                   stored: [AnswerTally.Stored]) {
         var responses: [[any Encodable & Sendable]] = []
         var answers: [[any Encodable & Sendable]] = []
+        var stored: [AnswerTally.Stored] = []
         var ids = TimeOrderedID()
         let all = [(s.enterpriseResponse, enterpriseAnswers)] + zip(s.workerResponses, workerAnswers).map { ($0, $1) }
         for (position, (response, kept)) in all.enumerated() {
@@ -229,6 +236,7 @@ struct VisitService {
             for (question, answer) in kept.sorted(by: { $0.key < $1.key }) {
                 for (number, text) in Self.values(answer) {
                     answers.append([id, visitID, response.questionnaire, question, number, text])
+                    stored.append(AnswerTally.Stored(response: id, questionnaire: response.questionnaire, question: question, number: number, text: text))
                 }
             }
         }
@@ -238,7 +246,7 @@ struct VisitService {
             [ids.next(now: now), visitID, enterpriseID, p.workerID, unitID, principal.userID!, p.category.rawValue, p.description.trimmed,
              p.severity.rawValue, "reported", now, now, reportedOn.description, rules.map { $0.deadline(p.category, from: reportedOn).description }]
         }
-        return (responses, answers, problems)
+        return (responses, answers, problems, stored)
     }
 
     /// How an answer is stored for statistics: numbers as numbers, yes/no as 1/0 with its

@@ -60,7 +60,7 @@ enum VisitTally {
     }
 
     /// The unit and every unit above it, read from its path ("/root/…/unit/").
-    static func ancestors(_ path: String) -> [UUID] { path.split(separator: "/").compactMap { UUID(uuidString: String($0)) } }
+    static func ancestors(_ path: String) -> [UUID] { path.split(separator: "/").compactMap { UUID(hex: $0) } }
 
     /// The stages ad-hoc visits are placed in by day.
     struct StageDates: Sendable {
@@ -85,8 +85,11 @@ enum VisitTally {
     /// Visits, workers and questionnaires for every unit above each contribution, times `sign`.
     static func deltas(_ cs: [Contribution], sign: Int) -> [Key: Counts] {
         var out: [Key: Counts] = [:]
+        var above: [String: [UUID]] = [:]
         for c in cs {
-            for unit in ancestors(c.unitPath) {
+            let units = above[c.unitPath] ?? ancestors(c.unitPath)
+            above[c.unitPath] = units
+            for unit in units {
                 let key = Key(unit: unit, stage: c.stageKey, day: c.day)
                 out[key, default: Counts()].visits += sign
                 out[key, default: Counts()].workers += sign * c.workers
@@ -100,74 +103,63 @@ enum VisitTally {
     /// The claims the contributions would make, one per enterprise, stage and unit above.
     static func candidateClaims(_ cs: [Contribution]) -> [Claim] {
         var seen = Set<Claim>()
-        for c in cs { for unit in ancestors(c.unitPath) { seen.insert(Claim(stage: c.stageKey, enterprise: c.enterpriseID, unit: unit)) } }
-        return seen.sorted { ($0.enterprise.upperHex, $0.unit.upperHex, $0.stage) < ($1.enterprise.upperHex, $1.unit.upperHex, $1.stage) }
+        var above: [String: [UUID]] = [:]
+        for c in cs {
+            let units = above[c.unitPath] ?? ancestors(c.unitPath)
+            above[c.unitPath] = units
+            for unit in units { seen.insert(Claim(stage: c.stageKey, enterprise: c.enterpriseID, unit: unit)) }
+        }
+        // The sort text made once per claim, not in every comparison.
+        return seen.map { ($0.enterprise.upperHex + $0.unit.upperHex + $0.stage, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    // MARK: New visits, a group at a time
+    // MARK: Visits read back
 
-    /// Brings the tallies up to date before they are read: a dashboard, a report's live figures,
-    /// statistics. Takes the write turn only when visits are waiting, and gives it back after
-    /// each group so that new visits are not held up behind a long catch-up.
-    static func upToDate(_ app: Application, _ db: any Database) async throws {
-        struct P: Decodable { var visit_id: UUID }
-        guard try await (db as! any SQLDatabase).raw("SELECT visit_id FROM tally_pending LIMIT 1").first(decoding: P.self) != nil else { return }
-        while try await app.serializedTransaction(on: db, { db in try await flushGroup(on: db, limit: 500) }) {}
-    }
-
-    /// Adds every visit waiting (see `flushGroup`); inside a serialized transaction: before a
-    /// visit is reviewed or corrected.
-    static func flush(on db: any Database) async throws {
-        while try await flushGroup(on: db, limit: 2000) {}
-    }
-
-    /// Adds what up to `limit` of the visits the writer noted in `tally_pending` bring — visits,
-    /// workers, questionnaires, problems, enterprises claimed, answers — at once (their counts
-    /// merge: a thousand visits of a city are a few thousand rows), then forgets them. The
-    /// writer only notes them: adding a dozen tally rows per visit inside its transaction cost a
-    /// third of the visit rate. Says whether there were any.
-    private static func flushGroup(on db: any Database, limit: Int) async throws -> Bool {
+    /// What the stored visits add (those that count), read from their rows: visits the tallies
+    /// take in that are not in memory (`NewVisitTallies`), such as those written before a restart.
+    static func stored(_ ids: [UUID], on db: any Database) async throws -> [Contribution] {
+        guard !ids.isEmpty else { return [] }
         let sql = db as! any SQLDatabase
-        struct P: Decodable { var visit_id: UUID }
-        let pending = try await sql.raw("SELECT visit_id FROM tally_pending ORDER BY visit_id LIMIT \(unsafeRaw: String(limit))").all(decoding: P.self).map(\.visit_id)
-        guard !pending.isEmpty else { return false }
         let kinds = try await AnswerTally.kinds(on: db)
         let stages = try await Self.stages(on: db)
-        let ids = SQLBind.group(pending)
-        struct V: Decodable {
-            var id: UUID; var path: String; var enterprise_id: UUID; var finished_at: Date; var stage_id: UUID?; var industry_code: String; var size_class: String
+        var out: [Contribution] = []
+        for chunk in ids.chunked(2000) {
+            let ids = SQLBind.group(Array(chunk))
+            struct V: Decodable {
+                var id: UUID; var path: String; var enterprise_id: UUID; var finished_at: Date; var stage_id: UUID?; var industry_code: String; var size_class: String
+            }
+            let visits = try await sql.raw("""
+                SELECT v.id, o.path, v.enterprise_id, v.finished_at, t.stage_id, e.industry_code, e.size_class FROM visits v
+                JOIN org_units o ON o.id = v.unit_id JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN visit_tasks t ON t.id = v.task_id
+                WHERE v.id IN \(ids) AND v.status IN ('submitted', 'accepted')
+                """).all(decoding: V.self)
+            struct N: Decodable { var visit_id: UUID; var n: Int }
+            struct R: Decodable { var visit_id: UUID; var n: Int; var workers: Int? }
+            let responses = Dictionary(try await sql.raw("""
+                SELECT visit_id, COUNT(*) AS n, SUM(CASE WHEN questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers FROM responses
+                WHERE visit_id IN \(ids) GROUP BY visit_id
+                """).all(decoding: R.self).map { ($0.visit_id, $0) }, uniquingKeysWith: { a, _ in a })
+            let problems = Dictionary(try await sql.raw("""
+                SELECT visit_id, COUNT(*) AS n FROM problems WHERE visit_id IN \(ids) GROUP BY visit_id
+                """).all(decoding: N.self).map { ($0.visit_id, $0.n) }, uniquingKeysWith: { a, _ in a })
+            struct A: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
+            let answers = Dictionary(grouping: try await sql.raw("""
+                SELECT visit_id, response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id IN \(ids)
+                """).all(decoding: A.self), by: \.visit_id)
+            out += visits.map { v in
+                let day = day(v.finished_at)
+                let stored = (answers[v.id] ?? []).map {
+                    AnswerTally.Stored(response: $0.response_id, questionnaire: $0.questionnaire_key, question: $0.question_key,
+                                       number: $0.number_value, text: $0.text_value)
+                }
+                return Contribution(
+                    unitPath: v.path, stageKey: stageKey(taskStage: v.stage_id, day: day, stages: stages), day: day, enterpriseID: v.enterprise_id,
+                    workers: responses[v.id]?.workers ?? 0, questionnaires: responses[v.id]?.n ?? 0, problems: problems[v.id] ?? 0,
+                    section: AnswerTally.section(v.industry_code), size: v.size_class,
+                    answers: AnswerTally.values(stored) { kinds[$0]?[$1] })
+            }
         }
-        let visits = try await sql.raw("""
-            SELECT v.id, o.path, v.enterprise_id, v.finished_at, t.stage_id, e.industry_code, e.size_class FROM visits v
-            JOIN org_units o ON o.id = v.unit_id JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN visit_tasks t ON t.id = v.task_id
-            WHERE v.id IN \(ids) AND v.status IN ('submitted', 'accepted')
-            """).all(decoding: V.self)
-        struct N: Decodable { var visit_id: UUID; var n: Int }
-        struct R: Decodable { var visit_id: UUID; var n: Int; var workers: Int? }
-        let responses = Dictionary(try await sql.raw("""
-            SELECT visit_id, COUNT(*) AS n, SUM(CASE WHEN questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers FROM responses
-            WHERE visit_id IN \(ids) GROUP BY visit_id
-            """).all(decoding: R.self).map { ($0.visit_id, $0) }, uniquingKeysWith: { a, _ in a })
-        let problems = Dictionary(try await sql.raw("""
-            SELECT visit_id, COUNT(*) AS n FROM problems WHERE visit_id IN \(ids) GROUP BY visit_id
-            """).all(decoding: N.self).map { ($0.visit_id, $0.n) }, uniquingKeysWith: { a, _ in a })
-        struct A: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
-        let answers = Dictionary(grouping: try await sql.raw("""
-            SELECT visit_id, response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id IN \(ids)
-            """).all(decoding: A.self), by: \.visit_id)
-        let contributions = visits.map { v in
-            let day = day(v.finished_at)
-            return Contribution(
-                unitPath: v.path, stageKey: stageKey(taskStage: v.stage_id, day: day, stages: stages), day: day, enterpriseID: v.enterprise_id,
-                workers: responses[v.id]?.workers ?? 0, questionnaires: responses[v.id]?.n ?? 0, problems: problems[v.id] ?? 0,
-                section: AnswerTally.section(v.industry_code), size: v.size_class,
-                answers: AnswerTally.values((answers[v.id] ?? []).map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) {
-                    kinds[$0]?[$1]
-                })
-        }
-        try await add(contributions, on: db)
-        try await sql.raw("DELETE FROM tally_pending WHERE visit_id IN \(ids)").run()
-        return true
+        return out
     }
 
     /// In one order (two writers never wait on each other in a circle), without rows that add nothing.
@@ -181,14 +173,32 @@ enum VisitTally {
 
     // MARK: Adding and taking off
 
+    /// What visits add, worked out before the write turn: the counts, the enterprises they may
+    /// claim, their answers' counts.
+    struct Additions: Sendable {
+        var counts: [Key: Counts]
+        var claims: [Claim]
+        var answers: AnswerTally.Deltas
+
+        init(_ cs: [Contribution]) {
+            counts = deltas(cs, sign: 1)
+            claims = candidateClaims(cs)
+            answers = AnswerTally.deltas(cs, sign: 1)
+        }
+    }
+
     /// Adds what the visits bring, their answers' counts too.
     static func add(_ cs: [Contribution], on db: any Database) async throws {
         guard !cs.isEmpty else { return }
-        try await apply(deltas(cs, sign: 1), on: db)
+        try await add(Additions(cs), on: db)
+    }
+
+    static func add(_ a: Additions, on db: any Database) async throws {
+        try await apply(a.counts, on: db)
         var claimed: [StageKey: Int] = [:]
-        for claim in try await claim(candidateClaims(cs), on: db) { claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
+        for claim in try await claim(a.claims, on: db) { claimed[StageKey(unit: claim.unit, stage: claim.stage), default: 0] += 1 }
         try await apply(claimed, on: db)
-        try await AnswerTally.apply(AnswerTally.deltas(cs, sign: 1), on: db)
+        try await AnswerTally.apply(a.answers, on: db)
     }
 
     /// Inserts the claims not yet made; returns those it made.
@@ -356,9 +366,10 @@ enum VisitTally {
                 WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
                 """).all(decoding: Answer.self)
             for (visit, group) in Dictionary(grouping: rows, by: \.visit_id) {
-                answers[visit] = AnswerTally.values(group.map { ($0.response_id, $0.questionnaire_key, $0.question_key, $0.number_value, $0.text_value) }) {
-                    kinds[$0]?[$1]
-                }
+                answers[visit] = AnswerTally.values(group.map {
+                    AnswerTally.Stored(response: $0.response_id, questionnaire: $0.questionnaire_key, question: $0.question_key,
+                                       number: $0.number_value, text: $0.text_value)
+                }) { kinds[$0]?[$1] }
             }
             let contributions = visits.compactMap { v -> Contribution? in
                 guard let path = paths[v.unit_id] else { return nil }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteNIO
 import Vapor
 
 /// Everything one new visit writes, made ready before it reaches the writer.
@@ -14,11 +15,13 @@ struct VisitRows: Sendable {
     var event: [any Encodable & Sendable]
     var audits: [[any Encodable & Sendable]]
     var taskID: UUID?
+    /// What the visit adds to the tallies, handed to them once it is committed.
+    var tally: NewVisitTallies.Entry
 }
 
 /// Writes new visits in groups: the visits that arrive while one group is being written go
-/// together in the next transaction, table by table. Each visit is noted in `tally_pending`;
-/// the tallies take it in later (`VisitTally.flush`). Thirty-two phones
+/// together in the next transaction, table by table. Each visit is noted in `tally_pending` and,
+/// once committed, handed to the tallies' buffer (`NewVisitTallies`). Thirty-two phones
 /// submitting at once then cost a handful of statements and one commit instead of thirty-two
 /// transactions queued one behind another (one at a time, a visit took a dozen round trips to
 /// the database and the server managed about a hundred a second). Each submitter still hears
@@ -34,7 +37,9 @@ struct VisitRows: Sendable {
 actor VisitWriter {
     private var queue: [(rows: VisitRows, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
-    private var connection: SQLiteWriter?
+    /// The writer's connection, opened on first use; touched only on `thread`.
+    private final class Connection: @unchecked Sendable { var sqlite: SQLiteWriter? }
+    private let connection = Connection()
     private let thread = NIOThreadPool(numberOfThreads: 1)
     static let maxGroup = 256
 
@@ -44,9 +49,22 @@ actor VisitWriter {
 
     func close() async throws {
         let connection = self.connection
-        self.connection = nil
-        try await thread.runIfActive { connection?.close() }
+        try await thread.runIfActive {
+            connection.sqlite?.close()
+            connection.sqlite = nil
+        }
         try await thread.shutdownGracefully()
+    }
+
+    /// Runs `body` on the writer's thread with its connection, in the write turn.
+    private func withConnection<T: Sendable>(path: String, in app: Application, _ body: @escaping @Sendable (SQLiteWriter) throws -> T) async throws -> T {
+        let (connection, thread) = (self.connection, self.thread)
+        return try await app.writeGate.turn {
+            try await thread.runIfActive {
+                if connection.sqlite == nil { connection.sqlite = try SQLiteWriter(path: path) }
+                return try body(connection.sqlite!)
+            }
+        }
     }
 
     func write(_ rows: VisitRows, in app: Application) async throws {
@@ -82,27 +100,54 @@ actor VisitWriter {
 
     private func insert(_ group: [VisitRows], in app: Application) async throws {
         if case .sqliteFile(let path) = app.config.database {
-            let existing = connection
-            let opened = try await app.writeGate.turn {
-                try await thread.runIfActive {
-                    let connection = try existing ?? SQLiteWriter(path: path)
-                    try connection.transaction {
-                        try Self.insert(group) { table, columns, rows in
-                            try connection.insert(into: table, columns: columns, rows.map { try $0.map(BulkInsert.sqliteData) })
-                        }
-                        for task in group.compactMap(\.taskID) {
-                            try connection.run("UPDATE visit_tasks SET status = 'done' WHERE id = ?", [.text(task.upperHex)])
-                        }
+            try await withConnection(path: path, in: app) { connection in
+                try connection.transaction {
+                    try Self.insert(group) { table, columns, rows in
+                        try connection.insert(into: table, columns: columns, rows.map { try $0.map(BulkInsert.sqliteData) })
                     }
-                    return connection
+                    for task in group.compactMap(\.taskID) {
+                        try connection.run("UPDATE visit_tasks SET status = 'done' WHERE id = ?", [.text(task.upperHex)])
+                    }
                 }
             }
-            connection = opened
+            // After the write turn: a catch-up that finds these visits noted and not yet buffered
+            // counts them from their rows, and the buffered entries then add nothing.
+            Self.committed(group, in: app)
             return
         }
         try await app.serializedTransaction(on: app.db) { db in
             try await Self.insert(group, on: db)
         }
+        Self.committed(group, in: app)
+    }
+
+    /// A batch of new visits into the tallies on an SQLite file, through the writer's own
+    /// connection: each upsert prepared once and run row by row, as the visits themselves are
+    /// written (through SQLKit each of a batch's two thousand rows was serialized and its values
+    /// encoded one by one, and new visits waited for it). Writes nothing and says false when some
+    /// of the batch's visits are no longer waiting (`VisitTally.Batch.write` then counts the rest).
+    func writeTallies(_ batch: VisitTally.Batch, path: String, in app: Application) async throws -> Bool {
+        let rows = try batch.additions.sqliteRows()
+        let visits = batch.visits.map { SQLiteData.text($0.upperHex) }
+        struct NotAllWaiting: Error {}
+        do {
+            try await withConnection(path: path, in: app) { connection in
+                try connection.transaction {
+                    var taken = 0
+                    for visit in visits { taken += try connection.run("DELETE FROM tally_pending WHERE visit_id = ?", [visit]) }
+                    guard taken == visits.count else { throw NotAllWaiting() }
+                    try rows.write(connection)
+                }
+            }
+            return true
+        } catch is NotAllWaiting {
+            return false
+        }
+    }
+
+    private static func committed(_ group: [VisitRows], in app: Application) {
+        let buffer = app.newVisitTallies
+        if buffer.add(group.map(\.tally)) { buffer.catchUp(app) }
     }
 
     private static func insert(_ group: [VisitRows], on db: any Database) async throws {

@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// New visits on their way into the tallies.
+///
+/// The writer notes each visit it commits in `tally_pending`, so that none is forgotten if the
+/// server stops, and hands what the visit adds — as the request already had it — to this
+/// buffer. The tallies take buffered visits in without reading them back: reading a visit's
+/// answers back and decoding them was a third of the cost of bringing it in. A batch is worked
+/// out before the write turn and only written within it, so that new visits wait for a few
+/// upserts, not for the arithmetic.
+///
+/// A visit is counted by the transaction that deletes its `tally_pending` row, and only by it.
+/// A batch whose rows are no longer all there (a review's catch-up or another server process
+/// took some first) counts those still there from their stored rows instead. Visits noted but
+/// not in memory — written before a restart — are read back from the rows.
+final class NewVisitTallies: Sendable {
+    /// What one committed visit adds, before its unit's place and its stage are looked up.
+    struct Entry: Sendable {
+        var visit: UUID
+        var unit: UUID
+        var taskStage: UUID?
+        var finishedAt: Date
+        var enterprise: UUID
+        var industryCode: String
+        var sizeClass: String
+        var workers: Int
+        var questionnaires: Int
+        var problems: Int
+        var answers: [AnswerTally.Stored]
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        var catchingUp = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    /// Visits per batch: a batch of 250 holds the write turn for a few milliseconds.
+    static let batch = 250
+
+    /// Visits the writer has just committed. Says whether the caller should start a catch-up: a
+    /// batch is waiting and no catch-up runs.
+    func add(_ entries: [Entry]) -> Bool {
+        state.withLockedValue { s in
+            s.entries += entries
+            guard s.entries.count >= Self.batch, !s.catchingUp else { return false }
+            s.catchingUp = true
+            return true
+        }
+    }
+
+    /// Up to `n` visits; none unless there are `n` when `whole` (a catch-up that runs on its
+    /// own leaves a part batch for the next: batches of a dozen cost nearly as much as full ones).
+    func take(_ n: Int, whole: Bool = false) -> [Entry] {
+        state.withLockedValue { s in
+            guard !whole || s.entries.count >= n else { return [] }
+            let taken = Array(s.entries.prefix(n))
+            s.entries.removeFirst(taken.count)
+            return taken
+        }
+    }
+
+    var count: Int { state.withLockedValue { $0.entries.count } }
+
+    fileprivate func caughtUp() { state.withLockedValue { $0.catchingUp = false } }
+
+    /// Takes whole batches in while there are any, then lets the next full batch start another
+    /// catch-up. A failure is logged: the visits stay in `tally_pending` and are read back later.
+    func catchUp(_ app: Application) {
+        Task {
+            defer { caughtUp() }
+            do { try await VisitTally.takeInBuffered(app, app.db, wholeBatches: true) } catch {
+                app.logger.error("tally catch-up failed: \(String(reflecting: error))")
+            }
+        }
+    }
+}
+
+extension Application {
+    private struct NewVisitTalliesKey: StorageKey { typealias Value = NewVisitTallies }
+
+    var newVisitTallies: NewVisitTallies {
+        if let buffer = storage[NewVisitTalliesKey.self] { return buffer }
+        let buffer = NewVisitTallies()
+        storage[NewVisitTalliesKey.self] = buffer
+        return buffer
+    }
+}
+
+extension VisitTally {
+    /// Brings the tallies up to date before they are read: a dashboard, a report's live figures,
+    /// statistics. Buffered visits first, then any only noted; the write turn is taken per batch.
+    static func upToDate(_ app: Application, _ db: any Database) async throws {
+        try await takeInBuffered(app, db)
+        struct P: Decodable { var visit_id: UUID }
+        guard try await (db as! any SQLDatabase).raw("SELECT visit_id FROM tally_pending LIMIT 1").first(decoding: P.self) != nil else { return }
+        while try await app.serializedTransaction(on: db, { db in try await takeInStored(limit: 500, on: db) }) {}
+    }
+
+    /// Everything waiting, inside a serialized transaction: before a visit is reviewed or corrected.
+    static func flush(_ app: Application, on db: any Database) async throws {
+        while case let entries = app.newVisitTallies.take(.max), !entries.isEmpty {
+            try await Batch(entries, on: db).write(on: db)
+        }
+        while try await takeInStored(limit: 2000, on: db) {}
+    }
+
+    static func takeInBuffered(_ app: Application, _ db: any Database, wholeBatches: Bool = false) async throws {
+        while case let entries = app.newVisitTallies.take(NewVisitTallies.batch, whole: wholeBatches), !entries.isEmpty {
+            let batch = try await Batch(entries, on: db)
+            if case .sqliteFile(let path) = app.config.database, try await app.visitWriter.writeTallies(batch, path: path, in: app) { continue }
+            try await app.serializedTransaction(on: db) { db in try await batch.write(on: db) }
+        }
+    }
+
+    /// Up to `limit` of the visits noted and not buffered, read back from their rows. Says whether there were any.
+    private static func takeInStored(limit: Int, on db: any Database) async throws -> Bool {
+        struct P: Decodable { var visit_id: UUID }
+        let taken = try await (db as! any SQLDatabase).raw("""
+            DELETE FROM tally_pending WHERE visit_id IN (SELECT visit_id FROM tally_pending ORDER BY visit_id LIMIT \(unsafeRaw: String(limit)))
+            RETURNING visit_id
+            """).all(decoding: P.self).map(\.visit_id)
+        guard !taken.isEmpty else { return false }
+        try await add(try await stored(taken, on: db), on: db)
+        return true
+    }
+
+    /// Buffered visits with what they add worked out.
+    struct Batch: Sendable {
+        var visits: [UUID]
+        var additions: Additions
+
+        init(_ entries: [NewVisitTallies.Entry], on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            let kinds = try await AnswerTally.kinds(on: db)
+            let stages = try await VisitTally.stages(on: db)
+            struct Unit: Decodable { var id: UUID; var path: String }
+            let paths = Dictionary(try await sql.raw("SELECT id, path FROM org_units WHERE id IN \(SQLBind.group(Array(Set(entries.map(\.unit)))))")
+                .all(decoding: Unit.self).map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+            visits = entries.map(\.visit)
+            additions = Additions(entries.compactMap { e in
+                guard let path = paths[e.unit] else { return nil }
+                let day = VisitTally.day(e.finishedAt)
+                return Contribution(unitPath: path, stageKey: stageKey(taskStage: e.taskStage, day: day, stages: stages), day: day,
+                                    enterpriseID: e.enterprise, workers: e.workers, questionnaires: e.questionnaires, problems: e.problems,
+                                    section: AnswerTally.section(e.industryCode), size: e.sizeClass,
+                                    answers: AnswerTally.values(e.answers) { kinds[$0]?[$1] })
+            })
+        }
+
+        /// Inside the write turn: counts the batch if all its visits are still waiting, else
+        /// those still waiting from their rows.
+        func write(on db: any Database) async throws {
+            struct P: Decodable { var visit_id: UUID }
+            var taken: [UUID] = []
+            for chunk in visits.chunked(2000) {
+                taken += try await (db as! any SQLDatabase).raw("DELETE FROM tally_pending WHERE visit_id IN \(SQLBind.group(Array(chunk))) RETURNING visit_id")
+                    .all(decoding: P.self).map(\.visit_id)
+            }
+            if taken.count == visits.count {
+                try await add(additions, on: db)
+            } else if !taken.isEmpty {
+                try await add(try await stored(taken, on: db), on: db)
+            }
+        }
+    }
+}
