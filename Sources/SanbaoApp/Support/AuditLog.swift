@@ -23,7 +23,8 @@ enum AuditLog {
     /// records in one statement (the visit writer's batches).
     static func row(by principal: Principal, action: String, subjectType: String, subjectID: String,
                     before: [String: String]? = nil, after: [String: String]) -> [any Encodable & Sendable] {
-        [UUID(), Date(), principal.userID, principal.username, principal.unitID, action, subjectType, subjectID,
+        // Time-ordered: each new row lands at the end of the table's key index, not on a random page.
+        [TimeOrderedID.one(), Date(), principal.userID, principal.username, principal.unitID, action, subjectType, subjectID,
          summary(before: before, after: after), principal.ip]
     }
 

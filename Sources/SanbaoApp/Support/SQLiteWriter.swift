@@ -37,6 +37,10 @@ final class SQLiteWriter: @unchecked Sendable {
         // SQLite's default cache (2 MB) let each group read back from the file the index pages
         // the group before had just written; 64 MB holds a city's hot pages.
         try exec("PRAGMA cache_size = -65536")
+        // The WAL copied back into the file every 40 MB instead of every 4 MB: the hot index
+        // pages every group rewrites are then copied once per checkpoint, not ten times
+        // (measured: 161 → 140 KB written a visit, 956 → 1,073 visits/s).
+        try exec("PRAGMA wal_autocheckpoint = 10000")
     }
 
     deinit { close() }

@@ -29,4 +29,10 @@ struct TimeOrderedID {
             (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
         })
     }
+
+    /// A single id, for a row made on its own.
+    static func one(now: Date = Date()) -> UUID {
+        var ids = TimeOrderedID()
+        return ids.next(now: now)
+    }
 }

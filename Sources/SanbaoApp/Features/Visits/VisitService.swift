@@ -62,7 +62,7 @@ struct VisitService {
                     location?.lat, location?.lon, location?.accuracyM, submission.peopleMet.trimmed,
                     Visit.Status.submitted.rawValue, "", 1, now, now],
             workers: newWorkers.rows, responses: content.responses, answers: content.answers, problems: content.problems,
-            event: [UUID(), visitID, now, userID, principal.displayName, "submitted", ""],
+            event: [visitIDs.next(now: now), visitID, now, userID, principal.displayName, "submitted", ""],
             audits: [AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
                                   after: ["client_id": key, "problems": "\(submission.problems.count)",
                                           "worker_responses": "\(submission.workerResponses.count)"])] + newWorkers.audits,
