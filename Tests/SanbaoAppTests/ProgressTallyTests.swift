@@ -175,7 +175,7 @@ import VaporTesting
             // A catch-up took the three and has not written them yet.
             let held = app.newVisitTallies.take(.max)
             #expect(held.count == 3)
-            let batch = try await VisitTally.Batch(held, on: app.db)
+            let batch = try await VisitTally.Batch(held, in: app, on: app.db)
             // Meanwhile one of them is counted from its rows (a review's catch-up, another server).
             let first = held[0].visit
             try await app.serializedTransaction(on: app.db) { db in

@@ -104,14 +104,14 @@ extension VisitTally {
     /// Everything waiting, inside a serialized transaction: before a visit is reviewed or corrected.
     static func flush(_ app: Application, on db: any Database) async throws {
         while case let entries = app.newVisitTallies.take(.max), !entries.isEmpty {
-            try await Batch(entries, on: db).write(on: db)
+            try await Batch(entries, in: app, on: db).write(on: db)
         }
         while try await takeInStored(limit: 2000, on: db) {}
     }
 
     static func takeInBuffered(_ app: Application, _ db: any Database, wholeBatches: Bool = false) async throws {
         while case let entries = app.newVisitTallies.take(NewVisitTallies.batch, whole: wholeBatches), !entries.isEmpty {
-            let batch = try await Batch(entries, on: db)
+            let batch = try await Batch(entries, in: app, on: db)
             if case .sqliteFile(let path) = app.config.database, try await app.visitWriter.writeTallies(batch, path: path, in: app) { continue }
             try await app.serializedTransaction(on: db) { db in try await batch.write(on: db) }
         }
@@ -134,7 +134,7 @@ extension VisitTally {
         var visits: [UUID]
         var additions: Additions
 
-        init(_ entries: [NewVisitTallies.Entry], on db: any Database) async throws {
+        init(_ entries: [NewVisitTallies.Entry], in app: Application, on db: any Database) async throws {
             let sql = db as! any SQLDatabase
             let kinds = try await AnswerTally.kinds(on: db)
             let stages = try await VisitTally.stages(on: db)
@@ -142,14 +142,17 @@ extension VisitTally {
             let paths = Dictionary(try await sql.raw("SELECT id, path FROM org_units WHERE id IN \(SQLBind.group(Array(Set(entries.map(\.unit)))))")
                 .all(decoding: Unit.self).map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
             visits = entries.map(\.visit)
-            additions = Additions(entries.compactMap { e in
+            let contributions = entries.compactMap { e -> Contribution? in
                 guard let path = paths[e.unit] else { return nil }
                 let day = VisitTally.day(e.finishedAt)
                 return Contribution(unitPath: path, stageKey: stageKey(taskStage: e.taskStage, day: day, stages: stages), day: day,
                                     enterpriseID: e.enterprise, workers: e.workers, questionnaires: e.questionnaires, problems: e.problems,
                                     section: AnswerTally.section(e.industryCode), size: e.sizeClass,
                                     answers: AnswerTally.values(e.answers) { kinds[$0]?[$1] })
-            })
+            }
+            // Tens of milliseconds of arithmetic for a whole batch: on the pool for blocking work,
+            // not on one of the threads that run the requests' tasks, which it would hold up.
+            additions = try await app.threadPool.runIfActive { Additions(contributions) }
         }
 
         /// Inside the write turn: counts the batch if all its visits are still waiting, else
