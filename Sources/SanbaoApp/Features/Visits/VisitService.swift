@@ -33,7 +33,7 @@ struct VisitService {
         if let done = try await existing(userID: userID, key: key, digest: digest) { return (done, false) }
 
         var submission: VisitSubmission
-        do { submission = try Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
+        do { submission = try VisitSubmission.read(body) ?? Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
             throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
         }
         let (enterprise, taskID) = try await target(of: submission, userID: userID)
