@@ -193,6 +193,10 @@ import VaporTesting
             #expect(status?.status == "done")
             let second = try await Self.post(&cadre, key: "phone-a001-0021", Self.body(task: task, people: "再来一次"))
             #expect(second.status == .conflict, "one task, one visit")
+            // The first sent again (its answer was lost): the same visit, not "task done".
+            let again = try await Self.post(&cadre, key: "phone-a001-0020", Self.body(task: task))
+            #expect(again.status == .ok, "\(again.body.string)")
+            #expect(try again.content.decode(VisitReceipt.self).id == (try res.content.decode(VisitReceipt.self)).id)
             #expect(try await Self.count(app, "visits") == 1)
         }
     }

@@ -30,8 +30,18 @@ struct VisitService {
             throw AppError.invalid([AppError.field("Idempotency-Key", "visit.reason.bad_key")])
         }
         let digest = SHA256Digest.hex(body)
-        if let done = try await existing(userID: userID, key: key, digest: digest) { return (done, false) }
+        do {
+            return (try await record(body: body, key: key, digest: digest, userID: userID, unitID: unitID), true)
+        } catch {
+            // Sent again (the phone never heard back), it is the visit already made — even if the
+            // task is done or the enterprise moved since. Looked up only when this submission could
+            // not be recorded (the key is unique per cadre), so a new visit costs one query less.
+            if let done = try await existing(userID: userID, key: key, digest: digest) { return (done, false) }
+            throw error
+        }
+    }
 
+    private func record(body: [UInt8], key: String, digest: String, userID: UUID, unitID: UUID) async throws -> VisitReceipt {
         var submission: VisitSubmission
         do { submission = try VisitSubmission.read(body) ?? Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
             throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
@@ -75,16 +85,14 @@ struct VisitService {
         do {
             try await app.visitWriter.write(rows, in: app)
         } catch {
-            // The same submission racing itself: the other one won, and this one is it.
-            if let done = try await existing(userID: userID, key: key, digest: digest) { return (done, false) }
+            // Another visit made for the task meanwhile (the caller first checks for this same submission).
             if let taskID { try await refuseSecondVisit(task: taskID) }
             throw error
         }
         // Answered from what was just written, without reading it back.
-        let receipt = VisitReceipt(id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1,
-                                   url: "/api/v1/visits/\(visitID.uuidString)", worker_ids: submission.workerResponses.map(\.workerID),
-                                   problem_ids: content.problems.map { $0[0] as! UUID })
-        return (receipt, true)
+        return VisitReceipt(id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1,
+                            url: "/api/v1/visits/\(visitID.uuidString)", worker_ids: submission.workerResponses.map(\.workerID),
+                            problem_ids: content.problems.map { $0[0] as! UUID })
     }
 
     /// A task is done by one visit; a correction goes through the review, not a second visit.
