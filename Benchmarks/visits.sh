@@ -63,6 +63,6 @@ for label in ("first", "next"):
     start = time.perf_counter()
     op.open(base + "/dashboard").read()
     took = time.perf_counter() - start
-    extra = f" (brings {pending:,} waiting visits into the tallies: {1000 * took / max(pending, 1):.2f} ms a visit)" if label == "first" else ""
+    extra = "" if label != "first" else f" (brings {pending:,} waiting visits into the tallies: {1000 * took / pending:.2f} ms a visit)" if pending else " (no visit was waiting for the tallies)"
     print(f"office's {label} dashboard after the run: {took:.2f} s{extra}")
 PY
