@@ -85,7 +85,7 @@ struct VisitService {
         do {
             try await app.visitWriter.write(rows, in: app)
         } catch {
-            // Another visit made for the task meanwhile (the caller first checks for this same submission).
+            // Another visit made for the task meanwhile (the caller then checks whether it was this same submission).
             if let taskID { try await refuseSecondVisit(task: taskID) }
             throw error
         }

@@ -145,8 +145,8 @@ actor VisitWriter {
         struct NotAllWaiting: Error {}
         do {
             try await withConnection(path: path, in: app) { connection in
-                // The units the rows name come from the units' own paths; checking each of a
-                // batch's thousands of rows against org_units again was a fifth of writing it.
+                // The units the rows name come from the units' own paths: each of a batch's
+                // thousands of rows need not be looked up in org_units again.
                 try connection.exec("PRAGMA foreign_keys = OFF")
                 defer { try? connection.exec("PRAGMA foreign_keys = ON") }
                 try connection.transaction {
