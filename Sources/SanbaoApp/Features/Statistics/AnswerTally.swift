@@ -27,13 +27,30 @@ enum AnswerTally {
         var number: Double?
     }
 
-    /// An answer as it is stored, one row per value (`answers`).
-    struct Stored: Sendable {
+    /// An answer as it is stored, one row per value (`answers`), read from the row's columns.
+    struct Stored: Sendable, Decodable {
         var response: UUID
         var questionnaire: String
         var question: String
         var number: Double?
         var text: String?
+
+        enum CodingKeys: String, CodingKey {
+            case response = "response_id", questionnaire = "questionnaire_key", question = "question_key", number = "number_value", text = "text_value"
+        }
+    }
+
+    /// A stored answer with its visit: `SELECT visit_id, response_id, questionnaire_key, question_key, number_value, text_value`.
+    struct StoredRow: Decodable {
+        var visit: UUID
+        var answer: Stored
+
+        enum CodingKeys: String, CodingKey { case visit = "visit_id" }
+
+        init(from decoder: any Decoder) throws {
+            visit = try decoder.container(keyedBy: CodingKeys.self).decode(UUID.self, forKey: .visit)
+            answer = try Stored(from: decoder)
+        }
     }
 
     /// Classifies stored answer rows by their questions' kinds; free text is counted as answered only.
@@ -259,22 +276,6 @@ enum AnswerTally {
         try await BulkInsert.rows(into: "answer_tallies", columns: countColumns, counts, on: db)
         try await BulkInsert.rows(into: "number_tallies", columns: numberColumns, numbers, on: db)
         try await BulkInsert.rows(into: "pair_tallies", columns: pairColumns, pairs, on: db)
-    }
-
-    /// A stored visit's answers and its enterprise's section and size (for a contribution read back).
-    static func stored(visit: UUID, on db: any Database) async throws -> (values: [Value], section: String, size: String) {
-        let sql = db as! any SQLDatabase
-        struct E: Decodable { var industry_code: String; var size_class: String }
-        let e = try await sql.raw("SELECT e.industry_code, e.size_class FROM visits v JOIN enterprises e ON e.id = v.enterprise_id WHERE v.id = \(bind: visit)")
-            .first(decoding: E.self)
-        struct A: Decodable { var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
-        let rows = try await sql.raw("""
-            SELECT response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id = \(bind: visit)
-            """).all(decoding: A.self)
-        let kinds = try await kinds(on: db)
-        return (values(rows.map { Stored(response: $0.response_id, questionnaire: $0.questionnaire_key, question: $0.question_key,
-                                         number: $0.number_value, text: $0.text_value) }) { kinds[$0]?[$1] },
-                section(e?.industry_code ?? ""), e?.size_class ?? "")
     }
 
     /// The industry section of a code as enterprises store it ("C3411", "3411"), or "".

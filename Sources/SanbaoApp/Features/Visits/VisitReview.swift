@@ -35,7 +35,7 @@ extension VisitService {
         try await app.serializedTransaction(on: db) { db in
             // Returned, it stops counting until it is corrected (the tallies brought up to date first).
             try await VisitTally.flush(app, on: db)
-            let counted = accept ? nil : try await VisitTally.contribution(of: visit.id!, on: db)
+            let counted = accept ? nil : try await VisitTally.stored([visit.id!], on: db).first
             try await visit.update(on: db)
             if let counted { try await VisitTally.remove(counted, on: db) }
             try await VisitEvent(visitID: visit.id!, by: principal, action: accept ? "accepted" : "returned", comment: note).create(on: db)
@@ -96,7 +96,7 @@ extension VisitService {
             try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
             try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
             // Counting again, with what it says now.
-            if let added = try await VisitTally.contribution(of: id, on: db) { try await VisitTally.add([added], on: db) }
+            try await VisitTally.add(try await VisitTally.stored([id], on: db), on: db)
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
             try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
                                       after: ["revision": "\(visit.revision)"])

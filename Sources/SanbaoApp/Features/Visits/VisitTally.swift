@@ -116,7 +116,8 @@ enum VisitTally {
     // MARK: Visits read back
 
     /// What the stored visits add (those that count), read from their rows: visits the tallies
-    /// take in that are not in memory (`NewVisitTallies`), such as those written before a restart.
+    /// take in that are not in memory (`NewVisitTallies`), such as those written before a restart,
+    /// and a visit being returned or corrected.
     static func stored(_ ids: [UUID], on db: any Database) async throws -> [Contribution] {
         guard !ids.isEmpty else { return [] }
         let sql = db as! any SQLDatabase
@@ -142,16 +143,12 @@ enum VisitTally {
             let problems = Dictionary(try await sql.raw("""
                 SELECT visit_id, COUNT(*) AS n FROM problems WHERE visit_id IN \(ids) GROUP BY visit_id
                 """).all(decoding: N.self).map { ($0.visit_id, $0.n) }, uniquingKeysWith: { a, _ in a })
-            struct A: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
             let answers = Dictionary(grouping: try await sql.raw("""
                 SELECT visit_id, response_id, questionnaire_key, question_key, number_value, text_value FROM answers WHERE visit_id IN \(ids)
-                """).all(decoding: A.self), by: \.visit_id)
+                """).all(decoding: AnswerTally.StoredRow.self), by: \.visit)
             out += visits.map { v in
                 let day = day(v.finished_at)
-                let stored = (answers[v.id] ?? []).map {
-                    AnswerTally.Stored(response: $0.response_id, questionnaire: $0.questionnaire_key, question: $0.question_key,
-                                       number: $0.number_value, text: $0.text_value)
-                }
+                let stored = (answers[v.id] ?? []).map(\.answer)
                 return Contribution(
                     unitPath: v.path, stageKey: stageKey(taskStage: v.stage_id, day: day, stages: stages), day: day, enterpriseID: v.enterprise_id,
                     workers: responses[v.id]?.workers ?? 0, questionnaires: responses[v.id]?.n ?? 0, problems: problems[v.id] ?? 0,
@@ -252,26 +249,6 @@ enum VisitTally {
         }
     }
 
-    /// What a stored visit adds while it counts (read before it changes).
-    static func contribution(of visitID: UUID, on db: any Database) async throws -> Contribution? {
-        struct Row: Decodable {
-            var path: String; var enterprise_id: UUID; var finished_at: Date; var stage_id: UUID?; var questionnaires: Int; var workers: Int?
-            var problems: Int
-        }
-        guard let r = try await (db as! any SQLDatabase).raw("""
-            SELECT o.path, v.enterprise_id, v.finished_at, t.stage_id,
-                   (SELECT COUNT(*) FROM responses r WHERE r.visit_id = v.id) AS questionnaires,
-                   (SELECT COUNT(*) FROM responses r WHERE r.visit_id = v.id AND r.questionnaire_key = 'worker') AS workers,
-                   (SELECT COUNT(*) FROM problems p WHERE p.visit_id = v.id) AS problems
-            FROM visits v JOIN org_units o ON o.id = v.unit_id LEFT JOIN visit_tasks t ON t.id = v.task_id WHERE v.id = \(bind: visitID)
-            """).first(decoding: Row.self) else { return nil }
-        let day = day(r.finished_at)
-        let answers = try await AnswerTally.stored(visit: visitID, on: db)
-        return Contribution(unitPath: r.path, stageKey: stageKey(taskStage: r.stage_id, day: day, stages: try await stages(on: db)), day: day,
-                            enterpriseID: r.enterprise_id, workers: r.workers ?? 0, questionnaires: r.questionnaires, problems: r.problems,
-                            section: answers.section, size: answers.size, answers: answers.values)
-    }
-
     /// A visit stopped counting (returned): its counts come off, and its enterprise's claims in
     /// that stage are worked out again from the visits that still count.
     static func remove(_ c: Contribution, on db: any Database) async throws {
@@ -336,7 +313,6 @@ enum VisitTally {
             var id: UUID; var enterprise_id: UUID; var unit_id: UUID; var finished_at: Date; var stage_id: UUID?; var questionnaires: Int?; var workers: Int?
             var problems: Int?; var industry_code: String; var size_class: String
         }
-        struct Answer: Decodable { var visit_id: UUID; var response_id: UUID; var questionnaire_key: String; var question_key: String; var number_value: Double?; var text_value: String? }
         let kinds = try await AnswerTally.kinds(on: db)
         var answerDeltas = AnswerTally.Deltas()
         var after: UUID?
@@ -364,12 +340,9 @@ enum VisitTally {
                 SELECT a.visit_id, a.response_id, a.questionnaire_key, a.question_key, a.number_value, a.text_value
                 FROM answers a JOIN visits v ON v.id = a.visit_id
                 WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
-                """).all(decoding: Answer.self)
-            for (visit, group) in Dictionary(grouping: rows, by: \.visit_id) {
-                answers[visit] = AnswerTally.values(group.map {
-                    AnswerTally.Stored(response: $0.response_id, questionnaire: $0.questionnaire_key, question: $0.question_key,
-                                       number: $0.number_value, text: $0.text_value)
-                }) { kinds[$0]?[$1] }
+                """).all(decoding: AnswerTally.StoredRow.self)
+            for (visit, group) in Dictionary(grouping: rows, by: \.visit) {
+                answers[visit] = AnswerTally.values(group.map(\.answer)) { kinds[$0]?[$1] }
             }
             let contributions = visits.compactMap { v -> Contribution? in
                 guard let path = paths[v.unit_id] else { return nil }
