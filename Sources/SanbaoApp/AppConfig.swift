@@ -21,6 +21,10 @@ public struct AppConfig: Sendable {
     public var sessionMaxAge: TimeInterval = 7 * 24 * 3600
     public var lockoutThreshold = 5
     public var lockoutDuration: TimeInterval = 15 * 60
+    /// Sign-in attempts an address may make at once, and how many a minute it gets back
+    /// (`SignInGuard`): a person mistyping never meets it, a flood of guesses does.
+    public var signInBurst = 20
+    public var signInPerMinute = 20
     /// Served as `Secure` cookies when true (behind TLS in production).
     public var secureCookies: Bool
     /// Where visit photos are kept, one file per content hash (`SANBAO_PHOTO_DIR`; by default

@@ -34,12 +34,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try await CalendarService.loadShipped(app)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.signInGuard = try SignInGuard(burst: config.signInBurst, perMinute: config.signInPerMinute, bcryptCost: config.bcryptCost)
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(InvalidateReadCachesMiddleware())
     _ = app.readCaches
     _ = app.writeGate

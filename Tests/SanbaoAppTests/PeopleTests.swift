@@ -56,7 +56,7 @@ import VaporTesting
                                                                     "password": "short", "phone": "12"])
             #expect(bad.status == .unprocessableEntity)
             let html = bad.body.string
-            #expect(html.contains("该账号名已被其他用户使用") && html.contains("只有领导小组办公室可以授予") && html.contains("密码至少需要 8 位"))
+            #expect(html.contains("该账号名已被其他用户使用") && html.contains("您不能授予角色“office”") && html.contains("密码至少需要 8 位"))
             #expect(html.contains("电话号码无效") && html.contains("&lt;b&gt;王&lt;/b&gt;") && !html.contains("<b>王</b>"))
             let good = try await admin.send(.POST, "/people", form: ["username": "wang.fang", "display_name": "王芳",
                                                                      "unit_code": "340104001", "roles[]": "cadre",

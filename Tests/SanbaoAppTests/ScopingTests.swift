@@ -109,12 +109,12 @@ import VaporTesting
         Case(route: "GET supervision", via: .page, path: "/supervision", ownOnly: "the caller's subtree's orders; see SupervisionTests"),
         Case(route: "GET supervision/new", via: .page, path: "/supervision/new?problem={problemB}"),
         Case(route: "POST supervision", via: .page, path: "/supervision",
-             form: ["kind": "problem", "title": "越权", "deadline": "2099-01-01", "problem": "{problemB}"]),
+             form: ["kind": "problem", "title": "越权", "deadline": "{soon}", "problem": "{problemB}"]),
         Case(route: "GET supervision/:id", via: .page, path: "/supervision/{orderB}"),
         Case(route: "POST supervision/:id/:step", via: .page, path: "/supervision/{orderB}/report", form: ["revision": "1", "note": "越权"]),
         Case(route: "GET api/v1/supervision", via: .api, path: "/api/v1/supervision", ownOnly: "the caller's subtree's orders; see SupervisionTests"),
         Case(route: "POST api/v1/supervision", via: .api, path: "/api/v1/supervision",
-             json: #"{"kind": "special", "title": "越权", "deadline": "2099-01-01", "category": "wage_arrears", "area": "340102"}"#),
+             json: #"{"kind": "special", "title": "越权", "deadline": "{soon}", "category": "wage_arrears", "area": "340102"}"#),
         Case(route: "GET api/v1/supervision/:id", via: .api, path: "/api/v1/supervision/{orderB}"),
         Case(route: "POST api/v1/supervision/:id/:step", via: .api, path: "/api/v1/supervision/{orderB}/report", json: #"{"revision": 1, "note": "越权"}"#),
         Case(route: "POST problems/:id/evidence", via: .page, path: "/problems/{problemB}/evidence", form: ["photo": ""]),
@@ -202,6 +202,7 @@ import VaporTesting
                     .replacingOccurrences(of: "{orderB}", with: orderB)
                 func named(_ text: String) -> String {
                     text.replacingOccurrences(of: "{enterpriseB}", with: Fixture.enterpriseB).replacingOccurrences(of: "{problemB}", with: problemB)
+                        .replacingOccurrences(of: "{soon}", with: ProblemRules.today().adding(30).description)
                 }
                 let form = c.form?.mapValues(named)
                 let json = c.json.map(named)

@@ -39,6 +39,27 @@ import Testing
         #expect(photo.bytes.count == Self.jpeg.count - (Self.exif.count + 4) - ("home address".utf8.count + 4))
     }
 
+    /// Security issue, defect 14: some phones write a trailer after the image's end, GPS EXIF
+    /// included; it was served unchanged.
+    @Test func bytesAfterTheEndOfAJPEGAreNotKept() throws {
+        let trailer = Array("Exif\0\0".utf8) + Self.exif + Array("trailer-home".utf8)
+        let photo = try PhotoEvidence(Self.jpeg + trailer)
+        #expect(photo.bytes == (try PhotoEvidence(Self.jpeg)).bytes)
+        #expect(photo.bytes.suffix(2) == [0xFF, 0xD9])
+        #expect(!String(decoding: photo.bytes, as: UTF8.self).contains("trailer-home"))
+    }
+
+    /// A progressive JPEG: tables between scans, stuffed 0xFF00 and restart markers in the data.
+    @Test func everyScanOfAProgressiveJPEGIsKept() throws {
+        let scan1: [UInt8] = [0xFF, 0xDA] + Self.be16(8) + [1, 1, 0, 0, 63, 0] + [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]
+        let tables = Self.segment(0xC4, [0x10] + Array(repeating: 0, count: 16))
+        let scan2: [UInt8] = [0xFF, 0xDA] + Self.be16(8) + [1, 1, 0, 1, 63, 0] + [0x77, 0x88]
+        let image: [UInt8] = [0xFF, 0xD8] + Self.segment(0xE0, Array("JFIF\0".utf8) + [1, 1, 0, 0, 1, 0, 1, 0, 0])
+            + Self.segment(0xDB, [0] + Array(repeating: 1, count: 64)) + scan1 + tables + scan2 + [0xFF, 0xD9]
+        let photo = try PhotoEvidence(image + Array("after".utf8))
+        #expect(photo.bytes == image)
+    }
+
     @Test func aPNGLosesItsTextChunks() throws {
         func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] { Self.be32(body.count) + Array(type.utf8) + body + [0, 0, 0, 0] }
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", Array(repeating: 0, count: 13))

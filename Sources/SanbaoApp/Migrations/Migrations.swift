@@ -38,5 +38,7 @@ enum Migrations {
         CreateVisitTallies(),
         AddTallyPending(),
         CreatePairTallies(),
+        // v9: one-time keys of page forms
+        CreateFormSubmissions(),
     ]
 }

@@ -39,6 +39,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
         switch error {
         case let e as AppError:
             return (e.status, e.key, e.params, e.fields)
+        case let e as DecodingError:
+            // Before AbortError (Vapor makes DecodingError one): the body's fault, named by its path.
+            return (.badRequest, "error.bad_body", [], [fieldIssue(e)])
         case let e as any AbortError:
             let key: String = switch e.status {
             case .notFound: "error.not_found"
@@ -49,10 +52,28 @@ struct AppErrorMiddleware: AsyncMiddleware {
             default: e.status.code < 500 ? "error.bad_request" : "error.internal"
             }
             return (e.status, key, [], [])
-        case is DecodingError:
-            return (.badRequest, "error.bad_body", [], [])
         default:
             return (.internalServerError, "error.internal", [], [])
+        }
+    }
+}
+
+extension AppErrorMiddleware {
+    /// "narrative.next_steps" is missing, "lat" is not of the right type: the field a decoder
+    /// stopped at, as a path into the body (`items[2].name`).
+    static func fieldIssue(_ error: DecodingError) -> AppError.FieldIssue {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.enumerated().map { i, k in k.intValue.map { "[\($0)]" } ?? (i == 0 ? "" : ".") + k.stringValue }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let c):
+            return AppError.field(path(c.codingPath + [key]), "error.field_missing")
+        case .typeMismatch(_, let c), .valueNotFound(_, let c):
+            return AppError.field(path(c.codingPath).isEmpty ? "body" : path(c.codingPath), "error.field_type")
+        case .dataCorrupted(let c):
+            return AppError.field(path(c.codingPath).isEmpty ? "body" : path(c.codingPath), "error.field_unreadable")
+        @unknown default:
+            return AppError.field("body", "error.field_unreadable")
         }
     }
 }

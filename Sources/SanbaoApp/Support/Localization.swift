@@ -73,6 +73,11 @@ struct LocaleMiddleware: AsyncMiddleware {
             remember = asked
         } else if let text = req.cookies["lang"]?.string, let saved = AppLocale(rawValue: text) {
             req.locale = saved
+        } else if req.url.path.hasPrefix("/api/"), let wanted = Self.acceptLanguage(req.headers.first(name: .acceptLanguage)) {
+            // API clients say their language in the header. Pages keep the configured default
+            // (Chinese first) until the user switches: a browser's header often says "en-US"
+            // on a machine a cadre did not set up.
+            req.locale = wanted
         }
         let response = try await next.respond(to: req)
         if let remember {
@@ -80,6 +85,21 @@ struct LocaleMiddleware: AsyncMiddleware {
                                                          isHTTPOnly: true, sameSite: .lax)
         }
         return response
+    }
+}
+
+extension LocaleMiddleware {
+    /// The first language of `Accept-Language` ("en-US,en;q=0.9,zh;q=0.8") that Sanbao speaks,
+    /// by the weights the client gave.
+    static func acceptLanguage(_ header: String?) -> AppLocale? {
+        guard let header else { return nil }
+        let ranked = header.split(separator: ",").enumerated().compactMap { i, part -> (Double, Int, String)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first, !tag.isEmpty else { return nil }
+            let q = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return (q, i, tag)
+        }.filter { $0.0 > 0 }.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        return ranked.lazy.compactMap { AppLocale(tag: $0.2) }.first
     }
 }
 

@@ -6,14 +6,27 @@ struct PageRequest: Sendable {
     var per: Int
 
     static let maxPer = 200
+    /// Far past any list's end (200 a page × 10 million pages), and small enough that
+    /// `(page - 1) * per` can never overflow: a page number from a request is checked against it.
+    static let maxPage = 10_000_000
 
     init(page: Int = 1, per: Int = 50) {
-        self.page = max(1, page)
+        self.page = min(max(1, page), Self.maxPage)
         self.per = min(max(1, per), Self.maxPer)
     }
 
-    init(_ req: Request) {
-        self.init(page: req.query[Int.self, at: "page"] ?? 1, per: req.query[Int.self, at: "per"] ?? 50)
+    /// Reads `page` and `per` from the query; a page beyond `maxPage` (or not a number) is
+    /// refused with 422 naming `page`, never trusted into the offset arithmetic.
+    init(_ req: Request, per defaultPer: Int = 50) throws {
+        self.init(page: try Self.number(req, "page") ?? 1, per: try Self.number(req, "per") ?? defaultPer)
+    }
+
+    private static func number(_ req: Request, _ name: String) throws -> Int? {
+        guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let n = Int(text), n <= maxPage else {
+            throw AppError.invalid([AppError.field(name, "error.bad_page", [String(text.prefix(20)), "\(maxPage)"])])
+        }
+        return n
     }
 
     var offset: Int { (page - 1) * per }

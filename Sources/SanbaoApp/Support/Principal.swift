@@ -25,6 +25,14 @@ struct Principal: Sendable {
         return Scope(pathPrefix: unitPath, ownPath: unitPath)
     }
 
+    /// Whether the principal sits at a top unit of the tree (the federation itself). Pages that
+    /// show the whole city with no per-unit scope (the assignment) let inspectors in only here:
+    /// an inspector below the root sees their own subtree, like everyone else.
+    var isAtRoot: Bool { userID == nil || unitPath.split(separator: "/").count == 1 }
+
+    /// Reads the city-wide assignment: the office, and inspectors at the root.
+    var readsAssignment: Bool { can(.manageAssignment) || (roles.contains(.inspector) && isAtRoot) }
+
     /// The command line acts with the office's reach, and is named in the audit log.
     static func system(_ label: String) -> Principal {
         Principal(userID: nil, username: label, displayName: label, unitID: nil, unitCode: "", unitName: "",

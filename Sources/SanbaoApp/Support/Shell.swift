@@ -15,6 +15,8 @@ struct Shell: Encodable {
     var switchLabel: String
     var switchHref: String
     var csrf: String
+    /// A fresh one-time key for a form that files a record (`FormOnce`).
+    var once = UUID().uuidString
     var signedIn: Bool
     var userName: String
     var unitName: String
@@ -57,7 +59,7 @@ struct Shell: Encodable {
             item("nav.statistics", "/statistics")
             item("nav.campaign", "/campaign")
             item("nav.questionnaires", "/questionnaires")
-            if p.can(.manageAssignment) || p.roles.contains(.inspector) { item("nav.assignment", "/assignment") }
+            if p.readsAssignment { item("nav.assignment", "/assignment") }
             item("nav.tokens", "/tokens")
             if p.can(.readAudit) { item("nav.audit", "/audit") }
         }

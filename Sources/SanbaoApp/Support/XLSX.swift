@@ -17,17 +17,38 @@ enum XLSX {
         var line = 0
     }
 
-    /// Refuse archives that would expand beyond this (a "zip bomb" guard).
-    static let maxPartSize: Int64 = 512 * 1024 * 1024
+    /// What a workbook may inflate to, all parts together: at most `maxExpansion` times the
+    /// upload and never more than `maxInflated`. The sizes an archive declares are the sender's
+    /// word (a zip bomb declares 1,000 bytes and inflates to gigabytes), so the bytes are counted
+    /// as they come out and the reading stops at the limit. Real sheets compress 5–20 times.
+    static let maxExpansion = 100
+    static let maxInflated = 256 * 1024 * 1024
+
+    /// The inflated bytes a workbook still may produce.
+    final class Budget {
+        private(set) var left: Int
+        init(archiveSize: Int) { left = min(maxInflated, max(archiveSize, 64 * 1024) * maxExpansion) }
+        func take(_ count: Int, _ path: String) throws {
+            left -= count
+            if left < 0 { throw Problem(detail: "\(path) expands beyond what a workbook of this size can hold (a damaged or hostile file)") }
+        }
+    }
 
     static func records(_ bytes: [UInt8], maxFieldLength: Int) throws -> [CSVRecord] {
         let archive: Archive
         do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch { throw Problem(detail: "not a readable zip archive") }
-        let sheetPath = try firstSheetPath(archive)
-        let shared = try archive["xl/sharedStrings.xml"].map { try SharedStrings.parse(try read($0, from: archive)) } ?? []
+        let budget = Budget(archiveSize: bytes.count)
+        let sheetPath = try firstSheetPath(archive, budget)
+        let shared = try archive["xl/sharedStrings.xml"].map { try SharedStrings.parse(try read($0, from: archive, budget)) } ?? []
         guard let sheetEntry = archive[sheetPath] else { throw Problem(detail: "the workbook names \(sheetPath) but it is missing") }
         let sheet = SheetReader(shared: shared, maxFieldLength: maxFieldLength)
-        let parser = xmlParser(try read(sheetEntry, from: archive))
+        // The sheet, the one part that grows with the rows, is inflated to a temporary file and
+        // parsed from there as a stream, so its XML is never held in memory whole.
+        let file = NSTemporaryDirectory() + "sanbao-sheet-" + UUID().uuidString + ".xml"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try inflate(sheetEntry, from: archive, to: file, budget)
+        guard let stream = InputStream(fileAtPath: file) else { throw Problem(detail: "\(sheetPath) could not be read") }
+        let parser = XMLParser(stream: stream)
         parser.delegate = sheet
         guard parser.parse() else { throw sheet.problem ?? Problem(detail: "the sheet is not well-formed XML") }
         if let problem = sheet.problem { throw problem }
@@ -49,22 +70,36 @@ enum XLSX {
         XMLParser(stream: InputStream(data: data))
     }
 
-    private static func read(_ entry: Entry, from archive: Archive) throws -> Data {
-        guard Int64(entry.uncompressedSize) <= maxPartSize else { throw Problem(detail: "\(entry.path) expands beyond 512 MB") }
+    /// A small part (the workbook, its relationships, the shared strings), counted against the budget.
+    private static func read(_ entry: Entry, from archive: Archive, _ budget: Budget) throws -> Data {
         var data = Data()
-        _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+        _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            try budget.take(chunk.count, entry.path)
+            data.append(chunk)
+        }
         return data
     }
 
-    private static func firstSheetPath(_ archive: Archive) throws -> String {
+    private static func inflate(_ entry: Entry, from archive: Archive, to path: String, _ budget: Budget) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw Problem(detail: "no room to read \(entry.path)")
+        }
+        defer { try? out.close() }
+        _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            try budget.take(chunk.count, entry.path)
+            try out.write(contentsOf: chunk)
+        }
+    }
+
+    private static func firstSheetPath(_ archive: Archive, _ budget: Budget) throws -> String {
         guard let workbook = archive["xl/workbook.xml"] else { throw Problem(detail: "no xl/workbook.xml: not an Excel workbook") }
         let names = AttributeCollector(element: "sheet", attribute: "r:id")
-        let p = xmlParser(try read(workbook, from: archive))
+        let p = xmlParser(try read(workbook, from: archive, budget))
         p.delegate = names
         _ = p.parse()
         if let id = names.values.first, let rels = archive["xl/_rels/workbook.xml.rels"] {
             let targets = RelationshipCollector()
-            let r = xmlParser(try read(rels, from: archive))
+            let r = xmlParser(try read(rels, from: archive, budget))
             r.delegate = targets
             _ = r.parse()
             if let target = targets.targets[id] {

@@ -86,9 +86,16 @@ public enum FieldRules {
     public static func nameIssue(_ name: String) -> ImportIssue.Reason? {
         if name.isEmpty { return .required }
         if name.count > maxNameLength { return .tooLong }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return .badFormat }
+        if name.unicodeScalars.contains(where: { Self.hiddenCategories.contains($0.properties.generalCategory) }) { return .badFormat }
         return nil
     }
+
+    /// Characters a reader cannot see or that reorder what they see: controls, format
+    /// characters (bidi overrides U+202A–202E and isolates U+2066–2069, zero-width spaces and
+    /// joiners, U+FEFF), line and paragraph separators, private use. A unit named only U+FEFF,
+    /// or a name that displays reversed, would deceive whoever picks it from a list.
+    static let hiddenCategories: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator,
+                                                                 .privateUse, .surrogate]
 }
 
 public enum Coordinates {

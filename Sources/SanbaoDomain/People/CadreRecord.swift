@@ -68,6 +68,9 @@ public struct CadreImportPlan: Sendable {
         issues = headerIssues
         guard let data else { return }
         var seen: [String: Int] = [:]
+        // Sign-in names differ by more than case ("OFFICE" is not a new name beside "office").
+        let taken = Set(takenUsernames.map { $0.lowercased() })
+        let stored = Set(existing.keys.map { $0.lowercased() })
         for record in data {
             var found: [ImportIssue] = []
             func issue(_ column: String, _ value: String, _ reason: ImportIssue.Reason, _ detail: String = "") {
@@ -76,7 +79,9 @@ public struct CadreImportPlan: Sendable {
             let staffNo = header.value("staff_no", in: record)
             if staffNo.isEmpty { issue("staff_no", staffNo, .required) } else if !FieldRules.isValidCode(staffNo) { issue("staff_no", staffNo, .badFormat) }
             if let earlier = seen[staffNo], !staffNo.isEmpty { issue("staff_no", staffNo, .duplicateCode, "\(earlier)") }
-            if takenUsernames.contains(staffNo) { issue("staff_no", staffNo, .usernameTaken) }
+            if taken.contains(staffNo.lowercased()) || (existing[staffNo] == nil && stored.contains(staffNo.lowercased())) {
+                issue("staff_no", staffNo, .usernameTaken)
+            }
             let name = header.value("name", in: record)
             if let reason = FieldRules.nameIssue(name) { issue("name", String(name.prefix(120)), reason) }
             let unit = header.value("unit_code", in: record)

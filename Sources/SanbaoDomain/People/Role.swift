@@ -32,6 +32,20 @@ public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
 
     /// Roles stored as one text column ("cadre,unit_admin"): portable across SQLite and
     /// PostgreSQL, and no role key is a substring of another, so LIKE '%cadre%' is exact.
+    /// Whether a user holding `grantor` may give this role to someone (or manage a user who
+    /// holds it): only when every power the role brings is one the grantor holds, so nobody hands
+    /// out more than they have — a unit admin cannot make an assistance user, who may read
+    /// workers' ID numbers, nor an office user. Recording visits is the cadre's own work, not a
+    /// power over others, so a unit admin makes cadres. Reach is the grantor's too: a user made
+    /// at a unit sees that unit's subtree, whatever the role.
+    public func isGrantable(by grantor: Set<Role>) -> Bool {
+        if grantor.contains(.office) { return true }
+        if self == .office { return false }
+        return Permission.allCases.allSatisfy { p in
+            p == .recordVisits || !p.isGranted(to: [self]) || p.isGranted(to: grantor)
+        }
+    }
+
     public static func encode(_ roles: Set<Role>) -> String {
         roles.sorted().map(\.rawValue).joined(separator: ",")
     }
@@ -42,7 +56,7 @@ public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
 }
 
 /// The actions the foundation guards. Later capabilities add their own.
-public enum Permission: Sendable {
+public enum Permission: Sendable, CaseIterable {
     case manageUnits
     case manageUsers
     case importCadres

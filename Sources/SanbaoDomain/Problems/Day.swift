@@ -57,6 +57,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public func adding(_ days: Int) -> Day { Day(ordinal: ordinal + days) }
 
+    /// Whether the day lies no more than `years` either side of `today`: what a deadline, a
+    /// reply date or a period typed by a person may be (year 0 or 9999 is a typing slip).
+    public func isWithin(years: Int, of today: Day) -> Bool { abs(ordinal - today.ordinal) <= years * 366 }
+
     public var description: String {
         let p = parts
         return String(format: "%04d-%02d-%02d", p.year, p.month, p.day)

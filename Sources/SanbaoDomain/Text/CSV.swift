@@ -146,14 +146,29 @@ public enum CSVWriter {
     }
 
     public static func escape(_ field: String) -> String {
-        // A leading =, +, - or @ makes spreadsheets run the cell as a formula; a quote
-        // prefix keeps exported data inert (OWASP "CSV injection").
+        // A leading =, +, -, @, TAB or CR makes spreadsheets run the cell as a formula
+        // ("-2+3+cmd|' /C calc'!A0"); a quote prefix keeps exported data inert (OWASP "CSV
+        // injection"). A plain negative number stays a number.
         var value = field
-        if let first = value.unicodeScalars.first, "=+@".unicodeScalars.contains(first) {
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber(value) {
             value = "'" + value
         }
         let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// "-12", "-0.5": a sign, digits and at most one point, nothing a spreadsheet could run.
+    static func isPlainNumber(_ s: String) -> Bool {
+        var digits = 0, points = 0
+        for (i, c) in s.unicodeScalars.enumerated() {
+            switch c {
+            case "-" where i == 0: continue
+            case "0"..."9": digits += 1
+            case ".": points += 1
+            default: return false
+            }
+        }
+        return digits > 0 && points <= 1
     }
 }

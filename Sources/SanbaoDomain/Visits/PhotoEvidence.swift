@@ -37,19 +37,23 @@ public struct PhotoEvidence: Sendable, Equatable {
         }
     }
 
-    /// JPEG: keeps SOI, the JFIF header, tables and the image; drops APP1–APP15 (EXIF, XMP,
-    /// ICC, maker notes) and comments, reading the GPS position and time from EXIF first.
+    /// JPEG: keeps SOI, the JFIF header, tables and the image up to its end (EOI); drops
+    /// APP1–APP15 (EXIF, XMP, ICC, maker notes), comments, and whatever follows the end — some
+    /// phones append a trailer there, GPS EXIF included — reading the GPS position and time
+    /// from EXIF first. A progressive image has several scans, each after its own tables.
     static func jpeg(_ d: [UInt8]) throws(Problem) -> ([UInt8], Double?, Double?, String?) {
         var out: [UInt8] = [0xFF, 0xD8]
         var i = 2
         var lat: Double?, lon: Double?, taken: String?
-        while i + 4 <= d.count {
+        while i + 2 <= d.count {
             guard d[i] == 0xFF else { throw .damaged }
             let marker = d[i + 1]
-            if marker == 0xDA {                     // start of scan: the rest is image data
-                out += d[i...]
+            if marker == 0xFF { i += 1; continue }   // fill byte before a marker
+            if marker == 0xD9 {                      // end of image: nothing after it is kept
+                out += [0xFF, 0xD9]
                 return (out, lat, lon, taken)
             }
+            guard i + 4 <= d.count else { throw .damaged }
             let length = Int(d[i + 2]) << 8 | Int(d[i + 3])
             guard length >= 2, i + 2 + length <= d.count else { throw .damaged }
             let segment = d[(i + 4)..<(i + 2 + length)]
@@ -59,6 +63,19 @@ public struct PhotoEvidence: Sendable, Equatable {
             let metadata = (0xE1...0xEF).contains(marker) || marker == 0xFE
             if !metadata { out += d[i..<(i + 2 + length)] }
             i += 2 + length
+            if marker == 0xDA {                      // start of scan: entropy-coded data up to the next marker
+                let start = i
+                while i + 1 < d.count {
+                    if d[i] == 0xFF, d[i + 1] != 0x00, !(0xD0...0xD7).contains(d[i + 1]) { break }
+                    i += 1
+                }
+                if i + 1 >= d.count {                // cut short with no end marker: keep the data, close it
+                    out += d[start..<d.count]
+                    out += [0xFF, 0xD9]
+                    return (out, lat, lon, taken)
+                }
+                out += d[start..<i]
+            }
         }
         throw .damaged
     }

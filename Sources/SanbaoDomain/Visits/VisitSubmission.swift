@@ -129,6 +129,8 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
         if finishedAt < startedAt { issues.append(Issue("finished_at", "before_start")) }
         // A phone's clock may be a little ahead; a visit from next week is not.
         if finishedAt > now.addingTimeInterval(600) { issues.append(Issue("finished_at", "in_future")) }
+        // A visit recorded offline may come in days late, not years: 1900 is a phone's clock or a typing slip.
+        if startedAt < now.addingTimeInterval(-366 * 86_400) { issues.append(Issue("started_at", "too_old")) }
         if finishedAt.timeIntervalSince(startedAt) > 24 * 3600 { issues.append(Issue("finished_at", "too_long")) }
         if let l = location, !((-90...90).contains(l.lat) && (-180...180).contains(l.lon)) || (l.accuracyM ?? 0) < 0 {
             issues.append(Issue("location", "out_of_range"))

@@ -35,7 +35,8 @@ var testSecret: SymmetricKey { SymmetricKey(data: Data(repeating: 7, count: 32))
 
 /// - Parameter logger: given, it is the app's logger from the start, so that every database
 ///   connection logs to it (connections keep the logger they were opened with).
-func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = nil,
+/// - Parameter tune: changes to the test configuration (a sign-in allowance, a bcrypt cost).
+func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = nil, tune: (inout AppConfig) -> Void = { _ in },
              _ body: (Application) async throws -> Void) async throws {
     let app: Application
     if let logger {
@@ -50,7 +51,10 @@ func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = ni
     }
     var config = AppConfig(database: choice, secret: testSecret, secretSource: "test", bcryptCost: 4)
     config.lockoutThreshold = 3
+    // Tests sign in many times from one address; the allowance has a test of its own.
+    config.signInBurst = 100_000
     config.photoDirectory = NSTemporaryDirectory() + "sanbao-test-photos-" + UUID().uuidString
+    tune(&config)
     defer { try? FileManager.default.removeItem(atPath: config.photoDirectory) }
     do {
         try await configure(app, config: config)

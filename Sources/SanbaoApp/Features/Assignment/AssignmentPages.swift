@@ -47,10 +47,10 @@ struct AssignmentPages: RouteCollection {
     struct CadreRow: Encodable { var staffNo: String; var name: String; var unit: String; var load: Int; var capacity: Int; var km: String }
     struct Reasoned: Encodable { var credit_code: String; var name: String; var reason: String }
 
-    /// Who may look: the office and the inspectors see the whole city's assignment.
+    /// Who may look: the office and the root's inspectors see the whole city's assignment.
     private func reader(_ req: Request) throws -> Principal {
         let principal = try req.requirePrincipal()
-        guard principal.can(.manageAssignment) || principal.roles.contains(.inspector) else { throw AppError(.forbidden, "error.forbidden") }
+        guard principal.readsAssignment else { throw AppError(.forbidden, "error.forbidden") }
         return principal
     }
 

@@ -25,7 +25,7 @@ struct AuditPages: RouteCollection {
 
     func index(req: Request) async throws -> View {
         let page = try await AuditService(db: req.db, principal: try req.requirePrincipal())
-            .list(PageRequest(req), filter: .init(req))
+            .list(try PageRequest(req), filter: .init(req))
         var filter: [String: String] = [:]
         for key in ["action", "actor", "subject", "from", "to"] { filter[key] = req.query[String.self, at: key] ?? "" }
         func href(_ p: Int) -> String {

@@ -102,6 +102,6 @@ struct AuditAPI: RouteCollection {
     }
 
     func list(req: Request) async throws -> Page<AuditEventDTO> {
-        try await AuditService(db: req.db, principal: try req.requirePrincipal()).list(PageRequest(req), filter: .init(req))
+        try await AuditService(db: req.db, principal: try req.requirePrincipal()).list(try PageRequest(req), filter: .init(req))
     }
 }

@@ -28,45 +28,60 @@ struct AuthService {
         case signedIn(token: String, user: User)
         case wrongCredentials
         case locked(minutes: Int)
+        /// The address made too many attempts too fast; nothing was checked.
+        case throttled
     }
 
     /// Checks the password, counts failures, locks after `lockoutThreshold` of them, and on
-    /// success opens a session. Unknown usernames cost the same bcrypt time as known ones.
+    /// success opens a session. An unknown username, a locked one and a wrong password all cost
+    /// one bcrypt check and answer alike, so neither the words nor the time tell whether a
+    /// username exists.
+    ///
+    /// Each attempt is counted *before* its password is checked, by one atomic increment that
+    /// only an unlocked account takes: of 40 guesses sent at once, the first `lockoutThreshold`
+    /// are checked and the rest find the account locked (reading the counter, checking, then
+    /// saving `+1` let 27 of 40 through and never locked).
     func signIn(username: String, password: String, ip: String) async throws -> SignInResult {
         let config = app.config
+        guard app.signInGuard.admit(ip) else { return .throttled }
         let user = try await User.query(on: db).filter(\.$username == username).filter(\.$retiredAt == nil)
             .with(\.$unit).first()
         guard let user, let hash = user.passwordHash, !user.unit.isRetired else {
-            _ = try? await verify(password, against: Self.timingDummy)
+            _ = try? await verify(password, against: app.signInGuard.timingDummy)
+            let locked = app.signInGuard.unknownNameFailed(username, threshold: config.lockoutThreshold,
+                                                           duration: config.lockoutDuration)
             try await AuditLog.record(db, by: anonymous(ip, username), action: "auth.sign_in_failed",
                                       subjectType: "user", subjectID: username)
-            return .wrongCredentials
+            return locked.map { .locked(minutes: $0) } ?? .wrongCredentials
         }
         let now = Date()
-        if let until = user.lockedUntil, until > now {
-            return .locked(minutes: Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        let id = try user.requireID()
+        let sql = db as! any SQLDatabase
+        struct Attempt: Decodable { var failed_attempts: Int }
+        let attempt = try await sql.update("users").set(SQLIdentifier("failed_attempts"), to: SQLRaw("failed_attempts + 1"))
+            .where("id", .equal, id)
+            .where { $0.where("locked_until", .is, SQLLiteral.null).orWhere("locked_until", .lessThanOrEqual, now) }
+            .returning("failed_attempts").first(decoding: Attempt.self)
+        guard let attempt, attempt.failed_attempts <= config.lockoutThreshold else {
+            // Locked already, or other attempts at once used up what was left: not checked.
+            _ = try? await verify(password, against: app.signInGuard.timingDummy)
+            if attempt != nil { try await lock(id, now: now) }
+            let until = try await User.find(id, on: db)?.lockedUntil ?? now.addingTimeInterval(config.lockoutDuration)
+            return .locked(minutes: max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up))))
         }
         guard try await verify(password, against: hash) else {
-            user.failedAttempts += 1
-            var action = "auth.sign_in_failed"
-            if user.failedAttempts >= config.lockoutThreshold {
-                user.lockedUntil = now.addingTimeInterval(config.lockoutDuration)
-                user.failedAttempts = 0
-                action = "auth.locked"
-            }
-            try await user.save(on: db)
-            try await AuditLog.record(db, by: principal(for: user, ip: ip), action: action, subjectType: "user",
-                                      subjectID: user.username)
-            if action == "auth.locked" { return .locked(minutes: Int(config.lockoutDuration / 60)) }
-            return .wrongCredentials
+            let locks = attempt.failed_attempts >= config.lockoutThreshold
+            if locks { try await lock(id, now: now) }
+            try await AuditLog.record(db, by: principal(for: user, ip: ip), action: locks ? "auth.locked" : "auth.sign_in_failed",
+                                      subjectType: "user", subjectID: user.username)
+            return locks ? .locked(minutes: Int(config.lockoutDuration / 60)) : .wrongCredentials
         }
-        user.failedAttempts = 0
-        user.lockedUntil = nil
-        try await user.save(on: db)
+        try await sql.update("users").set("failed_attempts", to: 0).set("locked_until", to: SQLLiteral.null)
+            .where("id", .equal, id).run()
         let token = Self.randomToken()
         let session = UserSession()
         session.tokenHash = Self.hash(token)
-        session.$user.id = try user.requireID()
+        session.$user.id = id
         session.createdAt = now
         session.lastSeenAt = now
         session.ip = ip
@@ -74,6 +89,15 @@ struct AuthService {
         try await AuditLog.record(db, by: principal(for: user, ip: ip), action: "auth.sign_in", subjectType: "user",
                                   subjectID: user.username)
         return .signedIn(token: token, user: user)
+    }
+
+    /// Locks the account from `now` unless a lock is already running; the count starts again.
+    private func lock(_ id: UUID, now: Date) async throws {
+        try await (db as! any SQLDatabase).update("users")
+            .set("locked_until", to: now.addingTimeInterval(app.config.lockoutDuration)).set("failed_attempts", to: 0)
+            .where("id", .equal, id)
+            .where { $0.where("locked_until", .is, SQLLiteral.null).orWhere("locked_until", .lessThanOrEqual, now) }
+            .run()
     }
 
     func signOut(tokenHash: String, principal: Principal) async throws {
@@ -198,15 +222,12 @@ struct AuthService {
 
     func hashPassword(_ password: String) async throws -> String {
         let cost = app.config.bcryptCost
-        return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+        return try await app.signInGuard.hashing.runIfActive { try Bcrypt.hash(password, cost: cost) }
     }
 
     private func verify(_ password: String, against hash: String) async throws -> Bool {
-        try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
+        try await app.signInGuard.hashing.runIfActive { try Bcrypt.verify(password, created: hash) }
     }
-
-    /// A valid bcrypt hash of nothing anyone types, so unknown users take as long as known ones.
-    private static let timingDummy = "$2b$12$LjWVOfJO4mbb6bsnUWs8JOdT23HkXEEA5eCGm78PaXKUm3SZVjxPi"
 
     static func principal(user: User, unit: OrgUnit, ip: String) -> Principal {
         Principal(userID: user.id, username: user.username, displayName: user.displayName, unitID: unit.id,

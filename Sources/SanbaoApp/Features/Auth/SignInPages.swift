@@ -50,6 +50,8 @@ struct SignInPages: RouteCollection {
             return try await render(req, username: username, message: req.t("sign_in.wrong"), status: .unauthorized)
         case .locked(let minutes):
             return try await render(req, username: username, message: req.t("sign_in.locked", "\(minutes)"), status: .tooManyRequests)
+        case .throttled:
+            return try await render(req, username: username, message: req.t("sign_in.throttled"), status: .tooManyRequests)
         }
     }
 
@@ -68,9 +70,12 @@ struct SignInPages: RouteCollection {
                           sameSite: .lax)
     }
 
-    /// Only paths on this site: "//evil.example" and absolute URLs go home instead.
+    /// Only a path on this site, of printable ASCII: "//evil.example", absolute URLs, a
+    /// backslash, and any control character or space (a CR/LF would split the `Location`
+    /// header; browsers drop a TAB, so "/\t/evil" would become "//evil") all go home instead.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2_000,
+              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) else { return "/" }
         return next
     }
 }

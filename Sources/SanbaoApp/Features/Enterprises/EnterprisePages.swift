@@ -37,7 +37,7 @@ struct EnterprisePages: RouteCollection {
     func index(req: Request) async throws -> View {
         let principal = try req.requirePrincipal()
         let filter = EnterpriseService.Filter(req)
-        let page = try await EnterpriseService(app: req.application, db: req.db, principal: principal).list(PageRequest(req), filter: filter)
+        let page = try await EnterpriseService(app: req.application, db: req.db, principal: principal).list(try PageRequest(req), filter: filter)
         let query = ["q": filter.search, "unit": filter.unitCode, "industry": filter.industry, "size": filter.size, "tag": filter.tag]
         func href(_ path: String, page p: Int?) -> String {
             var c = URLComponents()
@@ -154,7 +154,7 @@ struct EnterpriseAPI: RouteCollection {
 
     func list(req: Request) async throws -> Page<EnterpriseService.Row> {
         try await EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
-            .list(PageRequest(req), filter: .init(req))
+            .list(try PageRequest(req), filter: .init(req))
     }
 
     func show(req: Request) async throws -> EnterpriseDTO {

@@ -27,6 +27,8 @@ struct WorkerPages: RouteCollection {
         var total: Int
         var page: Int
         var filter: [String: String]
+        /// Hardship shows (and filters) only for the assistance centre and the office.
+        var showHardship: Bool
         var hardships: [OrgUnitPages.Option]
         var prevHref: String?
         var nextHref: String?
@@ -36,7 +38,8 @@ struct WorkerPages: RouteCollection {
 
     private func item(_ r: WorkerService.Row, _ req: Request) -> Item {
         Item(id: r.id.uuidString, name: r.name, idMasked: r.id_masked, enterpriseCode: r.enterprise_code, enterpriseName: r.enterprise_name,
-             job: r.job, migrant: r.migrant, hardship: req.t("hardship." + r.hardship), inHardship: r.hardship != "none")
+             job: r.job, migrant: r.migrant, hardship: r.hardship.map { req.t("hardship." + $0) } ?? "",
+             inHardship: r.hardship.map { $0 != "none" } ?? false)
     }
 
     func index(req: Request) async throws -> View {
@@ -44,7 +47,7 @@ struct WorkerPages: RouteCollection {
         let filter = ["enterprise": req.query[String.self, at: "enterprise"] ?? "", "hardship": req.query[String.self, at: "hardship"] ?? "",
                       "q": req.query[String.self, at: "q"] ?? ""]
         let page = try await WorkerService(app: req.application, db: req.db, principal: principal)
-            .list(PageRequest(req), enterpriseCode: filter["enterprise"]!, hardship: filter["hardship"]!, search: filter["q"]!)
+            .list(try PageRequest(req), enterpriseCode: filter["enterprise"]!, hardship: filter["hardship"]!, search: filter["q"]!)
         func href(_ p: Int) -> String {
             var c = URLComponents()
             c.path = "/workers"
@@ -54,7 +57,7 @@ struct WorkerPages: RouteCollection {
         }
         return try await req.view.render("workers/index", IndexPage(
             shell: Shell(req, title: req.t("workers.title")), items: page.items.map { item($0, req) }, total: page.total, page: page.page,
-            filter: filter, hardships: WorkerRecord.Hardship.allCases.map { .init(value: $0.rawValue, label: req.t("hardship." + $0.rawValue)) },
+            filter: filter, showHardship: principal.can(.revealWorkerData), hardships: WorkerRecord.Hardship.allCases.map { .init(value: $0.rawValue, label: req.t("hardship." + $0.rawValue)) },
             prevHref: page.page > 1 ? href(page.page - 1) : nil, nextHref: page.page < page.pageCount ? href(page.page + 1) : nil,
             canImport: principal.can(.manageRegistry), canExportClear: principal.can(.revealWorkerData)))
     }
@@ -101,7 +104,7 @@ struct WorkerAPI: RouteCollection {
 
     func list(req: Request) async throws -> Page<WorkerService.Row> {
         try await WorkerService(app: req.application, db: req.db, principal: try req.requirePrincipal())
-            .list(PageRequest(req), enterpriseCode: req.query["enterprise"] ?? "", hardship: req.query["hardship"] ?? "",
+            .list(try PageRequest(req), enterpriseCode: req.query["enterprise"] ?? "", hardship: req.query["hardship"] ?? "",
                   search: req.query["q"] ?? "")
     }
 

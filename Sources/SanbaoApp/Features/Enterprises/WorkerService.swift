@@ -26,8 +26,19 @@ struct WorkerService {
         var enterprise_name: String
         var job: String
         var migrant: Bool
-        var hardship: String
+        /// Only for those who may see it (the assistance centre, the office); nil for others.
+        var hardship: String?
         var total: Int?
+    }
+
+    /// Workers' hardship is declared the assistance centre's and the office's to know.
+    var hardshipShown: Bool { principal.can(.revealWorkerData) }
+
+    private func shown(_ row: Row) -> Row {
+        var r = row
+        r.total = nil
+        if !hardshipShown { r.hardship = nil }
+        return r
     }
 
     func list(_ page: PageRequest, enterpriseCode: String = "", hardship: String = "", search: String = "") async throws -> Page<Row> {
@@ -37,7 +48,8 @@ struct WorkerService {
             let (enterprise, _) = try await enterprises.detail(creditCode: enterpriseCode)
             conditions.append(SQLQueryString("e.id = \(bind: enterprise.id!)"))
         }
-        if let h = WorkerRecord.Hardship(parsing: hardship), !hardship.isEmpty { conditions.append(SQLQueryString("w.hardship = \(bind: h.rawValue)")) }
+        // Filtering by hardship would tell as much as showing it.
+        if hardshipShown, let h = WorkerRecord.Hardship(parsing: hardship), !hardship.isEmpty { conditions.append(SQLQueryString("w.hardship = \(bind: h.rawValue)")) }
         if !search.isEmpty {
             let id = CreditCode.normalise(search)
             if id.count == 18, case .success = ResidentID.check(id, today: Self.today) {
@@ -54,7 +66,7 @@ struct WorkerService {
             WHERE \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY w.name, w.id
             LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
             """).all(decoding: Row.self)
-        return Page(items: rows.map { var r = $0; r.total = nil; return r }, page: page.page, per: page.per, total: rows.first?.total ?? 0)
+        return Page(items: rows.map(shown), page: page.page, per: page.per, total: rows.first?.total ?? 0)
     }
 
     func detail(id: UUID) async throws -> Row {
@@ -63,7 +75,7 @@ struct WorkerService {
                    e.name AS enterprise_name, w.job, w.migrant, w.hardship
             FROM workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE w.id = \(bind: id) AND \(enterprises.visible)
             """).first(decoding: Row.self) else { throw AppError(.notFound, "error.not_found") }
-        return row
+        return shown(row)
     }
 
     struct Revealed: Encodable {

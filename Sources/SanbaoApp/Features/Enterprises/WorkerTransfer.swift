@@ -107,6 +107,7 @@ extension WorkerService {
             var migrant: Bool, hardship: String, id_cipher: String, phone_cipher: String?, household_cipher: String?
         }
         let cipher = app.fieldCipher
+        let hardshipShown = principal.can(.revealWorkerData)
         var count = 0
         // Keyset pages by id: constant cost per page however many workers there are.
         var last: UUID?
@@ -127,7 +128,10 @@ extension WorkerService {
                     record.phone = try w.phone_cipher.map(cipher.open) ?? ""
                     record.household = try w.household_cipher.map(cipher.open) ?? ""
                 }
-                out.append(record.csvFields)
+                var fields = record.csvFields
+                // Hardship is the assistance centre's and the office's to know (as on the pages).
+                if !hardshipShown { fields[fields.count - 1] = "" }
+                out.append(fields)
             }
             count += page.count
             last = tail.id

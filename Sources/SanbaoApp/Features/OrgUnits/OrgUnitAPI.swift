@@ -18,7 +18,7 @@ struct OrgUnitAPI: RouteCollection {
     /// that decides its content: the caller's scope, the query and the language.
     func list(req: Request) async throws -> Response {
         let s = try service(req)
-        let page = PageRequest(req)
+        let page = try PageRequest(req)
         let parent: String? = req.query["parent"]
         let search: String? = req.query["q"]
         let retired = req.query[Bool.self, at: "include_retired"] ?? false

@@ -57,6 +57,25 @@ struct OrgUnitInput: Content {
         case code, name, kind, parentCode = "parent_code", territory, sectors, lat, lon
     }
 
+    init(code: String? = nil, name: String? = nil, kind: String? = nil, parentCode: String? = nil, territory: String? = nil,
+         sectors: String? = nil, lat: String? = nil, lon: String? = nil) {
+        (self.code, self.name, self.kind, self.parentCode, self.territory, self.sectors, self.lat, self.lon)
+            = (code, name, kind, parentCode, territory, sectors, lat, lon)
+    }
+
+    /// Coordinates come as text from forms and files, and as numbers from JSON clients: both
+    /// are read as the text the file rules check.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String? { try c.decodeIfPresent(String.self, forKey: key) }
+        func coordinate(_ key: CodingKeys) throws -> String? {
+            if let s = try? c.decodeIfPresent(String.self, forKey: key) { return s }
+            return try c.decodeIfPresent(Double.self, forKey: key).map { String($0) }
+        }
+        self.init(code: try text(.code), name: try text(.name), kind: try text(.kind), parentCode: try text(.parentCode),
+                  territory: try text(.territory), sectors: try text(.sectors), lat: try coordinate(.lat), lon: try coordinate(.lon))
+    }
+
     func value(_ key: String) -> String {
         let v: String? = switch key {
         case "code": code

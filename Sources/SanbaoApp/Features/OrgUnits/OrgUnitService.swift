@@ -158,10 +158,14 @@ struct OrgUnitService {
             throw AppError.invalid([AppError.field("code", "import.reason.duplicate_code", [record.code, ""])])
         }
         let unit = OrgUnit()
-        try await db.transaction { db in
-            try await Self.insert(record, under: parent, into: unit, on: db)
-            try await AuditLog.record(db, by: principal, action: "org_unit.create", subjectType: "org_unit",
-                                      subjectID: record.code, after: Self.auditFields(record))
+        // The check above answers the common case; two creating the same code at once meet the
+        // unique index, and the second hears the same "taken" instead of a 500.
+        try await UniqueViolation.named("code", "import.reason.duplicate_code", [record.code, ""]) {
+            try await db.transaction { db in
+                try await Self.insert(record, under: parent, into: unit, on: db)
+                try await AuditLog.record(db, by: principal, action: "org_unit.create", subjectType: "org_unit",
+                                          subjectID: record.code, after: Self.auditFields(record))
+            }
         }
         return unit
     }

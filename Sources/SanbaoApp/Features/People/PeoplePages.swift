@@ -17,6 +17,8 @@ struct PeoplePages: RouteCollection {
         var people: Page<UserDTO>
         var filter: [String: String]
         var roles: [OrgUnitPages.Option]
+        /// The roles this user may hand out, for the create form.
+        var grantable: [OrgUnitPages.Option]
         var prevHref: String?
         var nextHref: String?
         var canCreate: Bool
@@ -37,7 +39,7 @@ struct PeoplePages: RouteCollection {
         let unit = req.query[String.self, at: "unit"] ?? ""
         let roleText = req.query[String.self, at: "role"] ?? ""
         let q = req.query[String.self, at: "q"] ?? ""
-        let page = try await service.list(PageRequest(req), unitCode: unit, role: Role(parsing: roleText), search: q)
+        let page = try await service.list(try PageRequest(req), unitCode: unit, role: Role(parsing: roleText), search: q)
         func href(_ p: Int) -> String {
             var c = URLComponents()
             c.path = "/people"
@@ -49,6 +51,7 @@ struct PeoplePages: RouteCollection {
             shell: Shell(req, title: req.t("people.title")), people: page,
             filter: ["unit": unit, "role": roleText, "q": q],
             roles: Role.allCases.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
+            grantable: Role.allCases.filter { $0.isGrantable(by: principal.roles) }.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
             prevHref: page.page > 1 ? href(page.page - 1) : nil,
             nextHref: page.page < page.pageCount ? href(page.page + 1) : nil,
             canCreate: principal.can(.manageUsers), canImport: principal.can(.importCadres),

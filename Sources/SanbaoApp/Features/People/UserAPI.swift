@@ -25,7 +25,7 @@ struct UserAPI: RouteCollection {
             guard let r = Role(parsing: text) else { throw AppError.invalid([AppError.field("role", "error.bad_role", [text])]) }
             role = r
         }
-        return try await service(req).list(PageRequest(req), unitCode: req.query["unit"], role: role, search: req.query["q"])
+        return try await service(req).list(try PageRequest(req), unitCode: req.query["unit"], role: role, search: req.query["q"])
     }
 
     func show(req: Request) async throws -> UserDTO {

@@ -23,14 +23,18 @@ struct UserDTO: Content {
         enum CodingKeys: String, CodingKey { case staffNo = "staff_no", lat, lon, capacity }
     }
 
-    init(_ user: User, unit: OrgUnit, cadre: Cadre?) {
+    /// - Parameter preciseHome: a cadre's home to six decimals is where they live; it is for
+    ///   those who manage people (and import these coordinates). Others get it to two decimals,
+    ///   about a kilometre: enough to see which district, not which door.
+    init(_ user: User, unit: OrgUnit, cadre: Cadre?, preciseHome: Bool) {
         username = user.username
         displayName = user.displayName
         unitCode = unit.code
         unitName = unit.name
         roles = user.roles.sorted().map(\.rawValue)
         phone = user.phoneMasked
-        self.cadre = cadre.map { CadreDTO(staffNo: $0.staffNo, lat: $0.lat, lon: $0.lon, capacity: $0.capacity) }
+        func home(_ v: Double?) -> Double? { preciseHome ? v : v.map { ($0 * 100).rounded() / 100 } }
+        self.cadre = cadre.map { CadreDTO(staffNo: $0.staffNo, lat: home($0.lat), lon: home($0.lon), capacity: $0.capacity) }
         retired = user.retiredAt != nil
         locked = (user.lockedUntil ?? .distantPast) > Date()
     }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SanbaoDomain
+import SQLKit
 import Vapor
 
 /// People in the principal's scope: listing, creating, resetting passwords, retiring, and
@@ -27,14 +28,14 @@ struct UserService {
         let total = try await query.count()
         let users = try await query.sort(\.$username).range(page.offset..<(page.offset + page.per)).with(\.$unit).all()
         let cadres = try await cadresByUser(users)
-        let items = users.map { UserDTO($0, unit: $0.unit, cadre: cadres[$0.id!]) }
+        let items = users.map { UserDTO($0, unit: $0.unit, cadre: cadres[$0.id!], preciseHome: principal.can(.manageUsers)) }
         return Page(items: items, page: page.page, per: page.per, total: total)
     }
 
     func detail(username: String) async throws -> UserDTO {
         let user = try await scope.user(username: username, on: db)
         let cadre = try await cadresByUser([user])[user.id!]
-        return UserDTO(user, unit: user.unit, cadre: cadre)
+        return UserDTO(user, unit: user.unit, cadre: cadre, preciseHome: principal.can(.manageUsers))
     }
 
     private func cadresByUser(_ users: [User]) async throws -> [UUID: Cadre] {
@@ -50,7 +51,7 @@ struct UserService {
         let username = (input.username ?? "").trimmingCharacters(in: .whitespaces)
         if username.isEmpty { issues.append(AppError.field("username", "import.reason.required", ["", ""])) }
         else if !FieldRules.isValidCode(username) { issues.append(AppError.field("username", "import.reason.bad_format", [username, ""])) }
-        else if try await User.query(on: db).filter(\.$username == username).count() > 0 {
+        else if try await Self.usernameTaken(username, on: db) {
             issues.append(AppError.field("username", "import.reason.username_taken", [username, ""]))
         }
         let name = (input.displayName ?? "").trimmingCharacters(in: .whitespaces)
@@ -64,9 +65,9 @@ struct UserService {
             roles.insert(role)
         }
         if roles.isEmpty { issues.append(AppError.field("roles", "import.reason.required", ["", ""])) }
-        // Only the office makes office users: a unit admin cannot hand out more reach than they have.
-        if roles.contains(.office) && !principal.roles.contains(.office) {
-            issues.append(AppError.field("roles", "error.role_not_yours", [Role.office.rawValue]))
+        // Nobody hands out a power they do not hold (an assistance user reads ID numbers; an office user the city).
+        for role in roles.sorted() where !role.isGrantable(by: principal.roles) {
+            issues.append(AppError.field("roles", "error.role_not_yours", [role.rawValue]))
         }
         var phone: String?
         if let text = input.phone?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
@@ -89,13 +90,23 @@ struct UserService {
         let user = User(username: username, displayName: name, unitID: unit.id!, roles: granted)
         if !password.isEmpty { user.passwordHash = try await AuthService(app: app, db: db).hashPassword(password) }
         if let phone { try setPhone(phone, on: user) }
-        try await db.transaction { db in
-            try await user.create(on: db)
-            try await AuditLog.record(db, by: principal, action: "user.create", subjectType: "user", subjectID: username,
-                                      after: ["display_name": name, "unit_code": unit.code, "roles": Role.encode(granted),
-                                              "phone": user.phoneMasked ?? ""])
+        try await UniqueViolation.named("username", "import.reason.username_taken", [username, ""]) {
+            try await db.transaction { db in
+                try await user.create(on: db)
+                try await AuditLog.record(db, by: principal, action: "user.create", subjectType: "user", subjectID: username,
+                                          after: ["display_name": name, "unit_code": unit.code, "roles": Role.encode(granted),
+                                                  "phone": user.phoneMasked ?? ""])
+            }
         }
         return user
+    }
+
+    /// Usernames differ by more than case: "OFFICE" beside "office" is one person's sign-in
+    /// mistyped or another's impersonation.
+    static func usernameTaken(_ username: String, on db: any Database) async throws -> Bool {
+        struct N: Decodable { var n: Int }
+        return try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM users WHERE lower(username) = lower(\(bind: username))")
+            .first(decoding: N.self).map { $0.n > 0 } ?? false
     }
 
     func setPhone(_ phone: String, on user: User) throws {
@@ -119,6 +130,8 @@ struct UserService {
             try await user.update(on: db)
             // A new password ends every session and token the old one could have opened.
             try await UserSession.query(on: db).filter(\.$user.$id == user.id!).delete()
+            try await ApiToken.query(on: db).filter(\.$user.$id == user.id!).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: Date()).update()
             try await AuditLog.record(db, by: principal, action: "user.reset_password", subjectType: "user", subjectID: username)
         }
     }
@@ -151,10 +164,17 @@ struct UserService {
         return clear
     }
 
-    /// A unit admin may not manage an office user who happens to sit in their subtree.
+    /// A user the principal could not have made is not theirs to manage either (an office or
+    /// assistance user who happens to sit in a unit admin's subtree). Nor is a peer: a unit
+    /// admin manages the units below and the non-admins of their own unit, but resetting another
+    /// admin of the same unit would let them sign in as that admin — that is for the unit above.
     private func requireNotHigher(_ user: User) throws {
-        if user.roles.contains(.office) && !principal.roles.contains(.office) {
+        if user.roles.contains(where: { !$0.isGrantable(by: principal.roles) }) {
             throw AppError(.forbidden, "error.forbidden")
+        }
+        if !principal.roles.contains(.office), user.roles.contains(.unitAdmin), user.$unit.id == principal.unitID,
+           user.id != principal.userID {
+            throw AppError(.forbidden, "error.peer_admin")
         }
     }
 }

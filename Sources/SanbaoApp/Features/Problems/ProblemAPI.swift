@@ -11,7 +11,7 @@ struct ProblemAPI: RouteCollection {
         problems.post(use: report)
         problems.get("figures", use: figures)
         problems.get(":id", use: show)
-        problems.on(.POST, ":id", "evidence", body: .collect(maxSize: "9mb"), use: addEvidence)
+        problems.on(.POST, ":id", "evidence", upTo: "9mb", use: addEvidence)
         problems.post(":id", ":step", use: step)
     }
 
@@ -22,7 +22,7 @@ struct ProblemAPI: RouteCollection {
     private func id(_ req: Request) throws -> UUID { try req.problemID() }
 
     func list(req: Request) async throws -> Page<ProblemService.Row> {
-        try await service(req).list(PageRequest(req), status: req.query["status"])
+        try await service(req).list(try PageRequest(req), status: req.query["status"])
     }
 
     /// A problem entered directly: `enterprise` (credit code), `category`, `severity`, `description`,
@@ -97,6 +97,9 @@ struct ProblemAPI: RouteCollection {
             var replyBy: Day?
             if let text = body.reply_by, !text.isEmpty {
                 guard let day = Day(text) else { throw AppError.invalid([AppError.field("reply_by", "problem.reason.bad_date")]) }
+                guard day.isWithin(years: 2, of: ProblemRules.today()) else {
+                    throw AppError.invalid([AppError.field("reply_by", "problem.reason.date_out_of_range")])
+                }
                 replyBy = day
             }
             return .refer(department: body.department ?? "", replyBy: replyBy, note: body.note ?? "")

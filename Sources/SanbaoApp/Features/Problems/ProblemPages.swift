@@ -13,7 +13,7 @@ struct ProblemPages: RouteCollection {
         problems.get("new", use: new)
         problems.post(use: report)
         problems.get(":id", use: show)
-        problems.on(.POST, ":id", "evidence", body: .collect(maxSize: "9mb"), use: addEvidence)
+        problems.on(.POST, ":id", "evidence", upTo: "9mb", use: addEvidence)
         problems.post(":id", ":step", use: step)
     }
 
@@ -107,7 +107,7 @@ struct ProblemPages: RouteCollection {
         // `?unit=CODE`: one unit's subtree within the user's (a dashboard figure drilled into).
         var within: OrgUnit?
         if let code = req.query[String.self, at: "unit"], !code.isEmpty { within = try await s.scope.unit(code: code, on: req.db) }
-        let page = try await s.list(PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo, within: within?.path)
+        let page = try await s.list(try PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo, within: within?.path)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let rows = page.items.map { ListRow($0, rules: rules, today: today) }
@@ -147,8 +147,10 @@ struct ProblemPages: RouteCollection {
     }
 
     func report(req: Request) async throws -> Response {
-        let id = try await service(req).report(try req.content.decode(ProblemAPI.ReportBody.self).report)
-        return req.redirect(to: "/problems/\(id.uuidString)?flash=problem_reported")
+        try await FormOnce.run(req) {
+            let id = try await service(req).report(try req.content.decode(ProblemAPI.ReportBody.self).report)
+            return "/problems/\(id.uuidString)?flash=problem_reported"
+        }
     }
 
     struct OverviewPage: Encodable {

@@ -19,7 +19,7 @@ struct SupervisionAPI: RouteCollection {
     }
 
     func list(req: Request) async throws -> Page<SupervisionService.Order> {
-        try await service(req).list(PageRequest(req), view: SupervisionService.View(rawValue: req.query["view"] ?? "") ?? .all)
+        try await service(req).list(try PageRequest(req), view: SupervisionService.View(rawValue: req.query["view"] ?? "") ?? .all)
     }
 
     func show(req: Request) async throws -> SupervisionService.DTO {
@@ -45,6 +45,7 @@ struct SupervisionAPI: RouteCollection {
             if kind == nil { issues.append(AppError.field("kind", "supervision.reason.bad_kind")) }
             let day = Day(deadline.trimmed)
             if day == nil { issues.append(AppError.field("deadline", "problem.reason.bad_date")) }
+            else if !day!.isWithin(years: 2, of: ProblemRules.today()) { issues.append(AppError.field("deadline", "problem.reason.date_out_of_range")) }
             var category: ProblemCategory?
             if let text = self.category, !text.isEmpty {
                 category = ProblemCategory(rawValue: text)

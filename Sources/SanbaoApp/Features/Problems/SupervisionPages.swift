@@ -35,7 +35,7 @@ struct SupervisionPages: RouteCollection {
 
     func index(req: Request) async throws -> View {
         let view = SupervisionService.View(rawValue: req.query["view"] ?? "") ?? .all
-        let page = try await service(req).list(PageRequest(req), view: view)
+        let page = try await service(req).list(try PageRequest(req), view: view)
         let today = ProblemRules.today()
         return try await req.view.render("supervision/index", ListPage(
             shell: Shell(req, title: req.t("supervision.title")), view: view.rawValue,
@@ -100,8 +100,10 @@ struct SupervisionPages: RouteCollection {
         let form = try req.content.decode(IssueForm.self)
         let body = SupervisionAPI.IssueBody(kind: form.kind, title: form.title, instruction: form.instruction, deadline: form.deadline,
                                             problem_ids: form.problem.map { [$0] }, target: form.target, category: form.category, area: form.area)
-        let id = try await service(req).issue(try body.issue())
-        return req.redirect(to: "/supervision/\(id.uuidString)?flash=supervision_issued")
+        return try await FormOnce.run(req) {
+            let id = try await service(req).issue(try body.issue())
+            return "/supervision/\(id.uuidString)?flash=supervision_issued"
+        }
     }
 
     struct ShowPage: Encodable {

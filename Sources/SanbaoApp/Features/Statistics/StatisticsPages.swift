@@ -197,7 +197,7 @@ struct StatisticsPages: RouteCollection {
         let query = StatisticsQuery(db: req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard let key = req.query[String.self, at: "question"], let entry = catalogue.entry(key) else { throw AppError(.notFound, "error.not_found") }
-        let paging = PageRequest(page: req.query[Int.self, at: "page"] ?? 1, per: 100)
+        let paging = PageRequest(page: try PageRequest(req).page, per: 100)
         let (rows, total) = try await query.texts(f, question: key, limit: paging.per, offset: paging.offset)
         return try await req.view.render("statistics/texts", TextsPage(
             shell: Shell(req, title: req.t("statistics.texts")), question: present.text(entry.title), key: key, unitName: unit?.name ?? "",

@@ -5,7 +5,7 @@ import Vapor
 struct TransferPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("import", ":kind", use: form)
-        routes.on(.POST, "import", ":kind", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxBody)), use: upload)
+        routes.on(.POST, "import", ":kind", upTo: ByteCount(value: CSRFMiddleware.maxBody), use: upload)
         routes.get("export", ":file", use: export)
     }
 

@@ -7,12 +7,12 @@ struct VisitAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let visits = routes.grouped("visits")
         visits.get(use: list)
-        visits.on(.POST, body: .collect(maxSize: "2mb"), use: submit)
+        visits.on(.POST, upTo: "2mb", use: submit)
         visits.get(":id", use: show)
-        visits.on(.PUT, ":id", body: .collect(maxSize: "2mb"), use: resubmit)
+        visits.on(.PUT, ":id", upTo: "2mb", use: resubmit)
         visits.post(":id", "accept", use: accept)
         visits.post(":id", "return", use: giveBack)
-        visits.on(.POST, ":id", "photos", body: .collect(maxSize: "9mb"), use: addPhoto)
+        visits.on(.POST, ":id", "photos", upTo: "9mb", use: addPhoto)
     }
 
     /// The image itself as the body (`Content-Type: image/jpeg` or `image/png`).
@@ -45,7 +45,7 @@ struct VisitAPI: RouteCollection {
     }
 
     func list(req: Request) async throws -> Page<VisitRow> {
-        try await service(req).list(PageRequest(req), status: req.query["status"])
+        try await service(req).list(try PageRequest(req), status: req.query["status"])
     }
 
     func show(req: Request) async throws -> VisitDTO {

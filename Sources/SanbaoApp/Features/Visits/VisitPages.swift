@@ -11,13 +11,13 @@ struct VisitPages: RouteCollection {
         let visits = routes.grouped("visits")
         visits.get(use: index)
         visits.get("new", use: new)
-        visits.on(.POST, body: .collect(maxSize: "2mb"), use: submit)
+        visits.on(.POST, upTo: "2mb", use: submit)
         visits.get(":id", use: show)
         visits.get(":id", "edit", use: edit)
-        visits.on(.PUT, ":id", body: .collect(maxSize: "2mb"), use: resubmit)
+        visits.on(.PUT, ":id", upTo: "2mb", use: resubmit)
         visits.post(":id", "accept", use: accept)
         visits.post(":id", "return", use: giveBack)
-        visits.on(.POST, ":id", "photos", body: .collect(maxSize: "9mb"), use: addPhoto)
+        visits.on(.POST, ":id", "photos", upTo: "9mb", use: addPhoto)
         routes.get("photos", ":sha", use: photo)
     }
 
@@ -62,7 +62,7 @@ struct VisitPages: RouteCollection {
 
     func index(req: Request) async throws -> View {
         let status: String = req.query["status"] ?? ""
-        let page = try await service(req).list(PageRequest(req), status: status)
+        let page = try await service(req).list(try PageRequest(req), status: status)
         let rows = page.items.map {
             Row(id: $0.id.uuidString, enterprise_name: $0.enterprise_name, cadre: $0.cadre,
                 finished: $0.finished_at.formatted(.iso8601.year().month().day().dateSeparator(.dash)), problems: $0.problems, status: $0.status)

@@ -33,6 +33,7 @@ extension VisitService {
         visit.reviewComment = accept ? "" : note
         visit.revision += 1
         try await app.serializedTransaction(on: db) { db in
+            try await Self.claim(id, revision: revision, status: .submitted, on: db)
             // Returned, it stops counting until it is corrected (the tallies brought up to date first).
             try await VisitTally.flush(app, on: db)
             let counted = accept ? nil : try await VisitTally.stored([visit.id!], on: db).first
@@ -84,6 +85,7 @@ extension VisitService {
                                       rules: fixed.problems.isEmpty ? nil : try await ProblemRules.current(app, db), now: now)
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
+            try await Self.claim(id, revision: revision, status: .returned, on: db)
             try await VisitTally.flush(app, on: db)
             try await visit.update(on: db)
             try await BulkInsert.rows(into: "workers", columns: WorkerService.columns, newWorkers.rows, on: db)
@@ -102,6 +104,25 @@ extension VisitService {
                                       after: ["revision": "\(visit.revision)"])
         }
         return visit
+    }
+}
+
+extension VisitService {
+    /// The revision and status a review or correction was decided on, checked again inside its
+    /// write: the revision is raised only where both still hold, so of two reviewers (or two
+    /// corrections) sent at once the second finds no row and hears 409, and the tallies see one
+    /// change, not two. The checks before the write only give the common case a quick answer.
+    static func claim(_ id: UUID, revision: Int, status: Visit.Status, on db: any Database) async throws {
+        struct Claimed: Decodable { var revision: Int }
+        let sql = db as! any SQLDatabase
+        let claimed = try await sql.update("visits").set(SQLIdentifier("revision"), to: SQLRaw("revision + 1"))
+            .where("id", .equal, id).where("revision", .equal, revision).where("status", .equal, status.rawValue)
+            .returning("revision").first(decoding: Claimed.self)
+        guard claimed != nil else {
+            struct Current: Decodable { var revision: Int }
+            let now = try await sql.select().column("revision").from("visits").where("id", .equal, id).first(decoding: Current.self)
+            throw AppError(.conflict, "visit.conflict", ["\(now?.revision ?? revision)"])
+        }
     }
 }
 

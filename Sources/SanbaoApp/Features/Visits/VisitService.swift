@@ -176,8 +176,9 @@ struct VisitService {
     }
 
     /// Workers met on the visit and entered by the cadre: a worker already in the registry with
-    /// that ID number at this enterprise is that worker; at another enterprise it is refused
-    /// (a move is the registry's business, not a visit's); otherwise a registry worker is made
+    /// that ID number at this enterprise is that worker; at another enterprise the cadre may see
+    /// it is refused (a move is the registry's business, not a visit's), and at one the cadre may
+    /// not see the response stays unlinked, saying nothing; otherwise a registry worker is made
     /// with the visit. Each response is then linked by `worker_id`.
     func registerNewWorkers(in s: inout VisitSubmission, enterpriseID: UUID, visitID: UUID, now: Date) async throws
         -> (rows: [[any Encodable & Sendable]], audits: [[any Encodable & Sendable]]) {
@@ -185,10 +186,13 @@ struct VisitService {
         guard !named.isEmpty else { return ([], []) }
         let cipher = app.fieldCipher
         let residents = try named.map { try ResidentID.check(s.workerResponses[$0].newWorker!.idNumber, today: ResidentID.day(of: now)).get() }
-        struct Known: Decodable { var id: UUID; var enterprise_id: UUID; var id_digest: String }
+        struct Known: Decodable { var id: UUID; var enterprise_id: UUID; var id_digest: String; var visible: Int }
         let digests = residents.map { cipher.digest($0.value) }
-        let known = Dictionary(try await sql.raw("SELECT id, enterprise_id, id_digest FROM workers WHERE id_digest IN \(SQLBind.group(digests))")
-            .all(decoding: Known.self).map { ($0.id_digest, $0) }, uniquingKeysWith: { a, _ in a })
+        let visible = EnterpriseService(app: app, db: db, principal: principal).visible("e")
+        let known = Dictionary(try await sql.raw("""
+            SELECT w.id, w.enterprise_id, w.id_digest, CASE WHEN \(visible) THEN 1 ELSE 0 END AS visible
+            FROM workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE w.id_digest IN \(SQLBind.group(digests))
+            """).all(decoding: Known.self).map { ($0.id_digest, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [[any Encodable & Sendable]] = []
         var audits: [[any Encodable & Sendable]] = []
         var refused: [AppError.FieldIssue] = []
@@ -197,7 +201,17 @@ struct VisitService {
             let w = s.workerResponses[i].newWorker!
             if let old = known[digests[n]] {
                 guard old.enterprise_id == enterpriseID else {
-                    refused.append(AppError.field("worker_responses[\(i)].new_worker.id_number", "visit.reason.worker_elsewhere"))
+                    // At an enterprise the cadre may see: say so. Outside it the cadre may not
+                    // learn that the number is registered at all (the answer was an oracle for
+                    // every ID number in the city): the response is kept without a registry
+                    // link and the audit log tells the office, which reconciles the registry.
+                    if old.visible == 1 {
+                        refused.append(AppError.field("worker_responses[\(i)].new_worker.id_number", "visit.reason.worker_elsewhere"))
+                    } else {
+                        audits.append(AuditLog.row(by: principal, action: "worker.met_elsewhere", subjectType: "worker",
+                                                   subjectID: old.id.uuidString,
+                                                   after: ["id_number": residents[n].masked, "visit": visitID.uuidString]))
+                    }
                     continue
                 }
                 s.workerResponses[i].workerID = old.id
