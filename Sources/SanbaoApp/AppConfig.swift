@@ -60,7 +60,7 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL` (default `sqlite:sanbao.sqlite`), `SANBAO_SECRET` (base64 of 32
-    /// bytes), `SANBAO_BCRYPT_COST`, `SANBAO_LOCALE`, `SANBAO_SECURE_COOKIES`.
+    /// bytes), `SANBAO_BCRYPT_COST`, `SANBAO_LOCALE`, `SANBAO_SECURE_COOKIES`, `SANBAO_SIGNIN_PER_MINUTE`.
     /// Without `SANBAO_SECRET`, a SQLite database gets a key file beside it (`PATH.key`, mode
     /// 0600) so that a developer's database stays readable across restarts; PostgreSQL
     /// refuses to start without one.
@@ -97,6 +97,10 @@ public struct AppConfig: Sendable {
             config.defaultLocale = l
         }
         config.secureCookies = env["SANBAO_SECURE_COOKIES"] == "1"
+        if let text = env["SANBAO_SIGNIN_PER_MINUTE"], !text.isEmpty {
+            guard let n = Int(text), (1...100_000).contains(n) else { throw ConfigError("SANBAO_SIGNIN_PER_MINUTE must be 1…100000") }
+            (config.signInBurst, config.signInPerMinute) = (n, n)
+        }
         return config
     }
 

@@ -564,4 +564,38 @@ import ZIPFoundation
             #expect(english.body.string.contains("is missing"), "\(english.body.string)")
         }
     }
+
+    // Decided with the eighteen: two office users editing the settings or the task table at once.
+    @Test(arguments: TestDatabase.all) func theSecondOfTwoEditsAtOnceHearsOfTheFirst(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            _ = try await ReportTests.campaign(app)
+            var first = TestClient(app), second = TestClient(app)
+            try await first.signIn("office")
+            try await second.signIn("office")
+            var form = Dictionary(uniqueKeysWithValues: ProblemCategory.allCases.map { ("days.\($0.rawValue)", "\($0.defaultWorkingDays)") })
+            for category in ProblemCategory.allCases where category.pausesOnReferral { form["pause.\(category.rawValue)"] = "1" }
+            for (key, _) in LedgerThresholds.keys { form["threshold.\(key)"] = "\(LedgerThresholds.standard[key]!)" }
+            let basis1 = try #require(Self.hidden("basis", in: try await first.open("/problem-settings").body.string))
+            let basis2 = try #require(Self.hidden("basis", in: try await second.open("/problem-settings").body.string))
+            form["basis"] = basis1
+            form["days.wage_arrears"] = "5"
+            #expect(try await first.send(.POST, "/problem-settings", form: form).status == .seeOther)
+            form["basis"] = basis2
+            form["days.wage_arrears"] = "10"
+            form["days.safety"] = "2"
+            #expect(try await second.send(.POST, "/problem-settings", form: form).status == .conflict)
+            let rules = try await ProblemRules.current(app, app.db)
+            #expect(rules.workingDays[.wageArrears] == 5 && rules.workingDays[.safety] == 3)
+
+            let grid1 = try await first.open("/campaign").body.string, grid2 = try await second.open("/campaign").body.string
+            func cells(_ n: Int, basis: String) -> [String: String] {
+                ["stage": "1", "basis": basis, "q.3401.enterprises": "\(n)", "q.3401.workers": "5", "q.3401.questionnaires": "15", "q.3401.problems": "2"]
+            }
+            #expect(try await first.send(.POST, "/campaign/quotas", form: cells(30, basis: try #require(Self.hidden("basis", in: grid1)))).status == .seeOther)
+            #expect(try await second.send(.POST, "/campaign/quotas", form: cells(40, basis: try #require(Self.hidden("basis", in: grid2)))).status == .conflict)
+            let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first())
+            #expect(try await Quota.query(on: app.db).filter(\.$unit.$id == root.id!).first()?.figures.enterprises == 30)
+        }
+    }
 }

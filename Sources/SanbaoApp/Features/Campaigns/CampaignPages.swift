@@ -26,6 +26,9 @@ struct CampaignPages: RouteCollection {
             return String(key[key.index(key.startIndex, offsetBy: 2)..<dot])
         })
         for code in codes.sorted() { rows.append([code, stage] + fields.map { form["q.\(code).\($0)"] ?? "" }) }
+        let service = CampaignService(db: req.db, principal: principal)
+        let current = try await service.stage(of: try await service.campaign(nil), stage)
+        try EditBasis.check(form[EditBasis.field], current: try await Self.basis(req.db as! any SQLDatabase, stageID: current.requireID()))
         let outcome = try await CampaignService(db: req.db, principal: principal)
             .importQuotas(Array(CSVWriter.document(rows).utf8), mode: .allOrNothing)
         if outcome.hasRejections {
@@ -36,6 +39,15 @@ struct CampaignPages: RouteCollection {
             throw AppError.invalid(reasons.map { AppError.field("quotas", "campaign.cell_error", [$0]) })
         }
         return req.redirect(to: "/campaign?stage=\(stage)&flash=saved")
+    }
+
+    /// The stage's whole table as one digest (`EditBasis`): what the grid was filled in against.
+    static func basis(_ sql: any SQLDatabase, stageID: UUID) async throws -> String {
+        struct Q: Decodable { var code: String; var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int }
+        return EditBasis.of(try await sql.raw("""
+            SELECT o.code, q.enterprises, q.workers, q.questionnaires, q.problems FROM quotas q JOIN org_units o ON o.id = q.unit_id
+            WHERE q.stage_id = \(bind: stageID) ORDER BY o.code
+            """).all(decoding: Q.self).map { "\($0.code)=\($0.enterprises),\($0.workers),\($0.questionnaires),\($0.problems)" })
     }
 
     struct Page: Encodable {
@@ -50,6 +62,8 @@ struct CampaignPages: RouteCollection {
         var stagePosition: Int
         /// The working-day calendar the problem deadlines are counted on, a line per year.
         var calendarYears: [String]
+        /// The table this page shows, as an `EditBasis`.
+        var basis: String
     }
 
     struct StageRow: Encodable { var position: Int; var name: String; var dates: String; var goals: String; var active: Bool }
@@ -98,7 +112,8 @@ struct CampaignPages: RouteCollection {
                             req.t("campaign.gap", names[$0.unit] ?? $0.unit, req.t("campaign.field." + $0.field.rawValue), "\($0.own)", "\($0.children)")
                         },
                         canImport: principal.can(.manageAssignment), stagePosition: stage.position,
-                        calendarYears: try await calendarYears(req, principal))
+                        calendarYears: try await calendarYears(req, principal),
+                        basis: try await Self.basis(sql, stageID: stage.requireID()))
         return try await req.view.render("campaign", page)
     }
 

@@ -31,6 +31,18 @@ struct ProblemSettingsPages: RouteCollection {
         var rows: [Row]
         var thresholds: [Threshold]
         var mayEdit: Bool
+        /// The settings this page shows, as an `EditBasis`.
+        var basis: String
+    }
+
+    /// The stored settings as one digest, read inside the saving transaction too.
+    static func basis(_ sql: any SQLDatabase) async throws -> String {
+        struct C: Decodable { var category: String; var working_days: Int; var pause_on_referral: Bool }
+        struct T: Decodable { var key: String; var value: Int }
+        let categories = try await sql.raw("SELECT category, working_days, pause_on_referral FROM problem_settings ORDER BY category")
+            .all(decoding: C.self).map { "\($0.category)=\($0.working_days),\($0.pause_on_referral)" }
+        let thresholds = try await sql.raw("SELECT key, value FROM ledger_settings ORDER BY key").all(decoding: T.self).map { "\($0.key)=\($0.value)" }
+        return EditBasis.of(categories + thresholds)
     }
 
     func show(req: Request) async throws -> View {
@@ -43,7 +55,8 @@ struct ProblemSettingsPages: RouteCollection {
             Threshold(key: $0.key, value: rules.thresholds[$0.key] ?? 0, min: $0.range.lowerBound, max: $0.range.upperBound)
         }
         return try await req.view.render("problems/settings", Page(shell: Shell(req, title: req.t("problems.settings")), rows: rows,
-                                                                   thresholds: thresholds, mayEdit: principal.can(.manageAssignment)))
+                                                                   thresholds: thresholds, mayEdit: principal.can(.manageAssignment),
+                                                                   basis: try await Self.basis(req.db as! any SQLDatabase)))
     }
 
     /// Form fields `days.<category>` for every category, `pause.<category>` (a checkbox: present
@@ -73,8 +86,10 @@ struct ProblemSettingsPages: RouteCollection {
         let changed = changes
         let newThresholds = thresholds
         let before = try await ProblemRules.current(req.application, req.db)
+        let basis = form[EditBasis.field]
         try await req.application.serializedTransaction(on: req.db) { db in
             let sql = db as! any SQLDatabase
+            try EditBasis.check(basis, current: try await Self.basis(sql))
             for (category, days, pause) in changed
             where before.workingDays[category] != days || (before.pausesOnReferral[category] ?? false) != pause {
                 try await sql.raw("""
