@@ -24,7 +24,8 @@ struct PageRequest: Sendable {
     private static func number(_ req: Request, _ name: String) throws -> Int? {
         guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
         guard let n = Int(text), n <= maxPage else {
-            throw AppError.invalid([AppError.field(name, "error.bad_page", [String(text.prefix(20)), "\(maxPage)"])])
+            throw AppError.invalid([name == "page" ? AppError.field(name, "error.bad_page", [String(text.prefix(20)), "\(maxPage)"])
+                                                   : AppError.field(name, "error.bad_per", [String(text.prefix(20)), "\(maxPer)"])])
         }
         return n
     }
