@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "SanbaoAppTests", dependencies: [
             "SanbaoApp",
             .product(name: "VaporTesting", package: "vapor"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ]
 )
