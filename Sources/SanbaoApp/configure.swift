@@ -9,6 +9,7 @@ import Vapor
 /// routes and commands. Tests call it with their own `AppConfig`; nothing is global.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
+    app.services = try AppServices(config: config, localizer: try Localizer.load(from: app.directory.resourcesDirectory + "Locales"))
     app.logger.info("sanbao config: \(config.redactedDescription)")
 
     switch config.database {
@@ -34,8 +35,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try await CalendarService.loadShipped(app)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
-    app.signInGuard = try SignInGuard(burst: config.signInBurst, perMinute: config.signInPerMinute, bcryptCost: config.bcryptCost)
-    app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.routes.defaultMaxBodySize = "1mb"
@@ -43,12 +42,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(InvalidateReadCachesMiddleware())
-    _ = app.readCaches
-    _ = app.writeGate
-    _ = app.questionnaireCache
-    _ = app.visitWriter
-    _ = app.workingCalendar
-    _ = app.problemSettings
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -40,15 +40,6 @@ struct Localizer: Sendable {
     }
 }
 
-extension Application {
-    private struct LocalizerKey: StorageKey { typealias Value = Localizer }
-
-    var localizer: Localizer {
-        get { storage[LocalizerKey.self]! }
-        set { storage[LocalizerKey.self] = newValue }
-    }
-}
-
 extension Request {
     private struct LocaleKey: StorageKey { typealias Value = AppLocale }
 

@@ -60,16 +60,6 @@ struct ReadCaches: Sendable {
     }
 }
 
-extension Application {
-    private struct ReadCachesKey: StorageKey { typealias Value = ReadCaches }
-
-    var readCaches: ReadCaches {
-        if let caches = storage[ReadCachesKey.self] { return caches }
-        let caches = ReadCaches()
-        storage[ReadCachesKey.self] = caches
-        return caches
-    }
-}
 
 /// Every request that may have written invalidates the read caches once it is done (after
 /// its transaction committed), whatever it wrote and whether or not it succeeded.

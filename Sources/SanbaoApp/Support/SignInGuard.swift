@@ -77,25 +77,3 @@ final class SignInGuard: Sendable {
     }
 }
 
-extension Application {
-    private struct SignInGuardKey: StorageKey { typealias Value = SignInGuard }
-
-    /// Made once in `configure` (with the configured allowance) and stopped with the application.
-    var signInGuard: SignInGuard {
-        get {
-            guard let g = storage[SignInGuardKey.self] else { fatalError("configure() makes the sign-in guard before any request") }
-            return g
-        }
-        set {
-            storage[SignInGuardKey.self] = newValue
-            lifecycle.use(StopHashing(pool: newValue.hashing))
-        }
-    }
-
-    private struct StopHashing: LifecycleHandler {
-        let pool: NIOThreadPool
-        func shutdownAsync(_ application: Application) async {
-            try? await pool.shutdownGracefully()
-        }
-    }
-}

@@ -36,29 +36,10 @@ actor WriteGate {
 }
 
 extension Application {
-    private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
-
-    var writeGate: WriteGate {
-        if let gate = storage[WriteGateKey.self] { return gate }
-        let gate = WriteGate()
-        storage[WriteGateKey.self] = gate
-        return gate
-    }
-
     /// A transaction that waits its turn on SQLite.
     func serializedTransaction<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await db.transaction(body) }
         return try await writeGate.turn { try await db.transaction(body) }
-    }
-
-    private struct QuestionnaireCacheKey: StorageKey { typealias Value = NIOLockedValueBox<[String: CachedQuestionnaire]> }
-
-    /// Published questionnaire versions never change, so each is read and parsed once.
-    var questionnaireCache: NIOLockedValueBox<[String: CachedQuestionnaire]> {
-        if let cache = storage[QuestionnaireCacheKey.self] { return cache }
-        let cache = NIOLockedValueBox<[String: CachedQuestionnaire]>([:])
-        storage[QuestionnaireCacheKey.self] = cache
-        return cache
     }
 }
 

@@ -102,14 +102,3 @@ struct CalendarService {
     }
 }
 
-extension Application {
-    private struct WorkingCalendarKey: StorageKey { typealias Value = NIOLockedValueBox<WorkingCalendar?> }
-
-    /// The calendar as last read; nil after an import, read again on next use.
-    var workingCalendar: NIOLockedValueBox<WorkingCalendar?> {
-        if let kept = storage[WorkingCalendarKey.self] { return kept }
-        let kept = NIOLockedValueBox<WorkingCalendar?>(nil)
-        storage[WorkingCalendarKey.self] = kept
-        return kept
-    }
-}

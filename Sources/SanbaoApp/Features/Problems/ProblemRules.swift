@@ -55,15 +55,3 @@ struct KeptSettings: Sendable {
     var thresholds: LedgerThresholds
 }
 
-extension Application {
-    private struct ProblemSettingsKey: StorageKey {
-        typealias Value = NIOLockedValueBox<KeptSettings?>
-    }
-
-    var problemSettings: NIOLockedValueBox<KeptSettings?> {
-        if let kept = storage[ProblemSettingsKey.self] { return kept }
-        let kept = NIOLockedValueBox<KeptSettings?>(nil)
-        storage[ProblemSettingsKey.self] = kept
-        return kept
-    }
-}

@@ -81,16 +81,6 @@ final class NewVisitTallies: Sendable {
     }
 }
 
-extension Application {
-    private struct NewVisitTalliesKey: StorageKey { typealias Value = NewVisitTallies }
-
-    var newVisitTallies: NewVisitTallies {
-        if let buffer = storage[NewVisitTalliesKey.self] { return buffer }
-        let buffer = NewVisitTallies()
-        storage[NewVisitTalliesKey.self] = buffer
-        return buffer
-    }
-}
 
 extension VisitTally {
     /// Brings the tallies up to date before they are read: a dashboard, a report's live figures,

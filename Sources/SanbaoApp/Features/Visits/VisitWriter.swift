@@ -187,21 +187,3 @@ actor VisitWriter {
         ("audit_events", AuditLog.columns, { $0.audits }),
     ]
 }
-extension Application {
-    private struct VisitWriterKey: StorageKey { typealias Value = VisitWriter }
-
-    var visitWriter: VisitWriter {
-        if let writer = storage[VisitWriterKey.self] { return writer }
-        let writer = VisitWriter()
-        storage[VisitWriterKey.self] = writer
-        lifecycle.use(CloseOnShutdown(writer: writer))
-        return writer
-    }
-
-    private struct CloseOnShutdown: LifecycleHandler {
-        let writer: VisitWriter
-        func shutdownAsync(_ application: Application) async {
-            try? await writer.close()
-        }
-    }
-}
