@@ -18,7 +18,7 @@ import VaporTesting
         let d = Day(day)!.parts
         (c.year, c.month, c.day, c.hour) = (d.year, d.month, d.day, hour)
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ProblemRules.zone
+        calendar.timeZone = ShanghaiTime.zone
         return calendar.date(from: c)!
     }
 

@@ -21,10 +21,7 @@ public struct ResidentID: Sendable, Hashable {
 
     /// The calendar day in China of `date`, as `check` takes it.
     public static func day(of date: Date) -> (Int, Int, Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return (c.year!, c.month!, c.day!)
+        ShanghaiTime.day(date).parts
     }
 
     /// - Parameter today: (year, month, day) to refuse birth dates in the future.

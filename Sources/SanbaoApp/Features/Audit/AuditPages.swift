@@ -1,3 +1,4 @@
+import SanbaoDomain
 import Vapor
 
 struct AuditPages: RouteCollection {
@@ -36,7 +37,7 @@ struct AuditPages: RouteCollection {
             return c.string ?? "/audit"
         }
         let rows = page.items.map {
-            Row(at: ShanghaiDate.format($0.at), actor: $0.actor, action: $0.action, subject: "\($0.subjectType) \($0.subjectID)",
+            Row(at: ShanghaiTime.second($0.at), actor: $0.actor, action: $0.action, subject: "\($0.subjectType) \($0.subjectID)",
                 summary: $0.summary, ip: $0.ip)
         }
         return try await req.view.render("audit", Page(shell: Shell(req, title: req.t("audit.title")), rows: rows, total: page.total,

@@ -1,3 +1,4 @@
+import SanbaoDomain
 import Fluent
 import Foundation
 import Vapor
@@ -56,8 +57,8 @@ struct AuditService {
             action = text("action")
             actor = text("actor")
             subject = text("subject")
-            from = text("from").flatMap(ShanghaiDate.startOfDay)
-            to = text("to").flatMap(ShanghaiDate.startOfDay).map { $0.addingTimeInterval(86_400) }
+            from = text("from").flatMap { ShanghaiTime.start(of: $0) }
+            to = text("to").flatMap { ShanghaiTime.start(of: $0) }.map { $0.addingTimeInterval(86_400) }
         }
     }
 
@@ -72,27 +73,6 @@ struct AuditService {
         let total = try await query.count()
         let events = try await query.sort(\.$at, .descending).range(page.offset..<(page.offset + page.per)).all()
         return Page(items: events.map(AuditEventDTO.init), page: page.page, per: page.per, total: total)
-    }
-}
-
-/// Users read and type dates in Shanghai time; the database keeps UTC instants.
-enum ShanghaiDate {
-    static let zone = TimeZone(identifier: "Asia/Shanghai")!
-
-    static func startOfDay(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
-    }
-
-    static func format(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.timeZone = zone
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: date)
     }
 }
 

@@ -1,3 +1,4 @@
+import SanbaoDomain
 import Fluent
 import Vapor
 
@@ -34,8 +35,8 @@ struct TokenPages: RouteCollection {
         let tokens = try await ApiToken.query(on: req.db).filter(\.$user.$id == principal.userID!)
             .sort(\.$createdAt, .descending).all()
         let rows = tokens.map {
-            Row(id: $0.id!.uuidString, name: $0.name, prefix: $0.prefix + "…", created: ShanghaiDate.format($0.createdAt),
-                lastUsed: $0.lastUsedAt.map(ShanghaiDate.format) ?? "—", revoked: $0.revokedAt != nil)
+            Row(id: $0.id!.uuidString, name: $0.name, prefix: $0.prefix + "…", created: ShanghaiTime.second($0.createdAt),
+                lastUsed: $0.lastUsedAt.map(ShanghaiTime.second) ?? "—", revoked: $0.revokedAt != nil)
         }
         let response = try await req.view.render("tokens", Page(shell: Shell(req, title: req.t("tokens.title")), tokens: rows,
                                                                  newToken: newToken, errors: errors))

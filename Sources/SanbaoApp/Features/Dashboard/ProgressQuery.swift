@@ -128,19 +128,10 @@ struct ProgressQuery {
     /// A visit (`v`) belongs to a stage when it was made for one of the stage's tasks, or ad hoc
     /// within the stage's dates.
     static func inStage(_ stage: Stage) -> SQLQueryString {
-        let start = startOfDay(stage.startsOn), end = startOfDay(stage.endsOn).map { $0.addingTimeInterval(86_400) }
+        let start = ShanghaiTime.start(of: stage.startsOn), end = ShanghaiTime.start(of: stage.endsOn).map { $0.addingTimeInterval(86_400) }
         return SQLQueryString("""
             (v.task_id IN (SELECT t.id FROM visit_tasks t WHERE t.stage_id = \(bind: stage.id))
              OR (v.task_id IS NULL AND v.finished_at >= \(bind: start ?? .distantFuture) AND v.finished_at < \(bind: end ?? .distantPast)))
             """)
-    }
-
-    static func startOfDay(_ text: String) -> Date? {
-        guard let day = Day(text) else { return nil }
-        var c = DateComponents()
-        (c.year, c.month, c.day) = (day.parts.year, day.parts.month, day.parts.day)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ProblemRules.zone
-        return calendar.date(from: c)
     }
 }

@@ -27,7 +27,7 @@ enum DemoProblemLoader {
         var plans: [(Found, String, [(ProblemService.Action, Int)])] = []
         for p in found {
             let category = ProblemCategory(rawValue: p.category) ?? .other
-            let reported = Day(p.finished_at, in: ProblemRules.zone)
+            let reported = ShanghaiTime.day(p.finished_at)
             try await sql.raw("""
                 UPDATE problems SET reported_on = \(bind: reported.description),
                 deadline = \(bind: rules.deadline(category, from: reported).description) WHERE id = \(bind: p.id)
@@ -64,7 +64,7 @@ enum DemoProblemLoader {
                         var revision = 1
                         for (request, days) in steps {
                             let at = clock.addingTimeInterval(Double(days) * 86_400)
-                            guard Day(at, in: ProblemRules.zone) <= today else { break }
+                            guard ShanghaiTime.day(at) <= today else { break }
                             clock = at
                             revision = try await service.step(request, on: p.id, revision: revision, now: at)
                         }

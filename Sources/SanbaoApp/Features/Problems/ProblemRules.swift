@@ -14,8 +14,6 @@ struct ProblemRules: Sendable {
     var pausesOnReferral: [ProblemCategory: Bool]
     var thresholds: LedgerThresholds = .standard
 
-    static let zone = TimeZone(identifier: "Asia/Shanghai")!
-
     static func current(_ app: Application, _ db: any Database) async throws -> ProblemRules {
         let calendar = try await CalendarService(app: app, db: db, principal: .system("rules")).calendar()
         if let kept = app.problemSettings.withLockedValue({ $0 }) {
@@ -40,7 +38,7 @@ struct ProblemRules: Sendable {
         return ProblemRules(calendar: calendar, workingDays: days, pausesOnReferral: pauses, thresholds: thresholds)
     }
 
-    static func today(_ now: Date = Date()) -> Day { Day(now, in: zone) }
+    static func today(_ now: Date = Date()) -> Day { ShanghaiTime.day(now) }
 
     /// The day a problem of this category that came in on `day` must be solved by.
     func deadline(_ category: ProblemCategory, from day: Day) -> Day {

@@ -28,17 +28,14 @@ struct ReportFiguresQuery {
         f.overdueNow = try await ProblemService(app: app, db: db, principal: principal).figures(under: path, rules: rules, today: today).overdueNow
         f.categories = try await categories(subtree, period: period)
         f.cases = try await cases(subtree, period: period, today: today)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ProblemRules.zone
-        let c = calendar.dateComponents([.hour, .minute], from: now)
-        f.takenAt = "\(today) " + String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+        f.takenAt = "\(today) " + ShanghaiTime.clock(now)
         return f
     }
 
     private func counts(_ unitID: UUID, _ subtree: SQLQueryString, from first: Day, through last: Day) async throws -> ReportFigures.Counts {
         var c = ReportFigures.Counts()
-        let start = ProgressQuery.startOfDay(first.description) ?? .distantPast
-        let end = (ProgressQuery.startOfDay(last.description) ?? .distantFuture).addingTimeInterval(86_400)
+        let start = ShanghaiTime.start(of: first.description) ?? .distantPast
+        let end = (ShanghaiTime.start(of: last.description) ?? .distantFuture).addingTimeInterval(86_400)
         // Visits, workers and questionnaires from the unit's own tallies (its whole subtree, by day);
         // enterprises counted once however often visited, from the visits.
         struct Tallied: Decodable { var visits: Int?; var workers: Int?; var questionnaires: Int? }

@@ -81,7 +81,7 @@ struct ReportPages: RouteCollection {
         let awaiting = try await s.awaitingDecision(campaign).compactMap { r -> AwaitingRow? in
             guard let p = ReportPeriod(key: r.report.periodKey) else { return nil }
             return AwaitingRow(unitCode: r.unitCode, unitName: r.unitName, period: p.key, label: present.label(p),
-                               submittedOn: r.report.submittedAt.map { Day($0, in: ProblemRules.zone).description } ?? "")
+                               submittedOn: r.report.submittedAt.map { ShanghaiTime.day($0).description } ?? "")
         }
         let reminders = try await Self.reminderRows(s, campaign, present)
         return try await req.view.render("reports/index", IndexPage(
@@ -332,14 +332,8 @@ struct ReportPages: RouteCollection {
 
     static func timeline(_ req: Request, _ s: ReportService, _ report: Report?) async throws -> [EventRow] {
         try await s.events(report).map {
-            EventRow(at: time($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
+            EventRow(at: ShanghaiTime.minute($0.at), actor: $0.actorName, action: req.t("report.event." + $0.action), comment: $0.comment)
         }
     }
 
-    static func time(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ProblemRules.zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-    }
 }

@@ -202,7 +202,7 @@ struct StatisticsPages: RouteCollection {
         return try await req.view.render("statistics/texts", TextsPage(
             shell: Shell(req, title: req.t("statistics.texts")), question: present.text(entry.title), key: key, unitName: unit?.name ?? "",
             total: total, rows: rows.map { TextRow(enterprise: $0.enterprise, creditCode: $0.credit_code, unit: $0.unit,
-                                                     day: Day($0.finished_at, in: ProblemRules.zone).description, text: $0.text_value) },
+                                                     day: ShanghaiTime.day($0.finished_at).description, text: $0.text_value) },
             query: Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)", page: paging.page,
             previous: paging.page > 1 ? paging.page - 1 : nil, next: paging.offset + rows.count < total ? paging.page + 1 : nil))
     }
@@ -246,7 +246,7 @@ struct StatisticsPages: RouteCollection {
             let (rows, _) = try await query.texts(f, question: key, limit: 100_000, offset: 0)
             let table = [[req.t("statistics.col.enterprise"), req.t("statistics.col.credit_code"), req.t("statistics.col.unit"),
                           req.t("statistics.col.day"), req.t("statistics.col.answer")]]
-                + rows.map { [$0.enterprise, $0.credit_code, $0.unit, Day($0.finished_at, in: ProblemRules.zone).description, $0.text_value] }
+                + rows.map { [$0.enterprise, $0.credit_code, $0.unit, ShanghaiTime.day($0.finished_at).description, $0.text_value] }
             response = Response(body: .init(data: try format.render(table, bom: true)))
         default:
             let header = present.responseHeader(catalogue)

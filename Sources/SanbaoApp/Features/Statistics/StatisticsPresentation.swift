@@ -121,7 +121,7 @@ struct StatisticsPresentation {
 
     func responseRow(_ r: StatisticsQuery.ResponseRow, _ catalogue: QuestionCatalogue) -> [String] {
         let answers = (try? JSONDecoder().decode([String: Answer].self, from: Data(r.answers.utf8))) ?? [:]
-        return [r.enterprise, r.credit_code, r.unit, Day(r.finished_at, in: ProblemRules.zone).description, "\(r.version)"]
+        return [r.enterprise, r.credit_code, r.unit, ShanghaiTime.day(r.finished_at).description, "\(r.version)"]
             + catalogue.entries.map { entry in
                 switch answers[entry.key] {
                 case .none: ""

@@ -276,10 +276,7 @@ struct VisitPages: RouteCollection {
     /// An ISO 8601 time as the campaign reads it, in China's time zone.
     static func local(_ iso: String) -> String {
         guard let date = try? Date(iso, strategy: .iso8601) else { return iso }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        return ShanghaiTime.minute(date)
     }
 
     struct ReviewForm: Content {

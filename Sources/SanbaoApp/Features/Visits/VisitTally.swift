@@ -80,7 +80,7 @@ enum VisitTally {
         return stages.first { $0.start <= day && day <= $0.end }?.id.uuidString ?? ""
     }
 
-    static func day(_ date: Date) -> String { Day(date, in: ProblemRules.zone).description }
+    static func day(_ date: Date) -> String { ShanghaiTime.day(date).description }
 
     /// Visits, workers and questionnaires for every unit above each contribution, times `sign`.
     static func deltas(_ cs: [Contribution], sign: Int) -> [Key: Counts] {

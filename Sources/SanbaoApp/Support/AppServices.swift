@@ -1,0 +1,68 @@
+import NIOConcurrencyHelpers
+import SanbaoDomain
+import Vapor
+
+/// What the whole app shares, made once by `configure` and handed to every request through
+/// `Application.services`: nothing is created on first use, so there is no unlocked
+/// check-then-set racing between the first two requests, and a reader sees at a glance what
+/// lives for the life of the process.
+final class AppServices: Sendable {
+    let config: AppConfig
+    let localizer: Localizer
+    /// Who a token belongs to, a page of the unit list: kept two seconds (`ReadCache`).
+    let readCaches = ReadCaches()
+    /// One SQLite write transaction at a time.
+    let writeGate = WriteGate()
+    /// Published questionnaire versions never change, so each is read and parsed once.
+    let questionnaireCache = NIOLockedValueBox<[String: CachedQuestionnaire]>([:])
+    /// Visits into SQLite in groups, on a connection of its own.
+    let visitWriter = VisitWriter()
+    /// Committed visits on their way into the tallies.
+    let newVisitTallies = NewVisitTallies()
+    /// The working-day calendar as last read; nil after an import, read again on next use.
+    let workingCalendar = NIOLockedValueBox<WorkingCalendar?>(nil)
+    /// The ledger's settings as last read; nil after a save.
+    let problemSettings = NIOLockedValueBox<KeptSettings?>(nil)
+    /// Password hashing and the sign-in allowance.
+    let signInGuard: SignInGuard
+
+    init(config: AppConfig, localizer: Localizer) throws {
+        self.config = config
+        self.localizer = localizer
+        signInGuard = try SignInGuard(burst: config.signInBurst, perMinute: config.signInPerMinute, bcryptCost: config.bcryptCost)
+    }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = AppServices }
+
+    /// Set once by `configure`; the services stop with the application.
+    var services: AppServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:config:) was not called") }
+            return services
+        }
+        set {
+            storage[ServicesKey.self] = newValue
+            lifecycle.use(StopServices(services: newValue))
+        }
+    }
+
+    var readCaches: ReadCaches { services.readCaches }
+    var writeGate: WriteGate { services.writeGate }
+    var questionnaireCache: NIOLockedValueBox<[String: CachedQuestionnaire]> { services.questionnaireCache }
+    var visitWriter: VisitWriter { services.visitWriter }
+    var newVisitTallies: NewVisitTallies { services.newVisitTallies }
+    var workingCalendar: NIOLockedValueBox<WorkingCalendar?> { services.workingCalendar }
+    var problemSettings: NIOLockedValueBox<KeptSettings?> { services.problemSettings }
+    var signInGuard: SignInGuard { services.signInGuard }
+    var localizer: Localizer { services.localizer }
+
+    private struct StopServices: LifecycleHandler {
+        let services: AppServices
+        func shutdownAsync(_ application: Application) async {
+            try? await services.visitWriter.close()
+            try? await services.signInGuard.hashing.shutdownGracefully()
+        }
+    }
+}
