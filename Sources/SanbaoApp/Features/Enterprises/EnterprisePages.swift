@@ -26,9 +26,8 @@ struct EnterprisePages: RouteCollection {
         var total: Int
         var page: Int
         var filter: [String: String]
-        var sizes: [OrgUnitPages.Option]
-        var prevHref: String?
-        var nextHref: String?
+        var sizes: [Choice]
+        var pager: Pager
         var exportHref: String
         var exportXLSXHref: String
         var canImport: Bool
@@ -39,13 +38,6 @@ struct EnterprisePages: RouteCollection {
         let filter = EnterpriseService.Filter(req)
         let page = try await EnterpriseService(app: req.application, db: req.db, principal: principal).list(try PageRequest(req), filter: filter)
         let query = ["q": filter.search, "unit": filter.unitCode, "industry": filter.industry, "size": filter.size, "tag": filter.tag]
-        func href(_ path: String, page p: Int?) -> String {
-            var c = URLComponents()
-            c.path = path
-            c.queryItems = query.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
-                + (p.map { [URLQueryItem(name: "page", value: "\($0)")] } ?? [])
-            return c.string ?? path
-        }
         let items = page.items.map {
             Item(code: $0.credit_code, name: $0.name, division: $0.division_code, industry: $0.industry_code,
                  size: req.t("size." + $0.size_class), aboveScale: $0.above_scale, employees: $0.employees, union: $0.union_established)
@@ -53,9 +45,8 @@ struct EnterprisePages: RouteCollection {
         let model = IndexPage(
             shell: Shell(req, title: req.t("enterprises.title")), items: items, total: page.total, page: page.page, filter: query,
             sizes: EnterpriseRecord.SizeClass.allCases.map { .init(value: $0.rawValue, label: req.t("size." + $0.rawValue)) },
-            prevHref: page.page > 1 ? href("/enterprises", page: page.page - 1) : nil,
-            nextHref: page.page < page.pageCount ? href("/enterprises", page: page.page + 1) : nil,
-            exportHref: href("/export/enterprises.csv", page: nil), exportXLSXHref: href("/export/enterprises.xlsx", page: nil),
+            pager: Pager(page, path: "/enterprises", query: query),
+            exportHref: Pager.href("/export/enterprises.csv", query: query), exportXLSXHref: Pager.href("/export/enterprises.xlsx", query: query),
             canImport: principal.can(.manageRegistry))
         return try await req.view.render("enterprises/index", model)
     }

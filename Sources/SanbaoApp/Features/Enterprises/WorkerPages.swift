@@ -29,9 +29,8 @@ struct WorkerPages: RouteCollection {
         var filter: [String: String]
         /// Hardship shows (and filters) only for the assistance centre and the office.
         var showHardship: Bool
-        var hardships: [OrgUnitPages.Option]
-        var prevHref: String?
-        var nextHref: String?
+        var hardships: [Choice]
+        var pager: Pager
         var canImport: Bool
         var canExportClear: Bool
     }
@@ -48,17 +47,10 @@ struct WorkerPages: RouteCollection {
                       "q": req.query[String.self, at: "q"] ?? ""]
         let page = try await WorkerService(app: req.application, db: req.db, principal: principal)
             .list(try PageRequest(req), enterpriseCode: filter["enterprise"]!, hardship: filter["hardship"]!, search: filter["q"]!)
-        func href(_ p: Int) -> String {
-            var c = URLComponents()
-            c.path = "/workers"
-            c.queryItems = filter.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
-                + [URLQueryItem(name: "page", value: "\(p)")]
-            return c.string ?? "/workers"
-        }
         return try await req.view.render("workers/index", IndexPage(
             shell: Shell(req, title: req.t("workers.title")), items: page.items.map { item($0, req) }, total: page.total, page: page.page,
             filter: filter, showHardship: principal.can(.revealWorkerData), hardships: WorkerRecord.Hardship.allCases.map { .init(value: $0.rawValue, label: req.t("hardship." + $0.rawValue)) },
-            prevHref: page.page > 1 ? href(page.page - 1) : nil, nextHref: page.page < page.pageCount ? href(page.page + 1) : nil,
+            pager: Pager(page, path: "/workers", query: filter),
             canImport: principal.can(.manageRegistry), canExportClear: principal.can(.revealWorkerData)))
     }
 

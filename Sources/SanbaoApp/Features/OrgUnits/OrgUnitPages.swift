@@ -22,14 +22,9 @@ struct OrgUnitPages: RouteCollection {
         var children: [UnitRow]
         var canRestructure: Bool
         var canAddChild: Bool
-        var kinds: [Option]
+        var kinds: [Choice]
         var errors: [String]
         var form: [String: String]
-    }
-
-    struct Option: Encodable {
-        var value: String
-        var label: String
     }
 
     func index(req: Request) async throws -> Response {
@@ -58,7 +53,7 @@ struct OrgUnitPages: RouteCollection {
             children: children.map { UnitRow($0, counts[$0.id!], req) },
             canRestructure: manage && service.scope.mayRestructure(unit) && !unit.isRetired,
             canAddChild: manage && !unit.isRetired,
-            kinds: OrgUnitKind.allCases.map { Option(value: $0.rawValue, label: req.t("kind." + $0.rawValue)) },
+            kinds: OrgUnitKind.allCases.map { Choice(value: $0.rawValue, label: req.t("kind." + $0.rawValue)) },
             errors: errors, form: form)
         return try await req.view.render("units/show", page).encodeResponse(status: status, for: req)
     }

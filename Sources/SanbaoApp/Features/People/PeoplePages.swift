@@ -16,11 +16,10 @@ struct PeoplePages: RouteCollection {
         var shell: Shell
         var people: Page<UserDTO>
         var filter: [String: String]
-        var roles: [OrgUnitPages.Option]
+        var roles: [Choice]
         /// The roles this user may hand out, for the create form.
-        var grantable: [OrgUnitPages.Option]
-        var prevHref: String?
-        var nextHref: String?
+        var grantable: [Choice]
+        var pager: Pager
         var canCreate: Bool
         var canImport: Bool
         var canExport: Bool
@@ -40,20 +39,12 @@ struct PeoplePages: RouteCollection {
         let roleText = req.query[String.self, at: "role"] ?? ""
         let q = req.query[String.self, at: "q"] ?? ""
         let page = try await service.list(try PageRequest(req), unitCode: unit, role: Role(parsing: roleText), search: q)
-        func href(_ p: Int) -> String {
-            var c = URLComponents()
-            c.path = "/people"
-            c.queryItems = [.init(name: "unit", value: unit), .init(name: "role", value: roleText), .init(name: "q", value: q),
-                            .init(name: "page", value: "\(p)")]
-            return c.string ?? "/people"
-        }
         let model = IndexPage(
             shell: Shell(req, title: req.t("people.title")), people: page,
             filter: ["unit": unit, "role": roleText, "q": q],
             roles: Role.allCases.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
             grantable: Role.allCases.filter { $0.isGrantable(by: principal.roles) }.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
-            prevHref: page.page > 1 ? href(page.page - 1) : nil,
-            nextHref: page.page < page.pageCount ? href(page.page + 1) : nil,
+            pager: Pager(page, path: "/people", query: ["unit": unit, "role": roleText, "q": q]),
             canCreate: principal.can(.manageUsers), canImport: principal.can(.importCadres),
             canExport: principal.can(.revealPersonalData), errors: errors, form: form)
         return try await req.view.render("people/index", model).encodeResponse(status: status, for: req)

@@ -187,7 +187,7 @@ struct ProblemPages: RouteCollection {
         var timeline: [Event]
         var reporterSide: Bool
         var responsibleSide: Bool
-        var units: [UnitChoice]
+        var units: [Choice]
         var canDispatch: Bool
         var canAccept: Bool
         var canWork: Bool
@@ -217,11 +217,6 @@ struct ProblemPages: RouteCollection {
         var note: String
     }
 
-    struct UnitChoice: Encodable {
-        var code: String
-        var label: String
-    }
-
     func show(req: Request) async throws -> View {
         let s = try service(req)
         let dto = try await s.detail(try req.problemID())
@@ -231,13 +226,13 @@ struct ProblemPages: RouteCollection {
         let responsibleSide = (row.responsible_unit_path.map { p.scope.contains(path: $0) } ?? false) && p.can(.handleProblems)
         let status = ProblemStatus(rawValue: row.status) ?? .reported
         let canDispatch = reporterSide && [.reported, .returned, .dispatched].contains(status)
-        var units: [UnitChoice] = []
+        var units: [Choice] = []
         if canDispatch {
             struct U: Decodable { var code: String; var name: String }
             units = try await s.sql.raw("""
                 SELECT o.code, o.name FROM org_units o WHERE o.retired_at IS NULL AND \(p.scope.sqlCondition(unitAlias: "o"))
                 ORDER BY o.depth, o.code LIMIT 1000
-                """).all(decoding: U.self).map { UnitChoice(code: $0.code, label: "\($0.name)（\($0.code)）") }
+                """).all(decoding: U.self).map { Choice(value: $0.code, label: "\($0.name)（\($0.code)）") }
         }
         let rules = try await ProblemRules.current(req.application, req.db)
         let open = status.isOpen

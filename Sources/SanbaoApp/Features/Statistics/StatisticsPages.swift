@@ -185,9 +185,7 @@ struct StatisticsPages: RouteCollection {
         var total: Int
         var rows: [TextRow]
         var query: String
-        var page: Int
-        var previous: Int?
-        var next: Int?
+        var pager: Pager
     }
 
     func texts(req: Request) async throws -> View {
@@ -203,8 +201,10 @@ struct StatisticsPages: RouteCollection {
             shell: Shell(req, title: req.t("statistics.texts")), question: present.text(entry.title), key: key, unitName: unit?.name ?? "",
             total: total, rows: rows.map { TextRow(enterprise: $0.enterprise, creditCode: $0.credit_code, unit: $0.unit,
                                                      day: ShanghaiTime.day($0.finished_at).description, text: $0.text_value) },
-            query: Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)", page: paging.page,
-            previous: paging.page > 1 ? paging.page - 1 : nil, next: paging.offset + rows.count < total ? paging.page + 1 : nil))
+            query: Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)",
+            pager: Pager(page: paging.page, hasNext: paging.offset + rows.count < total) {
+                "/statistics/texts?" + Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)&page=\($0)"
+            }))
     }
 
     /// Spreadsheets of what the page shows; `responses` (every response as a row) is streamed
