@@ -105,10 +105,8 @@ struct QuestionnairePages: RouteCollection {
     func export(req: Request) async throws -> Response {
         let service = QuestionnaireService(db: req.db, principal: try req.requirePrincipal())
         let v = try await service.version(key: req.parameters.get("key")!, version: req.query[Int.self, at: "version"])
-        let response = Response(status: .ok, body: .init(data: try QuestionnaireJSON.encode(try v.questionnaire())))
-        response.headers.contentType = .json
-        response.headers.contentDisposition = .init(.attachment, filename: "\(v.key)-v\(v.version).json")
-        return response
+        return Download.bytes(try QuestionnaireJSON.encode(try v.questionnaire()), contentType: "application/json; charset=utf-8",
+                              named: "\(v.key)-v\(v.version).json")
     }
 
     /// The edited JSON (pasted, or a file) published as the next version.

@@ -223,11 +223,7 @@ struct ReportPages: RouteCollection {
         let figures = try await s.figures(subject, report)
         let data = try ReportPresentation(req: req).workbook(unit: "\(subject.unit.name)（\(subject.unit.code)）", period: subject.period,
                                                              status: req.t("report.status." + (report?.status ?? "none")), figures)
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        let name = "report-\(subject.unit.code)-\(subject.period.key).xlsx"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        return response
+        return Download.bytes(data, contentType: TableFormat.xlsx.contentType, named: "report-\(subject.unit.code)-\(subject.period.key).xlsx")
     }
 
     // MARK: Completeness

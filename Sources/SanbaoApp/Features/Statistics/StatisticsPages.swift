@@ -224,10 +224,9 @@ struct StatisticsPages: RouteCollection {
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }
         let name = "\(f.questionnaire)-\(parts[0]).\(format.rawValue)"
-        var response: Response
         switch parts[0] {
         case "distributions":
-            response = Response(body: .init(data: try format.render(cells: present.distributionTable(try await query.distributions(f, catalogue)), bom: true)))
+            return try Download.table(present.distributionTable(try await query.distributions(f, catalogue)), as: format, named: name)
         case "crosstab":
             guard let key = req.query[String.self, at: "question"], let entry = catalogue.entry(key), entry.isCategorical || entry.kind == .scale,
                   let by = StatisticsQuery.Dimension(req.query[String.self, at: "by"] ?? "district") else {
@@ -238,7 +237,7 @@ struct StatisticsPages: RouteCollection {
             let table = tab.table(totalLabel: req.t("statistics.total"), shareSuffix: req.t("statistics.share_suffix"))
             let rows: [[XLSX.Cell]] = [[.text(present.text(entry.title))], table[0].map(XLSX.Cell.text)]
                 + table.dropFirst().map { row in row.enumerated().map { i, v in i > 0 && Int(v) != nil ? .number(Double(v)!) : .text(v) } }
-            response = Response(body: .init(data: try format.render(cells: rows, bom: true)))
+            return try Download.table(rows, as: format, named: name)
         case "texts":
             guard let key = req.query[String.self, at: "question"], catalogue.entry(key) != nil else {
                 throw AppError.invalid([AppError.field("question", "statistics.reason.unknown_question")])
@@ -247,29 +246,23 @@ struct StatisticsPages: RouteCollection {
             let table = [[req.t("statistics.col.enterprise"), req.t("statistics.col.credit_code"), req.t("statistics.col.unit"),
                           req.t("statistics.col.day"), req.t("statistics.col.answer")]]
                 + rows.map { [$0.enterprise, $0.credit_code, $0.unit, ShanghaiTime.day($0.finished_at).description, $0.text_value] }
-            response = Response(body: .init(data: try format.render(table, bom: true)))
+            return try Download.table(table, as: format, named: name)
         default:
             let header = present.responseHeader(catalogue)
             if format == .csv {
                 // The application's database, not the request's: the body is written after the handler returns.
                 let app = req.application
-                response = Response(body: .init(managedAsyncStream: { writer in
-                    try await writer.write(.buffer(ByteBuffer(string: "\u{FEFF}" + CSVWriter.document([header]))))
-                    try await StatisticsQuery(db: app.db).eachResponsePage(f) { page in
-                        try await writer.write(.buffer(ByteBuffer(string: CSVWriter.document(page.map { present.responseRow($0, catalogue) }))))
-                    }
-                }))
+                return Download.csvStream(named: name, header: header) { emit in
+                    try await StatisticsQuery(db: app.db).eachResponsePage(f) { page in try await emit(page.map { present.responseRow($0, catalogue) }) }
+                }
             } else {
                 guard try await query.responses(f) <= Self.xlsxResponseLimit else {
                     throw AppError(.unprocessableEntity, "statistics.too_many_for_xlsx", ["\(Self.xlsxResponseLimit)"])
                 }
                 var rows = [header]
                 try await query.eachResponsePage(f) { page in rows += page.map { present.responseRow($0, catalogue) } }
-                response = Response(body: .init(data: try format.render(rows, bom: true)))
+                return try Download.table(rows, as: format, named: name)
             }
         }
-        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        response.headers.contentDisposition = .init(.attachment, filename: name)
-        return response
     }
 }

@@ -143,12 +143,3 @@ extension XLSX.Cell {
         }
     }
 }
-
-extension TableFormat {
-    func render(cells rows: [[XLSX.Cell]], bom: Bool) throws -> Data {
-        switch self {
-        case .csv: try render(rows.map { $0.map(\.plain) }, bom: bom)
-        case .xlsx: try XLSX.render(cells: rows)
-        }
-    }
-}

@@ -100,26 +100,17 @@ struct TransferPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let clear = req.query[String.self, at: "clear"] == "1"
         let filter = EnterpriseService.Filter(req)
-        let response: Response
         if format == .csv && kind == .enterprises {
             // Streamed: a million rows go out a page at a time. What could refuse the export
             // (no right to clear values, an unknown unit in the filter) is checked before it starts.
             if clear { try principal.require(.revealPersonalData) }
             _ = try await EnterpriseService(app: req.application, db: req.db, principal: principal).conditions(for: filter)
             let app = req.application
-            response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
-                // With a BOM so that Excel opens the Chinese text correctly; our importer accepts it.
-                try await writer.write(.buffer(ByteBuffer(string: "\u{FEFF}")))
-                try await kind.exportPages(app: app, principal: principal, clear: clear, filter: filter) { page in
-                    try await writer.write(.buffer(ByteBuffer(string: CSVWriter.document(page))))
-                }
-            }))
-        } else {
-            let rows = try await kind.exportRows(app: req.application, principal: principal, clear: clear, filter: filter)
-            response = Response(status: .ok, body: .init(data: try format.render(rows, bom: true)))
+            return Download.csvStream(named: file) { emit in
+                try await kind.exportPages(app: app, principal: principal, clear: clear, filter: filter) { try await emit($0) }
+            }
         }
-        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        response.headers.contentDisposition = .init(.attachment, filename: file)
-        return response
+        let rows = try await kind.exportRows(app: req.application, principal: principal, clear: clear, filter: filter)
+        return try Download.table(rows, as: format, named: file)
     }
 }
