@@ -28,7 +28,7 @@ struct Principal: Sendable {
     /// Whether the principal sits at a top unit of the tree (the federation itself). Pages that
     /// show the whole city with no per-unit scope (the assignment) let inspectors in only here:
     /// an inspector below the root sees their own subtree, like everyone else.
-    var isAtRoot: Bool { userID == nil || unitPath.split(separator: "/").count == 1 }
+    var isAtRoot: Bool { userID == nil || UnitPath(unitPath).isRoot }
 
     /// Reads the city-wide assignment: the office, and inspectors at the root.
     var readsAssignment: Bool { can(.manageAssignment) || (roles.contains(.inspector) && isAtRoot) }

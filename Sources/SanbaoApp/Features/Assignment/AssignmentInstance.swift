@@ -62,7 +62,7 @@ struct AssignmentInstance {
         // Ancestors (self first) of each unit, from its materialised path.
         func ancestors(_ id: UUID) -> [UUID] {
             guard let unit = units[id] else { return [] }
-            return unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.reversed()
+            return UnitPath(unit.path).ids.reversed()
         }
         // Unit quotas become nested groups: each group's parent is the nearest ancestor unit
         // with a quota, each cadre counts towards the nearest such unit at or above its own.

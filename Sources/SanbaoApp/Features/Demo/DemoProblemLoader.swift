@@ -33,8 +33,8 @@ enum DemoProblemLoader {
                 deadline = \(bind: rules.deadline(category, from: reported).description) WHERE id = \(bind: p.id)
                 """).run()
             // The district or industry union: the second level of the reporting unit's path.
-            let parts = p.path.split(separator: "/")
-            guard parts.count >= 2, let district = codeByPath["/" + parts.prefix(2).joined(separator: "/") + "/"] else { continue }
+            let path = UnitPath(p.path)
+            guard path.depth >= 1, let district = codeByPath[path.prefix(2).text] else { continue }
             let roll = rng.int(1...20)
             var steps: [(ProblemService.Action, Int)] = []
             if roll > 1 { steps.append((.dispatch(unitCode: district), 0)) }                 // one in twenty not handed out yet

@@ -30,7 +30,7 @@ final class OrgUnit: Model, @unchecked Sendable {
 
     /// Paths are built from ids, which never change, so renaming a code cannot break them.
     static func path(parentPath: String?, id: UUID) -> String {
-        (parentPath ?? "/") + id.uuidString + "/"
+        UnitPath(parent: parentPath.map(UnitPath.init), id: id).text
     }
 
     func record(parentCode: String?) -> OrgUnitRecord {

@@ -67,7 +67,7 @@ struct OrgUnitService {
 
     /// The unit's ancestors from the root down, as far as the principal may see them.
     func ancestors(of unit: OrgUnit) async throws -> [OrgUnit] {
-        let ids = unit.path.split(separator: "/").dropLast().compactMap { UUID(uuidString: String($0)) }
+        let ids = UnitPath(unit.path).ids.dropLast()
         guard !ids.isEmpty else { return [] }
         let found = try await scope.query(OrgUnit.self, on: db).filter(\.$id ~~ ids).all()
         return found.sorted { $0.depth < $1.depth }

@@ -22,7 +22,7 @@ extension ProblemService {
     }
 
     /// How far below the root the principal's unit is (the office and the command line: 0).
-    var ownDepth: Int { scope.isEverything ? 0 : max(0, principal.unitPath.split(separator: "/").count - 1) }
+    var ownDepth: Int { scope.isEverything ? 0 : UnitPath(principal.unitPath).depth }
 
     /// The status sets, written into the SQL rather than bound: only a literal list matches
     /// the partial indexes' conditions (`CreateProblemTallies`), and so lets the database use

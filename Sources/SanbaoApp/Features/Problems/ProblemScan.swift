@@ -197,9 +197,5 @@ struct ProblemScan {
     }
 
     /// "/3401/340104/340104001/" → ["/3401/340104/", "/3401/"]: the units above, nearest first.
-    static func ancestors(of path: String) -> [String] {
-        let parts = path.split(separator: "/")
-        guard parts.count > 1 else { return [] }
-        return (1..<parts.count).reversed().map { "/" + parts.prefix($0).joined(separator: "/") + "/" }
-    }
+    static func ancestors(of path: String) -> [String] { UnitPath(path).ancestors.map(\.text) }
 }

@@ -60,7 +60,7 @@ enum VisitTally {
     }
 
     /// The unit and every unit above it, read from its path ("/root/…/unit/").
-    static func ancestors(_ path: String) -> [UUID] { path.split(separator: "/").compactMap { UUID(hex: $0) } }
+    static func ancestors(_ path: String) -> [UUID] { UnitPath(path).ids }
 
     /// The stages ad-hoc visits are placed in by day.
     struct StageDates: Sendable {
