@@ -20,7 +20,9 @@ struct Shell: Encodable {
     var signedIn: Bool
     var userName: String
     var unitName: String
+    /// The user's own sections first; the rest under "more" (a compact menu on a phone).
     var nav: [NavItem]
+    var more: [NavItem]
     var flash: String?
 
     init(_ req: Request, title: String, flash: String? = nil, csrf: String? = nil) {
@@ -39,30 +41,27 @@ struct Shell: Encodable {
         userName = p?.displayName ?? ""
         unitName = p?.unitName ?? ""
         self.flash = flash ?? req.query[String.self, at: "flash"].map { req.t("flash." + $0) }
-        var nav: [NavItem] = []
+        var nav: [NavItem] = [], more: [NavItem] = []
         if let p {
             let path = req.url.path
-            func item(_ key: String, _ href: String) {
-                let active = href == "/" ? path == "/" : path.hasPrefix(href)
-                nav.append(NavItem(label: req.t(key), href: href, active: active))
+            // What the user may not open is not offered: the assignment (office and the root's
+            // inspectors), the audit log (office).
+            func offered(_ s: Section) -> Bool {
+                switch s {
+                case .assignment: p.readsAssignment
+                case .audit: p.can(.readAudit)
+                default: true
+                }
             }
-            item("nav.home", "/")
-            item("nav.dashboard", "/dashboard")
-            item("nav.units", "/units")
-            item("nav.people", "/people")
-            item("nav.enterprises", "/enterprises")
-            item("nav.workers", "/workers")
-            item("nav.visits", "/visits")
-            item("nav.problems", "/problems")
-            item("nav.supervision", "/supervision")
-            item("nav.reports", "/reports")
-            item("nav.statistics", "/statistics")
-            item("nav.campaign", "/campaign")
-            item("nav.questionnaires", "/questionnaires")
-            if p.readsAssignment { item("nav.assignment", "/assignment") }
-            item("nav.tokens", "/tokens")
-            if p.can(.readAudit) { item("nav.audit", "/audit") }
+            func item(_ s: Section) -> NavItem {
+                let href = s == .home ? "/" : "/" + s.rawValue
+                return NavItem(label: req.t("nav." + s.rawValue), href: href, active: s == .home ? path == "/" : path.hasPrefix(href))
+            }
+            let sections = Role.navigation(for: p.roles)
+            nav = sections.main.filter(offered).map(item)
+            more = sections.more.filter(offered).map(item)
         }
         self.nav = nav
+        self.more = more
     }
 }

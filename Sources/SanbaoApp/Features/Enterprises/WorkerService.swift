@@ -96,5 +96,16 @@ struct WorkerService {
         return revealed
     }
 
+    /// Workers in each hardship category in the principal's part of the tree (none for those
+    /// who may not know it).
+    func hardshipCounts() async throws -> [(category: String, n: Int)] {
+        guard hardshipShown else { return [] }
+        struct C: Decodable { var hardship: String; var n: Int }
+        return try await sql.raw("""
+            SELECT w.hardship, COUNT(*) AS n FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
+            WHERE w.hardship <> 'none' AND \(enterprises.visible) GROUP BY w.hardship ORDER BY w.hardship
+            """).all(decoding: C.self).map { ($0.hardship, $0.n) }
+    }
+
     static var today: (Int, Int, Int) { ResidentID.day(of: Date()) }
 }

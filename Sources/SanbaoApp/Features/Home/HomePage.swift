@@ -18,6 +18,8 @@ struct HomePage: RouteCollection {
         var unitCode: String
         var reminders: [ReportPages.ReminderRow]
         var awaiting: Int
+        /// What waits on this user, by role (`HomeWork`).
+        var work: [HomeWork.Item]
     }
 
     struct Task: Encodable {
@@ -54,7 +56,8 @@ struct HomePage: RouteCollection {
                         people: people.items, peopleTotal: people.total,
                         tasks: tasks.map { Task(id: $0.id.uuidString, credit_code: $0.credit_code, name: $0.name, address: $0.address, stage: $0.stage,
                                                 km: $0.distanceKm, done: $0.status == "done") },
-                        unitCode: unit.code, reminders: reminders, awaiting: awaiting)
+                        unitCode: unit.code, reminders: reminders, awaiting: awaiting,
+                        work: try await HomeWork(req: req, principal: principal).items())
         return try await req.view.render("home", page)
     }
 }
