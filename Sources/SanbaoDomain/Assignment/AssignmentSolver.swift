@@ -5,7 +5,7 @@
 /// as the sink is settled, usually right after the nearest cadre with room. A path may move
 /// other enterprises along (this one takes cadre A, the one A had moves to B, …), which is how
 /// the result stays optimal for every prefix. Chosen by measurement over cost scaling and
-/// network simplex on the reference instances (README, Benchmarks/assign.sh).
+/// network simplex on the reference instances (docs/benchmarks.md, Benchmarks/assign.sh).
 ///
 /// Nodes: capacity nodes first (cadres `0..<m`, then quota groups), the sink, then the
 /// enterprises, so that enterprises can be appended without renumbering anything.
