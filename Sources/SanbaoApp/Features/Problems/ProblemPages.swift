@@ -222,10 +222,13 @@ struct ProblemPages: RouteCollection {
         let dto = try await s.detail(try req.problemID())
         let p = s.principal
         let row = dto.problem
-        let reporterSide = p.scope.contains(path: row.reporter_unit_path) && p.can(.dispatchProblems)
-        let responsibleSide = (row.responsible_unit_path.map { p.scope.contains(path: $0) } ?? false) && p.can(.handleProblems)
+        let side = s.side(of: row)
+        let (reporterSide, responsibleSide) = (side.reporting, side.responsible)
         let status = ProblemStatus(rawValue: row.status) ?? .reported
-        let canDispatch = reporterSide && [.reported, .returned, .dispatched].contains(status)
+        // The buttons are the steps the service would take: one rule for both (`ProblemMove`).
+        let moves = ProblemMove.open(to: side, in: ProblemState(status: status, extensionState: row.extension_state,
+                                                                 referred: dto.timeline.contains { $0.step == "refer" }))
+        let canDispatch = moves.contains(.dispatch)
         var units: [Choice] = []
         if canDispatch {
             struct U: Decodable { var code: String; var name: String }
@@ -236,8 +239,7 @@ struct ProblemPages: RouteCollection {
         }
         let rules = try await ProblemRules.current(req.application, req.db)
         let open = status.isOpen
-        let canMerge = open && p.can(.dispatchProblems) && p.scope.contains(path: row.reporter_unit_path)
-        let referred = dto.timeline.contains { $0.step == "refer" }
+        let canMerge = moves.contains(.merge)
         // Supervision comes from above the responsible unit (or the reporting one, before dispatch).
         let actingPath = row.responsible_unit_path ?? row.reporter_unit_path
         let canSupervise = (open || status == .resolved) && p.can(.superviseProblems) && row.responsible_unit_path != nil
@@ -248,13 +250,12 @@ struct ProblemPages: RouteCollection {
                                       unit: $0.unit_name ?? "", department: $0.department ?? "", replyBy: $0.reply_by ?? "",
                                       satisfaction: $0.satisfaction ?? "", note: $0.note)
                             }, reporterSide: reporterSide, responsibleSide: responsibleSide, units: units,
-                            canDispatch: canDispatch, canAccept: responsibleSide && status == .dispatched,
-                            canWork: responsibleSide && (status == .accepted || status == .inProgress),
-                            canCallBack: reporterSide && status == .resolved,
-                            canRequestExtension: responsibleSide && (status == .accepted || status == .inProgress) && row.extension_state == nil,
-                            canDecideExtension: responsibleSide && row.extension_state == "requested"
-                                && (p.scope.isEverything || row.responsible_unit_path != p.unitPath),
-                            canAnswerReferral: responsibleSide && status == .inProgress && referred,
+                            canDispatch: canDispatch, canAccept: moves.contains(.accept),
+                            canWork: moves.contains(.resolve),
+                            canCallBack: moves.contains(.callback),
+                            canRequestExtension: moves.contains(.requestExtension),
+                            canDecideExtension: moves.contains(.decideExtension),
+                            canAnswerReferral: moves.contains(.referralAnswered),
                             canSupervise: canSupervise, orders: try await SupervisionService(app: req.application, db: req.db, principal: p).orders(covering: row.id),
                             mergeCandidates: canMerge ? try await s.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
                             mergedIn: try await s.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,

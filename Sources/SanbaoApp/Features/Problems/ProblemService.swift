@@ -51,6 +51,23 @@ struct ProblemService {
             }
         }
 
+        /// Which move this is, for `ProblemMove`'s rule of who may take it when.
+        var move: ProblemMove {
+            switch self {
+            case .dispatch: .dispatch
+            case .accept: .accept
+            case .giveBack: .giveBack
+            case .note: .note
+            case .refer: .refer
+            case .referralAnswered: .referralAnswered
+            case .merge: .merge
+            case .resolve: .resolve
+            case .callback: .callback
+            case .requestExtension: .requestExtension
+            case .decideExtension: .decideExtension
+            }
+        }
+
         var name: String {
             switch self {
             case .requestExtension: "request_extension"
@@ -168,6 +185,21 @@ struct ProblemService {
         return rules.calendar.workingDays(from: deadline, to: today)
     }
 
+    /// Where the principal stands towards the problem: on its reporting side (with the right to
+    /// hand problems out), its responsible side (with the right to handle them), above the
+    /// responsible unit.
+    func side(of row: Row) -> ProblemSide {
+        ProblemSide(reporting: scope.contains(path: row.reporter_unit_path) && principal.can(.dispatchProblems),
+                    responsible: (row.responsible_unit_path.map { scope.contains(path: $0) } ?? false) && principal.can(.handleProblems),
+                    aboveResponsible: scope.isEverything || row.responsible_unit_path != principal.unitPath)
+    }
+
+    func wasReferred(_ id: UUID) async throws -> Bool {
+        struct N: Decodable { var n: Int }
+        return try await sql.raw("SELECT COUNT(*) AS n FROM problem_events WHERE problem_id = \(bind: id) AND step = 'refer'")
+            .first(decoding: N.self).map { $0.n > 0 } ?? false
+    }
+
     /// One step on a problem, taken on `revision`; the problem as it is after it.
     func take(_ request: Action, on id: UUID, revision: Int, now: Date = Date()) async throws -> DTO {
         _ = try await step(request, on: id, revision: revision, now: now)
@@ -179,22 +211,28 @@ struct ProblemService {
         let row = try await row(id)
         guard row.revision == revision else { throw AppError(.conflict, "problem.conflict", ["\(row.revision)"]) }
         let status = ProblemStatus(rawValue: row.status) ?? .reported
-        // Who may: the reporting side hands problems out and calls back; the responsible side works them.
-        let reporterSide = scope.contains(path: row.reporter_unit_path)
-        let responsibleSide = row.responsible_unit_path.map { scope.contains(path: $0) } ?? false
-        switch request {
-        case .dispatch, .callback, .merge:
-            try principal.require(.dispatchProblems)
-            guard reporterSide else { throw AppError(.forbidden, "problem.not_reporting_side") }
-        case .accept, .giveBack, .note, .refer, .referralAnswered, .resolve, .requestExtension:
-            try principal.require(.handleProblems)
-            guard responsibleSide else { throw AppError(.forbidden, "problem.not_responsible_side") }
-        case .decideExtension:
-            // The unit above the responsible one (or higher), never the responsible unit itself.
-            try principal.require(.handleProblems)
-            guard responsibleSide, principal.scope.isEverything || row.responsible_unit_path != principal.unitPath else {
-                throw AppError(.forbidden, "problem.not_parent_side")
+        // Who may, and when: the same rule the problem's page draws its buttons with.
+        let move = request.move
+        switch move {
+        case .dispatch, .callback, .merge: try principal.require(.dispatchProblems)
+        default: try principal.require(.handleProblems)
+        }
+        let side = side(of: row)
+        guard move.isOnSide(side) else {
+            let reason = switch move {
+            case .dispatch, .callback, .merge: "problem.not_reporting_side"
+            case .decideExtension: "problem.not_parent_side"
+            default: "problem.not_responsible_side"
             }
+            throw AppError(.forbidden, reason)
+        }
+        let state = ProblemState(status: status, extensionState: row.extension_state,
+                                 referred: move == .referralAnswered ? try await wasReferred(id) : false)
+        if request.step == nil, let reason = move.refusal(in: state) {
+            throw AppError(.conflict, "problem.refused.\(reason)", [status.rawValue, request.name])
+        }
+        if move == .referralAnswered, !state.referred {
+            throw AppError(.conflict, "problem.refused.not_now", [status.rawValue, request.name])
         }
         var next: (status: ProblemStatus, rework: Bool) = (status, false)
         if let lifecycleStep = request.step {
@@ -286,17 +324,12 @@ struct ProblemService {
                 set += [("rework_count", row.rework_count + 1), ("deadline", rules.deadline(category, from: today).description)]
             }
         case .requestExtension(let days, let reason):
-            guard status == .accepted || status == .inProgress else {
-                throw AppError(.conflict, "problem.refused.not_now", [status.rawValue, request.name])
-            }
-            guard row.extension_state == nil else { throw AppError(.conflict, "problem.refused.extended_once") }
             guard (1...60).contains(days) else { throw AppError.invalid([AppError.field("days", "problem.reason.bad_days")]) }
             note = reason.trimmed
             guard !note.isEmpty else { throw AppError.invalid([AppError.field("reason", "problem.reason.required")]) }
             try Self.limit(note, "reason")
             set += [("extension_state", "requested"), ("extension_days", days), ("extension_reason", note)]
         case .decideExtension(let approve, let text):
-            guard row.extension_state == "requested" else { throw AppError(.conflict, "problem.refused.no_request") }
             note = text.trimmed
             try Self.limit(note, "note")
             set.append(("extension_state", approve ? "approved" : "refused"))
