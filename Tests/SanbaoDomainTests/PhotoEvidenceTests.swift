@@ -77,3 +77,15 @@ import Testing
         }
     }
 }
+
+@Suite struct VisitWhereaboutsTests {
+    @Test func aVisitFarFromTheEnterpriseBeyondThePhonesAccuracyIsMarked() {
+        let near = VisitWhereabouts(lat: 31.8600, lon: 117.2500, accuracyM: 15, enterpriseLat: 31.8610, enterpriseLon: 117.2500)
+        #expect(near?.isFar == false && (near?.metres ?? 0) > 100)
+        let far = VisitWhereabouts(lat: 31.8600, lon: 117.2500, accuracyM: 15, enterpriseLat: 31.8800, enterpriseLon: 117.2500)
+        #expect(far?.isFar == true)
+        let vague = VisitWhereabouts(lat: 31.8600, lon: 117.2500, accuracyM: 5_000, enterpriseLat: 31.8800, enterpriseLon: 117.2500)
+        #expect(vague?.isFar == false, "the phone itself said it could be 5 km off")
+        #expect(VisitWhereabouts(lat: nil, lon: 117.25, accuracyM: nil, enterpriseLat: 31.88, enterpriseLon: 117.25) == nil)
+    }
+}

@@ -252,11 +252,10 @@ struct VisitPages: RouteCollection {
         if let lat = dto.lat, let lon = dto.lon {
             whereabouts = req.t("visits.located", String(format: "%.5f", lat), String(format: "%.5f", lon),
                                 dto.accuracy_m.map { String(Int($0.rounded())) } ?? "?")
-            if let e = try await Enterprise.find(visit.$enterprise.id, on: req.db), let eLat = e.lat, let eLon = e.lon {
-                let metres = GreatCircle.metres(lat1: lat, lon1: lon, lat2: eLat, lon2: eLon)
-                whereabouts += req.t("visits.from_enterprise", String(format: "%.1f", Double(metres) / 1000))
-                // Beyond a kilometre (and beyond what the phone's own accuracy explains) it is worth a question.
-                far = Double(metres) > max(1_000, dto.accuracy_m ?? 0)
+            let e = try await Enterprise.find(visit.$enterprise.id, on: req.db)
+            if let w = VisitWhereabouts(lat: lat, lon: lon, accuracyM: dto.accuracy_m, enterpriseLat: e?.lat, enterpriseLon: e?.lon) {
+                whereabouts += req.t("visits.from_enterprise", String(format: "%.1f", Double(w.metres) / 1000))
+                far = w.isFar
             }
         }
         let p = s.principal
