@@ -67,11 +67,7 @@ struct AssignmentPages: RouteCollection {
         let sql = req.db as! any SQLDatabase
         let review = AssignmentReview(sql: sql, stageID: stage.id!)
         let totals = try await review.totals()
-        struct Pair: Decodable { var enterprise_id: UUID; var cadre_id: UUID }
-        let draft = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_drafts WHERE stage_id = \(bind: stage.id!) AND cadre_id IS NOT NULL")
-            .all(decoding: Pair.self)
-        let changes = try await AssignmentService(db: req.db, principal: principal)
-            .changes(stageID: stage.id!, draft: Dictionary(draft.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a }))
+        let changes = try await AssignmentService(db: req.db, principal: principal).changes(stageID: stage.id!, draft: try await review.draft())
         let districts = try await OrgUnit.query(on: req.db).filter(\.$depth == 1).filter(\.$retiredAt == nil)
             .filter(\.$territory != "").sort(\.$code).all()
             .filter { $0.kind.jurisdiction == .territorial }

@@ -12,6 +12,14 @@ struct AssignmentReview {
 
     struct Totals: Content { var placed: Int; var unplaced: Int; var metres: Int; var fullCadres: Int; var cadres: Int }
 
+    /// The draft's placed enterprises: enterprise → cadre.
+    func draft() async throws -> [UUID: UUID] {
+        struct Pair: Decodable { var enterprise_id: UUID; var cadre_id: UUID }
+        let pairs = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_drafts WHERE stage_id = \(bind: stageID) AND cadre_id IS NOT NULL")
+            .all(decoding: Pair.self)
+        return Dictionary(pairs.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a })
+    }
+
     func totals() async throws -> Totals {
         struct Row: Decodable { var placed: Int?; var unplaced: Int?; var metres: Int? }
         let row = try await sql.raw("""

@@ -28,7 +28,7 @@ struct CampaignPages: RouteCollection {
         for code in codes.sorted() { rows.append([code, stage] + fields.map { form["q.\(code).\($0)"] ?? "" }) }
         let service = CampaignService(db: req.db, principal: principal)
         let current = try await service.stage(of: try await service.campaign(nil), stage)
-        try EditBasis.check(form[EditBasis.field], current: try await Self.basis(req.db as! any SQLDatabase, stageID: current.requireID()))
+        try EditBasis.check(form[EditBasis.field], current: CampaignService.basis(try await service.quotaTable(stageID: current.requireID())))
         let outcome = try await CampaignService(db: req.db, principal: principal)
             .importQuotas(Array(CSVWriter.document(rows).utf8), mode: .allOrNothing)
         if outcome.hasRejections {
@@ -39,15 +39,6 @@ struct CampaignPages: RouteCollection {
             throw AppError.invalid(reasons.map { AppError.field("quotas", "campaign.cell_error", [$0]) })
         }
         return req.redirect(to: "/campaign?stage=\(stage)&flash=saved")
-    }
-
-    /// The stage's whole table as one digest (`EditBasis`): what the grid was filled in against.
-    static func basis(_ sql: any SQLDatabase, stageID: UUID) async throws -> String {
-        struct Q: Decodable { var code: String; var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int }
-        return EditBasis.of(try await sql.raw("""
-            SELECT o.code, q.enterprises, q.workers, q.questionnaires, q.problems FROM quotas q JOIN org_units o ON o.id = q.unit_id
-            WHERE q.stage_id = \(bind: stageID) ORDER BY o.code
-            """).all(decoding: Q.self).map { "\($0.code)=\($0.enterprises),\($0.workers),\($0.questionnaires),\($0.problems)" })
     }
 
     struct Page: Encodable {
@@ -78,21 +69,12 @@ struct CampaignPages: RouteCollection {
         let campaign = try await service.campaign(nil)
         let stages = try await service.stages(of: campaign)
         let stage = try await service.stage(of: campaign, req.query["stage"])
-        struct Row: Decodable { var code: String; var name: String; var depth: Int; var parent: String?
-            var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int }
-        let sql = req.db as! any SQLDatabase
         // The whole table decides the gaps; the page lists the principal's part of it.
-        let all = try await sql.raw("""
-            SELECT o.code, o.name, o.depth, p.code AS parent, q.enterprises, q.workers, q.questionnaires, q.problems
-            FROM quotas q JOIN org_units o ON o.id = q.unit_id LEFT JOIN org_units p ON p.id = o.parent_id
-            WHERE q.stage_id = \(bind: stage.id!) ORDER BY o.path
-            """).all(decoding: Row.self)
-        let parents = try await sql.raw("SELECT o.code, p.code AS parent FROM org_units o JOIN org_units p ON p.id = o.parent_id")
-            .all(decoding: ParentRow.self)
+        let all = try await service.quotaTable(stageID: stage.requireID())
         let figures = Dictionary(uniqueKeysWithValues: all.map {
             ($0.code, QuotaFigures(enterprises: $0.enterprises, workers: $0.workers, questionnaires: $0.questionnaires, problems: $0.problems))
         })
-        let parentOf = Dictionary(uniqueKeysWithValues: parents.map { ($0.code, $0.parent) })
+        let parentOf = try await service.parentCodes()
         let gaps = QuotaGap.find(parentOf: parentOf, quotas: figures)
         // Tree order by codes: a unit, then its sub-units in code order.
         func treeKey(_ code: String) -> String { parentOf[code].map { treeKey($0) + "/" + code } ?? code }
@@ -113,11 +95,10 @@ struct CampaignPages: RouteCollection {
                         },
                         canImport: principal.can(.manageAssignment), stagePosition: stage.position,
                         calendarYears: try await calendarYears(req, principal),
-                        basis: try await Self.basis(sql, stageID: stage.requireID()))
+                        basis: CampaignService.basis(all))
         return try await req.view.render("campaign", page)
     }
 
-    struct ParentRow: Decodable { var code: String; var parent: String }
 
     /// "2026: 29 holidays, 10 weekend days worked" for each year the calendar has.
     private func calendarYears(_ req: Request, _ principal: Principal) async throws -> [String] {

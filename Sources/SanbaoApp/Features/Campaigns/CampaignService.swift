@@ -11,6 +11,34 @@ struct CampaignService {
 
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
+    /// One unit's row of a stage's task decomposition table, with its place in the tree.
+    struct QuotaTableRow: Decodable, Sendable {
+        var code: String; var name: String; var depth: Int; var parent: String?
+        var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int
+    }
+
+    /// The stage's whole table, in tree order (every unit's row: the gaps need them all).
+    func quotaTable(stageID: UUID) async throws -> [QuotaTableRow] {
+        try await sql.raw("""
+            SELECT o.code, o.name, o.depth, p.code AS parent, q.enterprises, q.workers, q.questionnaires, q.problems
+            FROM quotas q JOIN org_units o ON o.id = q.unit_id LEFT JOIN org_units p ON p.id = o.parent_id
+            WHERE q.stage_id = \(bind: stageID) ORDER BY o.path
+            """).all(decoding: QuotaTableRow.self)
+    }
+
+    /// The table as one digest (`EditBasis`): what a grid was filled in against.
+    static func basis(_ table: [QuotaTableRow]) -> String {
+        EditBasis.of(table.map { "\($0.code)=\($0.enterprises),\($0.workers),\($0.questionnaires),\($0.problems)" }.sorted())
+    }
+
+    /// Every unit's parent's code, by the unit's code.
+    func parentCodes() async throws -> [String: String] {
+        struct ParentRow: Decodable { var code: String; var parent: String }
+        let rows = try await sql.raw("SELECT o.code, p.code AS parent FROM org_units o JOIN org_units p ON p.id = o.parent_id")
+            .all(decoding: ParentRow.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0.parent) })
+    }
+
     func campaigns() async throws -> [Campaign] {
         try await Campaign.query(on: db).sort(\.$startsOn, .descending).all()
     }

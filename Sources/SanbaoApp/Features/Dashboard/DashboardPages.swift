@@ -70,8 +70,7 @@ struct DashboardPages: RouteCollection {
         } else if let id = principal.unitID {
             unit = .init(id: id, code: principal.unitCode, name: principal.unitName, path: principal.unitPath)
         } else {
-            guard let root = try await sql.raw("SELECT id, code, name, path FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1")
-                .first(decoding: ProgressQuery.Unit.self) else { throw AppError(.notFound, "error.not_found") }
+            guard let root = try await ProgressQuery.root(sql) else { throw AppError(.notFound, "error.not_found") }
             unit = root
         }
         try await VisitTally.upToDate(req.application, req.db)
@@ -79,9 +78,7 @@ struct DashboardPages: RouteCollection {
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let f = try await query.figures(for: unit, stage: stage, rules: rules, today: today)
-        let children = try await sql.raw("""
-            SELECT id, code, name, path, lat, lon, kind FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
-            """).all(decoding: ProgressQuery.Unit.self)
+        let children = try await ProgressQuery.children(of: unit, sql)
         let childFigures = try await query.figures(for: children, stage: stage, rules: rules, today: today)
         var ranked: [(ProgressQuery.Unit, ProgressQuery.Figures)] = children.compactMap { child in
             guard let cf = childFigures[child.id], cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0 else { return nil }

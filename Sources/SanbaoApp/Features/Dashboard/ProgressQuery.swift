@@ -41,6 +41,18 @@ struct ProgressQuery {
         }
     }
 
+    /// The tree's root, for the command line's principal (no unit of its own).
+    static func root(_ sql: any SQLDatabase) async throws -> Unit? {
+        try await sql.raw("SELECT id, code, name, path FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1").first(decoding: Unit.self)
+    }
+
+    /// The active units directly under `unit`, with their places for the map.
+    static func children(of unit: Unit, _ sql: any SQLDatabase) async throws -> [Unit] {
+        try await sql.raw("""
+            SELECT id, code, name, path, lat, lon, kind FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
+            """).all(decoding: Unit.self)
+    }
+
     struct Unit: Decodable, Sendable {
         var id: UUID
         var code: String

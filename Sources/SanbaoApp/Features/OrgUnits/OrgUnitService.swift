@@ -126,6 +126,18 @@ struct OrgUnitService {
         return try await query.sort(\.$code).all()
     }
 
+    /// The active units in the principal's part of the tree, as a form's choices ("name（code）"),
+    /// the tree's upper levels first; `below`: only those under the principal's own unit (an
+    /// order goes down the tree).
+    func choices(below: Bool = false, limit: Int = 1000) async throws -> [Choice] {
+        struct U: Decodable { var code: String; var name: String }
+        let own: any SQLExpression = below ? SQLQueryString("o.path <> \(bind: principal.unitPath)") : SQLRaw("1 = 1")
+        return try await (db as! any SQLDatabase).raw("""
+            SELECT o.code, o.name FROM org_units o WHERE o.retired_at IS NULL AND \(scope.sqlCondition(unitAlias: "o")) AND \(own)
+            ORDER BY o.depth, o.code LIMIT \(bind: limit)
+            """).all(decoding: U.self).map { Choice(value: $0.code, label: "\($0.name)（\($0.code)）") }
+    }
+
     /// Where a tree walk starts: the principal's unit, or the root for the CLI.
     func home() async throws -> OrgUnit {
         if let id = principal.unitID, let unit = try await scope.query(OrgUnit.self, on: db).filter(\.$id == id).first() {

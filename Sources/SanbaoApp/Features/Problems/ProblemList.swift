@@ -21,6 +21,28 @@ extension ProblemService {
         case mine
     }
 
+    /// A reminder or escalation the scan sent the principal's unit this past week, about a
+    /// problem still open.
+    struct Notice: Encodable, Decodable {
+        var problem_id: UUID
+        var kind: String
+        var day: String
+        var deadline: String?
+        var detail: String
+        var category: String
+        var enterprise: String
+    }
+
+    func notices(today: Day) async throws -> [Notice] {
+        guard let unit = principal.unitID else { return [] }
+        return try await sql.raw("""
+            SELECT n.problem_id, n.kind, n.day, p.deadline, n.detail, p.category, e.name AS enterprise FROM notifications n
+            JOIN problems p ON p.id = n.problem_id JOIN enterprises e ON e.id = p.enterprise_id
+            WHERE n.unit_id = \(bind: unit) AND n.day >= \(bind: today.adding(-7).description) AND p.status NOT IN ('resolved', 'closed')
+            ORDER BY n.day DESC, n.id DESC LIMIT 20
+            """).all(decoding: Notice.self)
+    }
+
     /// How far below the root the principal's unit is (the office and the command line: 0).
     var ownDepth: Int { scope.isEverything ? 0 : UnitPath(principal.unitPath).depth }
 

@@ -89,15 +89,7 @@ struct ProblemPages: RouteCollection {
     }
 
     /// What the scan left for the signed-in user's own unit this past week.
-    struct Notice: Encodable, Decodable {
-        var problem_id: UUID
-        var kind: String
-        var day: String
-        var deadline: String?
-        var detail: String
-        var category: String
-        var enterprise: String
-    }
+    typealias Notice = ProblemService.Notice
 
     func index(req: Request) async throws -> View {
         let s = try service(req)
@@ -111,15 +103,7 @@ struct ProblemPages: RouteCollection {
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let rows = page.items.map { ListRow($0, rules: rules, today: today) }
-        var notices: [Notice] = []
-        if let unit = s.principal.unitID {
-            notices = try await s.sql.raw("""
-                SELECT n.problem_id, n.kind, n.day, p.deadline, n.detail, p.category, e.name AS enterprise FROM notifications n
-                JOIN problems p ON p.id = n.problem_id JOIN enterprises e ON e.id = p.enterprise_id
-                WHERE n.unit_id = \(bind: unit) AND n.day >= \(bind: today.adding(-7).description) AND p.status NOT IN ('resolved', 'closed')
-                ORDER BY n.day DESC, n.id DESC LIMIT 20
-                """).all(decoding: Notice.self)
-        }
+        let notices = try await s.notices(today: today)
         // The figures: the user's unit (or the one the list is narrowed to) over its whole
         // subtree, then each unit directly under it.
         let figures = try await s.figureTable(code: within?.code, rules: rules, today: today).enumerated().map {
@@ -229,14 +213,7 @@ struct ProblemPages: RouteCollection {
         let moves = ProblemMove.open(to: side, in: ProblemState(status: status, extensionState: row.extension_state,
                                                                  referred: dto.timeline.contains { $0.step == "refer" }))
         let canDispatch = moves.contains(.dispatch)
-        var units: [Choice] = []
-        if canDispatch {
-            struct U: Decodable { var code: String; var name: String }
-            units = try await s.sql.raw("""
-                SELECT o.code, o.name FROM org_units o WHERE o.retired_at IS NULL AND \(p.scope.sqlCondition(unitAlias: "o"))
-                ORDER BY o.depth, o.code LIMIT 1000
-                """).all(decoding: U.self).map { Choice(value: $0.code, label: "\($0.name)（\($0.code)）") }
-        }
+        let units = canDispatch ? try await OrgUnitService(db: req.db, principal: p).choices() : []
         let rules = try await ProblemRules.current(req.application, req.db)
         let open = status.isOpen
         let canMerge = moves.contains(.merge)

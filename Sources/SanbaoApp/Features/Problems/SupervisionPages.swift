@@ -72,12 +72,8 @@ struct SupervisionPages: RouteCollection {
         if title.isEmpty, !category.isEmpty, !area.isEmpty, let unit = try? await principal.scope.unit(code: area, on: req.db) {
             title = req.t("supervision.special_title", unit.name, req.t("problem.category." + category))
         }
-        struct U: Decodable { var code: String; var name: String }
         // The units below the issuer's own: an order goes down the tree.
-        let units = problem == nil ? try await problems.sql.raw("""
-            SELECT o.code, o.name FROM org_units o WHERE o.retired_at IS NULL AND \(principal.scope.sqlCondition(unitAlias: "o"))
-              AND o.path <> \(bind: principal.unitPath) ORDER BY o.depth, o.code LIMIT 1000
-            """).all(decoding: U.self).map { Choice(value: $0.code, label: "\($0.name)（\($0.code)）") } : []
+        let units = problem == nil ? try await OrgUnitService(db: req.db, principal: principal).choices(below: true) : []
         return try await req.view.render("supervision/new", NewPage(
             shell: Shell(req, title: req.t("supervision.issue")), kind: problem == nil ? "special" : "problem", problem: problem,
             category: category, area: area, title: title, deadline: rules.calendar.adding(workingDays: 5, to: today).description,

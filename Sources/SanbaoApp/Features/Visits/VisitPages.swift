@@ -105,23 +105,13 @@ struct VisitPages: RouteCollection {
     func new(req: Request) async throws -> View {
         let s = try service(req)
         try s.principal.require(.recordVisits)
-        struct E: Decodable { var credit_code: String; var name: String; var address: String }
-        let enterprise: E
+        let enterprise: VisitService.FormEnterprise
         var taskID = ""
         if let task = req.query[UUID.self, at: "task"] {
-            guard let e = try await s.sql.raw("""
-                SELECT e.credit_code, e.name, e.address FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
-                JOIN enterprises e ON e.id = t.enterprise_id WHERE t.id = \(bind: task) AND c.user_id = \(bind: s.principal.userID!)
-                """).first(decoding: E.self) else { throw AppError(.notFound, "error.not_found") }
-            enterprise = e
+            enterprise = try await s.enterprise(ofTask: task)
             taskID = task.uuidString
         } else {
-            let code: String = req.query["enterprise"] ?? ""
-            let visible = EnterpriseService(app: req.application, db: req.db, principal: s.principal).visible
-            guard let e = try await s.sql.raw("""
-                SELECT e.credit_code, e.name, e.address FROM enterprises e WHERE e.credit_code = \(bind: code) AND \(visible)
-                """).first(decoding: E.self) else { throw AppError(.notFound, "error.not_found") }
-            enterprise = e
+            enterprise = try await s.enterprise(code: req.query["enterprise"] ?? "")
         }
         return try await form(req, s, enterprise: (enterprise.credit_code, enterprise.name, enterprise.address), taskID: taskID,
                               draftKey: taskID.isEmpty ? "adhoc-" + enterprise.credit_code : "task-" + taskID, visit: nil)
@@ -149,10 +139,7 @@ struct VisitPages: RouteCollection {
         let enterpriseResponse = visit?.responses.first
         let enterpriseQ = try await questionnaire("enterprise", version: enterpriseResponse?.version)
         let workerQ = try await questionnaire("worker", version: nil)
-        let registry = try await s.sql.raw("""
-            SELECT w.id, w.name, w.job, w.id_masked FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
-            WHERE e.credit_code = \(bind: enterprise.code) ORDER BY w.name LIMIT 500
-            """).all(decoding: QuestionnaireForm.RegistryWorker.self)
+        let registry = try await s.registryWorkers(ofEnterprise: enterprise.code)
         func picker(_ prefix: String, _ selected: UUID?) -> String {
             QuestionnaireForm.workerPicker(prefix: prefix, workers: registry, selected: selected) { req.t($0) }
         }
@@ -228,10 +215,7 @@ struct VisitPages: RouteCollection {
         let dto = try await s.dto(visit)
         let english = req.locale == .en
         var sections: [AnswerSection] = []
-        struct Named: Decodable { var id: UUID; var name: String }
-        let named = dto.responses.compactMap(\.worker_id)
-        let workerNames = named.isEmpty ? [:] : Dictionary(try await s.sql.raw("SELECT id, name FROM workers WHERE id IN \(SQLBind.group(named))")
-            .all(decoding: Named.self).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let workerNames = try await s.workerNames(dto.responses.compactMap(\.worker_id))
         for (i, r) in dto.responses.enumerated() {
             guard let q = try? await QuestionnaireService(db: req.db, principal: s.principal).version(key: r.questionnaire, version: r.version)
                 .questionnaire() else { continue }
