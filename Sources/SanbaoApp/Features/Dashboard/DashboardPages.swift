@@ -73,8 +73,7 @@ struct DashboardPages: RouteCollection {
             guard let root = try await ProgressQuery.root(sql) else { throw AppError(.notFound, "error.not_found") }
             unit = root
         }
-        try await VisitTally.upToDate(req.application, req.db)
-        let query = ProgressQuery(app: req.application, db: req.db, principal: principal)
+        let query = try await ProgressQuery.fresh(req.application, req.db, principal)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let f = try await query.figures(for: unit, stage: stage, rules: rules, today: today)

@@ -7,7 +7,7 @@ import Vapor
 /// The campaign's progress for a unit over its subtree in one stage, against the task
 /// decomposition table (任务分解表): enterprises assigned and visited, workers visited,
 /// questionnaires returned, problems found on those visits — read from the tallies kept as
-/// visits come in (`VisitTally`; callers bring them up to date first with `VisitTally.upToDate`),
+/// visits come in (`VisitTally`; `fresh` brings them up to date first),
 /// a few rows per unit whatever the number of visits — and the
 /// problems the subtree's units resolved and have overdue now, as the ledger counts them
 /// (`problem_tallies`).
@@ -18,6 +18,12 @@ struct ProgressQuery {
     let app: Application
     let db: any Database
     let principal: Principal
+
+    /// A reader of the progress tallies with every committed visit counted.
+    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ProgressQuery {
+        try await VisitTally.upToDate(app, db)
+        return ProgressQuery(app: app, db: db, principal: principal)
+    }
 
     var sql: any SQLDatabase { db as! any SQLDatabase }
 

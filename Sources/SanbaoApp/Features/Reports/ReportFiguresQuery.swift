@@ -8,11 +8,17 @@ import Vapor
 /// in the campaign up to its last day (visits that count — submitted or accepted — by the day
 /// they finished; problems by the day they were reported and first resolved), the campaign's
 /// targets from the task decomposition table, problems by category, and the cases to name.
-/// Reads the visit tallies: callers bring them up to date first (`VisitTally.upToDate`).
+/// Reads the visit tallies; `fresh` brings them up to date first.
 struct ReportFiguresQuery {
     let app: Application
     let db: any Database
     let principal: Principal
+
+    /// A reader with every committed visit counted.
+    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ReportFiguresQuery {
+        try await VisitTally.upToDate(app, db)
+        return ReportFiguresQuery(app: app, db: db, principal: principal)
+    }
 
     var sql: any SQLDatabase { db as! any SQLDatabase }
 

@@ -64,8 +64,7 @@ struct ReportService {
         if let report, report.isFrozen, let kept = try? JSONDecoder().decode(ReportFigures.self, from: Data(report.figuresJSON.utf8)) {
             return kept
         }
-        try await VisitTally.upToDate(app, db)
-        return try await ReportFiguresQuery(app: app, db: db, principal: principal)
+        return try await ReportFiguresQuery.fresh(app, db, principal)
             .figures(unitID: s.unit.id!, path: s.unit.path, campaign: s.campaign, period: s.period)
     }
 

@@ -97,8 +97,7 @@ struct StatisticsPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, unit, stage) = try await present.filter()
-        try await VisitTally.upToDate(req.application, req.db)
-        let query = StatisticsQuery(db: req.db)
+        let query = try await StatisticsQuery.fresh(req.application, req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }
         let responses = try await query.responses(f)
@@ -219,8 +218,7 @@ struct StatisticsPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, _, _) = try await present.filter()
-        try await VisitTally.upToDate(req.application, req.db)
-        let query = StatisticsQuery(db: req.db)
+        let query = try await StatisticsQuery.fresh(req.application, req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }
         let name = "\(f.questionnaire)-\(parts[0]).\(format.rawValue)"

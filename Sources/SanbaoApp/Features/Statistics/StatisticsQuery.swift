@@ -17,6 +17,13 @@ import Vapor
 struct StatisticsQuery {
     let db: any Database
 
+    /// A reader of the answer tallies with every committed visit counted: the one way to start
+    /// one where figures are shown (the tallies take in what waits first).
+    static func fresh(_ app: Application, _ db: any Database) async throws -> StatisticsQuery {
+        try await VisitTally.upToDate(app, db)
+        return StatisticsQuery(db: db)
+    }
+
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     struct Filter: Sendable {
