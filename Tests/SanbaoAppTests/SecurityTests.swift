@@ -36,6 +36,11 @@ import ZIPFoundation
                 #expect(res.status == .unprocessableEntity || res.status == .forbidden, "\(path): \(res.status)")
             }
             #expect(try await api.send(.GET, "/api/v1/org-units").status == .ok, "still serving")
+            // A phone's accuracy of 1e300 metres was stored, and the visit's page then trapped
+            // turning it into an Int.
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let far = try await VisitTests.post(&cadre, key: "phone-a001-accuracy", VisitTests.body().replacingOccurrences(of: #""accuracy_m": 12"#, with: #""accuracy_m": 1e300"#))
+            #expect(far.status == .unprocessableEntity && far.body.string.contains(#""field":"location""#), "\(far.body.string)")
         }
     }
 

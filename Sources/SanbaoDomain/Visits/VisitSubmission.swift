@@ -132,7 +132,8 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
         // A visit recorded offline may come in days late, not years: 1900 is a phone's clock or a typing slip.
         if startedAt < now.addingTimeInterval(-366 * 86_400) { issues.append(Issue("started_at", "too_old")) }
         if finishedAt.timeIntervalSince(startedAt) > 24 * 3600 { issues.append(Issue("finished_at", "too_long")) }
-        if let l = location, !((-90...90).contains(l.lat) && (-180...180).contains(l.lon)) || (l.accuracyM ?? 0) < 0 {
+        // A phone's accuracy is metres, not light years: a figure past 100 km says nothing.
+        if let l = location, !((-90...90).contains(l.lat) && (-180...180).contains(l.lon)) || !(0...100_000).contains(l.accuracyM ?? 0) {
             issues.append(Issue("location", "out_of_range"))
         }
         if peopleMet.trimmed.isEmpty { issues.append(Issue("people_met", "required")) }

@@ -235,7 +235,7 @@ struct VisitPages: RouteCollection {
         var far = false
         if let lat = dto.lat, let lon = dto.lon {
             whereabouts = req.t("visits.located", String(format: "%.5f", lat), String(format: "%.5f", lon),
-                                dto.accuracy_m.map { String(Int($0.rounded())) } ?? "?")
+                                dto.accuracy_m.map { String(format: "%.0f", $0) } ?? "?")
             let e = try await Enterprise.find(visit.$enterprise.id, on: req.db)
             if let w = VisitWhereabouts(lat: lat, lon: lon, accuracyM: dto.accuracy_m, enterpriseLat: e?.lat, enterpriseLon: e?.lon) {
                 whereabouts += req.t("visits.from_enterprise", String(format: "%.1f", Double(w.metres) / 1000))
