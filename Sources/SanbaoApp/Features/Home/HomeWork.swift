@@ -35,12 +35,11 @@ struct HomeWork {
         }
         let visits = VisitService(app: app, db: db, principal: principal)
         if roles.contains(.cadre) {
-            add("visits_returned", try await visits.list(PageRequest(page: 1, per: 1), status: "returned", ownOnly: true).total,
-                "/visits?status=returned")
+            add("visits_returned", try await visits.count(status: .returned, ownOnly: true, upTo: Self.countUpTo), "/visits?status=returned")
             add("problems_mine", try await problemCount(.mine), "/problems?view=mine", urgent: false)
         }
         if principal.can(.reviewVisits) {
-            add("visits_to_review", try await visits.list(PageRequest(page: 1, per: 1), status: "submitted").total, "/visits?status=submitted")
+            add("visits_to_review", try await visits.count(status: .submitted, upTo: Self.countUpTo), "/visits?status=submitted")
         }
         if principal.can(.handleProblems) {
             add("problems_to_dispatch", try await problemCount(.toDispatch), "/problems?view=to_dispatch")

@@ -115,12 +115,10 @@ extension VisitService {
                         photos: try await photos(of: id), timeline: events)
     }
 
-    /// The visits the principal may see (their own, and their subtree's), newest first;
-    /// `ownOnly`: those the principal made.
-    func list(_ page: PageRequest, status: String?, ownOnly: Bool = false) async throws -> Page<VisitRow> {
-        let own = SQLQueryString("v.cadre_user_id = \(bind: principal.userID ?? UUID())")
+    /// The visits the principal may see (their own, and their subtree's), newest first.
+    func list(_ page: PageRequest, status: String?) async throws -> Page<VisitRow> {
         var conditions: [any SQLExpression] = [
-            ownOnly ? own : SQLQueryString("(\(own) OR \(scope.sqlCondition(unitAlias: "o")))"),
+            SQLQueryString("(v.cadre_user_id = \(bind: principal.userID ?? UUID()) OR \(scope.sqlCondition(unitAlias: "o")))"),
         ]
         if let status, !status.isEmpty { conditions.append(SQLQueryString("v.status = \(bind: status)")) }
         let rows = try await sql.raw("""

@@ -3,8 +3,9 @@ import SanbaoDomain
 import SQLKit
 import Vapor
 
-/// What the visit pages read besides the visit: the enterprise a form is for, its registry
-/// workers to pick from, the names of the workers a visit's questionnaires are about.
+/// What the visit pages read besides the visit itself: the enterprise a form is for, its
+/// registry workers to pick from, the names of the workers a visit's questionnaires are about,
+/// and how many visits wait in a status (the home page).
 extension VisitService {
     struct FormEnterprise: Decodable, Sendable {
         var credit_code: String
@@ -36,6 +37,18 @@ extension VisitService {
             SELECT w.id, w.name, w.job, w.id_masked FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
             WHERE e.credit_code = \(bind: code) ORDER BY w.name LIMIT 500
             """).all(decoding: QuestionnaireForm.RegistryWorker.self)
+    }
+
+    /// How many visits in `status` the principal may see (or made, `ownOnly`), counted only as far
+    /// as `upTo`: a home page's figure, which must not count a province's visits on every view.
+    func count(status: Visit.Status, ownOnly: Bool = false, upTo limit: Int) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        let own = SQLQueryString("v.cadre_user_id = \(bind: principal.userID ?? UUID())")
+        let whose: any SQLExpression = ownOnly ? own : SQLQueryString("(\(own) OR \(scope.sqlCondition(unitAlias: "o")))")
+        return try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM visits v JOIN org_units o ON o.id = v.unit_id
+            WHERE v.status = \(bind: status.rawValue) AND \(whose) LIMIT \(bind: limit)) AS waiting
+            """).first(decoding: N.self)?.n ?? 0
     }
 
     func workerNames(_ ids: [UUID]) async throws -> [UUID: String] {
