@@ -4,14 +4,19 @@
 # each with its own Idempotency-Key, at 32 connections; /healthz in the same run for scale.
 # Target: visits at ≥ 20 % of the /healthz rate, p99 < 50 ms, on SQLite.
 # Usage: Benchmarks/visits.sh [seconds per wrk run, default 15]
+#        SANBAO_BIN=path/to/sanbao Benchmarks/visits.sh …   (an A/B against another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 2; }
 command -v sqlite3 >/dev/null || { echo "needs sqlite3 (apt-get install sqlite3)"; exit 2; }
 
-swift build -c release --product sanbao >/dev/null
-BIN=$(swift build -c release --show-bin-path)/sanbao
+if [ -n "${SANBAO_BIN:-}" ]; then
+  BIN=$SANBAO_BIN
+else
+  swift build -c release --product sanbao >/dev/null
+  BIN=$(swift build -c release --show-bin-path)/sanbao
+fi
 WORK=$(mktemp -d ${VISITS_TMP:-/tmp}/sanbao-visits.XXXXXX)
 export DATABASE_URL="sqlite:$WORK/bench.sqlite" LOG_LEVEL=warning
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -58,7 +58,7 @@ extension VisitService {
         guard visit.revision == revision else { throw AppError(.conflict, "visit.conflict", ["\(visit.revision)"]) }
         guard visit.status == Visit.Status.returned.rawValue else { throw AppError(.conflict, "visit.not_returned") }
         let submission: VisitSubmission
-        do { submission = try VisitSubmission.read(body) ?? Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
+        do { submission = try Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
             throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
         }
         // The enterprise and task stay those of the first submission.

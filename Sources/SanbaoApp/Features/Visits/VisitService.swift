@@ -43,7 +43,7 @@ struct VisitService {
 
     private func record(body: [UInt8], key: String, digest: String, userID: UUID, unitID: UUID) async throws -> VisitReceipt {
         var submission: VisitSubmission
-        do { submission = try VisitSubmission.read(body) ?? Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
+        do { submission = try Self.decoder.decode(VisitSubmission.self, from: Data(body)) } catch {
             throw AppError.invalid([AppError.field(QuestionnaireJSON.describe(error), "visit.reason.bad_json")])
         }
         let (enterprise, taskID) = try await target(of: submission, userID: userID)
