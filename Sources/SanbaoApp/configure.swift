@@ -9,7 +9,7 @@ import Vapor
 /// routes and commands. Tests call it with their own `AppConfig`; nothing is global.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
-    app.services = try AppServices(config: config, localizer: try Localizer.load(from: app.directory.resourcesDirectory + "Locales"))
+    app.services = AppServices(config: config, localizer: try Localizer.load(from: app.directory.resourcesDirectory + "Locales"))
     app.logger.info("sanbao config: \(config.redactedDescription)")
 
     switch config.database {

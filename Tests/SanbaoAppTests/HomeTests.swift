@@ -63,3 +63,14 @@ import VaporTesting
         #expect(Set(main).isDisjoint(with: more) && Set(main).union(more) == Set(Section.allCases))
     }
 }
+
+@Suite struct SignInGuardTests {
+    /// The dummy is written, not computed: it must still be a hash bcrypt checks (at the
+    /// configured cost), or the unknown-user path would answer at once.
+    @Test func theTimingDummyIsAHashNoPasswordMatches() throws {
+        let guardian = SignInGuard(burst: 1, perMinute: 1, bcryptCost: 6)
+        defer { try? guardian.hashing.syncShutdownGracefully() }
+        #expect(guardian.timingDummy.hasPrefix("$2b$06$"))
+        #expect(try Bcrypt.verify("anything", created: guardian.timingDummy) == false)
+    }
+}

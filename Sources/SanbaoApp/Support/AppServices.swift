@@ -7,7 +7,6 @@ import Vapor
 /// check-then-set racing between the first two requests, and a reader sees at a glance what
 /// lives for the life of the process.
 final class AppServices: Sendable {
-    let config: AppConfig
     let localizer: Localizer
     /// Who a token belongs to, a page of the unit list: kept two seconds (`ReadCache`).
     let readCaches = ReadCaches()
@@ -26,10 +25,10 @@ final class AppServices: Sendable {
     /// Password hashing and the sign-in allowance.
     let signInGuard: SignInGuard
 
-    init(config: AppConfig, localizer: Localizer) throws {
-        self.config = config
+    /// `config`: the sign-in allowance and bcrypt cost (the configuration itself is `app.config`).
+    init(config: AppConfig, localizer: Localizer) {
         self.localizer = localizer
-        signInGuard = try SignInGuard(burst: config.signInBurst, perMinute: config.signInPerMinute, bcryptCost: config.bcryptCost)
+        signInGuard = SignInGuard(burst: config.signInBurst, perMinute: config.signInPerMinute, bcryptCost: config.bcryptCost)
     }
 }
 

@@ -6,8 +6,7 @@ import Vapor
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: req)
-        let h = response.headers
-        if !h.contains(name: "Content-Security-Policy") {
+        if !response.headers.contains(name: "Content-Security-Policy") {
             response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "frame-ancestors 'none'")
         }
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")

@@ -17,8 +17,9 @@ final class SignInGuard: Sendable {
     private let unknown = NIOLockedValueBox<[String: Failures]>([:])
     let burst: Double
     let perMinute: Double
-    /// A bcrypt hash at the configured cost of nothing anyone types: checked against when there
-    /// is no real hash to check, so that path takes as long as a real check.
+    /// A bcrypt hash at the configured cost that no password matches: checked against when there
+    /// is no real hash to check, so that path takes as long as a real check. Written, not
+    /// computed: a check costs the cost its hash names, whatever the salt and checksum say.
     let timingDummy: String
 
     private struct Bucket { var tokens: Double; var at: Date }
@@ -27,8 +28,8 @@ final class SignInGuard: Sendable {
     /// addresses or names must not grow memory without end).
     static let remembered = 10_000
 
-    init(burst: Int, perMinute: Int, bcryptCost: Int, threads: Int = max(1, System.coreCount / 2)) throws {
-        timingDummy = try Bcrypt.hash(AuthService.randomToken(), cost: bcryptCost)
+    init(burst: Int, perMinute: Int, bcryptCost: Int, threads: Int = max(1, System.coreCount / 2)) {
+        timingDummy = "$2b$" + String(format: "%02d", bcryptCost) + "$LjWVOfJO4mbb6bsnUWs8JOdT23HkXEEA5eCGm78PaXKUm3SZVjxPi"
         self.burst = Double(burst)
         self.perMinute = Double(perMinute)
         hashing = NIOThreadPool(numberOfThreads: threads)

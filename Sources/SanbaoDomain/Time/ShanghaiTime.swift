@@ -14,10 +14,12 @@ public enum ShanghaiTime {
     /// The day an instant falls on in China.
     public static func day(_ date: Date) -> Day { Day(date, in: zone) }
 
-    /// Midnight in China at the start of `day`, as an instant.
+    /// Midnight in China at the start of `day`, as an instant (days typed by a person may be
+    /// any year: never a crash, whatever the calendar makes of year 0).
     public static func start(of day: Day) -> Date {
         let p = day.parts
-        return calendar.date(from: DateComponents(year: p.year, month: p.month, day: p.day))!
+        return calendar.date(from: DateComponents(year: p.year, month: p.month, day: p.day))
+            ?? Date(timeIntervalSince1970: Double(day.ordinal) * 86_400 - Double(zone.secondsFromGMT()))
     }
 
     /// `YYYY-MM-DD` typed by a person, as the instant its day starts; nil when not a day.

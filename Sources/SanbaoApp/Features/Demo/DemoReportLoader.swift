@@ -86,6 +86,6 @@ enum DemoReportLoader {
 
     /// `hour` o'clock on `day` in the campaign's zone.
     private static func at(_ day: Day, _ hour: Int) -> Date {
-        (ShanghaiTime.start(of: day.description) ?? Date()).addingTimeInterval(Double(hour) * 3_600)
+        ShanghaiTime.start(of: day).addingTimeInterval(Double(hour) * 3_600)
     }
 }

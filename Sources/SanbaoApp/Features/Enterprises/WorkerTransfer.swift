@@ -107,7 +107,6 @@ extension WorkerService {
             var migrant: Bool, hardship: String, id_cipher: String, phone_cipher: String?, household_cipher: String?
         }
         let cipher = app.fieldCipher
-        let hardshipShown = principal.can(.revealWorkerData)
         var count = 0
         // Keyset pages by id: constant cost per page however many workers there are.
         var last: UUID?

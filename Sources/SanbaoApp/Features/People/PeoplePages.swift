@@ -39,11 +39,12 @@ struct PeoplePages: RouteCollection {
         let roleText = req.query[String.self, at: "role"] ?? ""
         let q = req.query[String.self, at: "q"] ?? ""
         let page = try await service.list(try PageRequest(req), unitCode: unit, role: Role(parsing: roleText), search: q)
+        func choice(_ role: Role) -> Choice { Choice(value: role.rawValue, label: req.t("role." + role.rawValue)) }
         let model = IndexPage(
             shell: Shell(req, title: req.t("people.title")), people: page,
             filter: ["unit": unit, "role": roleText, "q": q],
-            roles: Role.allCases.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
-            grantable: Role.allCases.filter { $0.isGrantable(by: principal.roles) }.map { .init(value: $0.rawValue, label: req.t("role." + $0.rawValue)) },
+            roles: Role.allCases.map(choice),
+            grantable: Role.allCases.filter { $0.isGrantable(by: principal.roles) }.map(choice),
             pager: Pager(page, path: "/people", query: ["unit": unit, "role": roleText, "q": q]),
             canCreate: principal.can(.manageUsers), canImport: principal.can(.importCadres),
             canExport: principal.can(.revealPersonalData), errors: errors, form: form)

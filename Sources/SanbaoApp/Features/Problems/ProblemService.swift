@@ -226,13 +226,11 @@ struct ProblemService {
             }
             throw AppError(.forbidden, reason)
         }
+        // Whether it was referred matters only to an answered referral: read only for that.
         let state = ProblemState(status: status, extensionState: row.extension_state,
                                  referred: move == .referralAnswered ? try await wasReferred(id) : false)
-        if request.step == nil, let reason = move.refusal(in: state) {
+        if let reason = move.refusal(in: state) {
             throw AppError(.conflict, "problem.refused.\(reason)", [status.rawValue, request.name])
-        }
-        if move == .referralAnswered, !state.referred {
-            throw AppError(.conflict, "problem.refused.not_now", [status.rawValue, request.name])
         }
         var next: (status: ProblemStatus, rework: Bool) = (status, false)
         if let lifecycleStep = request.step {

@@ -40,8 +40,8 @@ struct ReportFiguresQuery {
 
     private func counts(_ unitID: UUID, _ subtree: SQLQueryString, from first: Day, through last: Day) async throws -> ReportFigures.Counts {
         var c = ReportFigures.Counts()
-        let start = ShanghaiTime.start(of: first.description) ?? .distantPast
-        let end = (ShanghaiTime.start(of: last.description) ?? .distantFuture).addingTimeInterval(86_400)
+        let start = ShanghaiTime.start(of: first)
+        let end = ShanghaiTime.start(of: last).addingTimeInterval(86_400)
         // Visits, workers and questionnaires from the unit's own tallies (its whole subtree, by day);
         // enterprises counted once however often visited, from the visits.
         struct Tallied: Decodable { var visits: Int?; var workers: Int?; var questionnaires: Int? }

@@ -194,16 +194,15 @@ struct StatisticsPages: RouteCollection {
         let query = StatisticsQuery(db: req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard let key = req.query[String.self, at: "question"], let entry = catalogue.entry(key) else { throw AppError(.notFound, "error.not_found") }
-        let paging = PageRequest(page: try PageRequest(req).page, per: 100)
+        let paging = PageRequest(page: try PageRequest(req).page, per: 100)   // the page asked for, always 100 answers
+        let filter = Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)"
         let (rows, total) = try await query.texts(f, question: key, limit: paging.per, offset: paging.offset)
         return try await req.view.render("statistics/texts", TextsPage(
             shell: Shell(req, title: req.t("statistics.texts")), question: present.text(entry.title), key: key, unitName: unit?.name ?? "",
             total: total, rows: rows.map { TextRow(enterprise: $0.enterprise, creditCode: $0.credit_code, unit: $0.unit,
                                                      day: ShanghaiTime.day($0.finished_at).description, text: $0.text_value) },
-            query: Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)",
-            pager: Pager(page: paging.page, hasNext: paging.offset + rows.count < total) {
-                "/statistics/texts?" + Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)&page=\($0)"
-            }))
+            query: filter,
+            pager: Pager(page: paging.page, hasNext: paging.offset + rows.count < total) { "/statistics/texts?\(filter)&page=\($0)" }))
     }
 
     /// Spreadsheets of what the page shows; `responses` (every response as a row) is streamed

@@ -51,10 +51,8 @@ struct StatisticsQuery {
         var q = SQLQueryString("v.status IN ('submitted', 'accepted')")
         if subtree { q = SQLQueryString("\(q) AND v.unit_id IN (SELECT su.id FROM org_units su WHERE su.path LIKE \(bind: f.unitPath + "%"))") }
         if let stage = f.stage { q = SQLQueryString("\(q) AND \(ProgressQuery.inStage(stage))") }
-        if let from = f.from, let start = ShanghaiTime.start(of: from.description) { q = SQLQueryString("\(q) AND v.finished_at >= \(bind: start)") }
-        if let to = f.to, let end = ShanghaiTime.start(of: to.description) {
-            q = SQLQueryString("\(q) AND v.finished_at < \(bind: end.addingTimeInterval(86_400))")
-        }
+        if let from = f.from { q = SQLQueryString("\(q) AND v.finished_at >= \(bind: ShanghaiTime.start(of: from))") }
+        if let to = f.to { q = SQLQueryString("\(q) AND v.finished_at < \(bind: ShanghaiTime.start(of: to).addingTimeInterval(86_400))") }
         return q
     }
 
