@@ -1,9 +1,10 @@
 import Vapor
 
 /// Every route of the app. Pages sit behind the session and CSRF checks; `/api/v1` behind a
-/// bearer token. Handlers are thin: they call the features' services.
+/// bearer token. Every path is a `Site` or an `APIRoute`; handlers are thin: they call the
+/// features' services and hand what they return to a page model.
 func routes(_ app: Application) throws {
-    app.get("healthz") { _ in "ok" }
+    app.get(Site.healthz) { _ in "ok" }
 
     let pages = app.grouped(SessionMiddleware(), CSRFMiddleware())
     try pages.register(collection: SignInPages())
@@ -28,7 +29,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DashboardPages())
     try signedIn.register(collection: QuestionnairePages())
 
-    let api = app.grouped("api", "v1").grouped(BearerMiddleware())
+    let api = app.grouped(BearerMiddleware())
     try api.register(collection: OrgUnitAPI())
     try api.register(collection: UserAPI())
     try api.register(collection: EnterpriseAPI())

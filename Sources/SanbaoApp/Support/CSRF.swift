@@ -39,7 +39,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// The largest body any page takes (a spreadsheet upload).
     static let maxBody = 25 * 1024 * 1024
     /// The pages that take a form from someone not signed in.
-    static let anonymousPaths: Set<String> = ["/sign-in", "/sign-out"]
+    static let anonymousPaths: Set<String> = [Site.signIn.path, Site.signOut.path]
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard ![.GET, .HEAD, .OPTIONS].contains(req.method) else { return try await next.respond(to: req) }
@@ -61,16 +61,4 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 
     static let bodyLimitKey = "sanbao.body_limit"
-}
-
-extension RoutesBuilder {
-    /// A route that takes a body larger than the default 1 MB (a visit, a photo, a file): the
-    /// limit is kept on the route so that the CSRF check reads no more than the route takes.
-    @discardableResult
-    func on<Response: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: PathComponent..., upTo limit: ByteCount,
-                                              use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
-        let route = on(method, path, body: .collect(maxSize: limit), use: handler)
-        route.userInfo[AnySendableHashable(CSRFMiddleware.bodyLimitKey)] = limit.value
-        return route
-    }
 }

@@ -49,23 +49,13 @@ struct Pager: Encodable, Sendable {
     var prevHref: String?
     var nextHref: String?
 
-    init<Item>(_ list: Page<Item>, path: String, query: [String: String]) {
-        self.init(page: list.page, hasNext: list.page < list.pageCount) { Self.href(path, query: query, page: $0) }
+    init<Item>(_ list: Page<Item>, _ place: some SitePath, query: [String: String]) {
+        self.init(page: list.page, hasNext: list.page < list.pageCount) { place.with(filters: query.merging(["page": "\($0)"]) { a, _ in a }) }
     }
 
     init(page: Int, hasNext: Bool, href: (Int) -> String) {
         self.page = page
         prevHref = page > 1 ? href(page - 1) : nil
         nextHref = hasNext ? href(page + 1) : nil
-    }
-
-    /// `path?key=value&…` with the empty filters left out, in a stable order, and `page` last.
-    static func href(_ path: String, query: [String: String], page: Int? = nil) -> String {
-        var c = URLComponents()
-        c.path = path
-        let items = query.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
-            + (page.map { [URLQueryItem(name: "page", value: "\($0)")] } ?? [])
-        c.queryItems = items.isEmpty ? nil : items
-        return c.string ?? path
     }
 }

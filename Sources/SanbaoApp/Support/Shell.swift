@@ -54,7 +54,7 @@ struct Shell: Encodable {
                 }
             }
             func item(_ s: Section) -> NavItem {
-                let href = s == .home ? "/" : "/" + s.rawValue
+                let href = Site(s).path
                 return NavItem(label: req.t("nav." + s.rawValue), href: href, active: s == .home ? path == "/" : path.hasPrefix(href))
             }
             let sections = Role.navigation(for: p.roles)

@@ -7,15 +7,15 @@ import Vapor
 /// of a stage, solve it again, lock and exclude, and publish it as the cadres' visit tasks.
 struct AssignmentPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("assignment", use: review)
-        routes.get("assignment", "explain", use: explain)
-        routes.post("assignment", "solve", use: solve)
-        routes.post("assignment", "publish", use: publish)
-        routes.post("assignment", "locks", use: lock)
-        routes.post("assignment", "locks", "delete", use: unlock)
-        routes.post("assignment", "exclusions", use: exclude)
-        routes.post("assignment", "exclusions", "delete", use: include)
-        routes.post("assignment", "fairness", use: fairness)
+        routes.get(Site.assignment, use: review)
+        routes.get(Site.assignmentAction("explain"), use: explain)
+        routes.post(Site.assignmentAction("solve"), use: solve)
+        routes.post(Site.assignmentAction("publish"), use: publish)
+        routes.post(Site.assignmentAction("locks"), use: lock)
+        routes.post(Site.assignmentAction("locks/delete"), use: unlock)
+        routes.post(Site.assignmentAction("exclusions"), use: exclude)
+        routes.post(Site.assignmentAction("exclusions/delete"), use: include)
+        routes.post(Site.assignmentAction("fairness"), use: fairness)
     }
 
     struct Page: Encodable {
@@ -136,7 +136,7 @@ struct AssignmentPages: RouteCollection {
         try principal.require(.manageAssignment)
         let (campaign, stage, _) = try await stage(req, principal)
         _ = try await AssignmentService(db: req.db, principal: principal).solve(stage: stage, campaign: campaign, dryRun: false)
-        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=solved")
+        return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "solved"]))
     }
 
     func publish(req: Request) async throws -> Response {
@@ -144,7 +144,7 @@ struct AssignmentPages: RouteCollection {
         try principal.require(.manageAssignment)
         let (_, stage, _) = try await stage(req, principal)
         _ = try await AssignmentService(db: req.db, principal: principal).publish(stage: stage)
-        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=published")
+        return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "published"]))
     }
 
     func fairness(req: Request) async throws -> Response {
@@ -154,7 +154,7 @@ struct AssignmentPages: RouteCollection {
         let (campaign, stage, _) = try await stage(req, principal)
         let form = try req.content.decode(Form.self)
         try await CampaignService(db: req.db, principal: principal).setFairness(campaign, percent: form.percent ?? -1, penalty: form.penalty ?? -1)
-        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=saved")
+        return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "saved"]))
     }
 
     struct DecisionForm: Content {
@@ -188,6 +188,6 @@ struct AssignmentPages: RouteCollection {
         try principal.require(.manageAssignment)
         let (_, stage, _) = try await stage(req, principal)
         try await body(AssignmentService(db: req.db, principal: principal), stage, try req.content.decode(DecisionForm.self))
-        return req.redirect(to: "/assignment?stage=\(stage.position)&flash=saved")
+        return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "saved"]))
     }
 }

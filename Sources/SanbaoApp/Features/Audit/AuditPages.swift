@@ -3,7 +3,7 @@ import Vapor
 
 struct AuditPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit", use: index)
+        routes.get(Site.audit, use: index)
     }
 
     struct Row: Encodable {
@@ -33,6 +33,6 @@ struct AuditPages: RouteCollection {
                 summary: $0.summary, ip: $0.ip)
         }
         return try await req.view.render("audit", Page(shell: Shell(req, title: req.t("audit.title")), rows: rows, total: page.total,
-                                                       filter: filter, pager: Pager(page, path: "/audit", query: filter)))
+                                                       filter: filter, pager: Pager(page, Site.audit, query: filter)))
     }
 }

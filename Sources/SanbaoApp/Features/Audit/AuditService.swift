@@ -78,7 +78,7 @@ struct AuditService {
 
 struct AuditAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit-events", use: list)
+        routes.get(APIRoute.auditEvents, use: list)
     }
 
     func list(req: Request) async throws -> Page<AuditEventDTO> {

@@ -24,9 +24,8 @@ struct RequireSignIn: AsyncMiddleware {
         if req.method != .GET {
             throw AppError(.unauthorized, req.storage[SessionMiddleware.ExpiredKey.self] == true ? "error.session_expired" : "error.unauthorized")
         }
-        var target = "/sign-in?next=" + (req.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/")
-        if req.storage[SessionMiddleware.ExpiredKey.self] == true { target += "&expired=1" }
-        return req.redirect(to: target)
+        let expired = req.storage[SessionMiddleware.ExpiredKey.self] == true
+        return req.redirect(to: Site.signIn.with(["next": req.url.path, "expired": expired ? "1" : nil]))
     }
 }
 

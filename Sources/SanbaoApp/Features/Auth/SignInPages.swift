@@ -2,9 +2,9 @@ import Vapor
 
 struct SignInPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("sign-in", use: form)
-        routes.post("sign-in", use: signIn)
-        routes.post("sign-out", use: signOut)
+        routes.get(Site.signIn, use: form)
+        routes.post(Site.signIn, use: signIn)
+        routes.post(Site.signOut, use: signOut)
     }
 
     struct Page: Encodable {
@@ -15,7 +15,7 @@ struct SignInPages: RouteCollection {
     }
 
     func form(req: Request) async throws -> Response {
-        if req.principal != nil { return req.redirect(to: "/") }
+        if req.principal != nil { return req.redirect(to: Site.home) }
         let expired = req.query[String.self, at: "expired"] == "1" || req.storage[SessionMiddleware.ExpiredKey.self] == true
         return try await render(req, username: "", message: expired ? req.t("sign_in.expired") : nil, status: .ok)
     }
@@ -59,7 +59,7 @@ struct SignInPages: RouteCollection {
         if let principal = req.principal, let hash = principal.sessionTokenHash {
             try await req.authService.signOut(tokenHash: hash, principal: principal)
         }
-        let response = req.redirect(to: "/sign-in")
+        let response = req.redirect(to: Site.signIn)
         response.cookies[AuthService.sessionCookie] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0),
                                                                          path: "/", isHTTPOnly: true, sameSite: .lax)
         return response
@@ -75,7 +75,7 @@ struct SignInPages: RouteCollection {
     /// header; browsers drop a TAB, so "/\t/evil" would become "//evil") all go home instead.
     static func safeNext(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2_000,
-              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) else { return "/" }
+              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) else { return Site.home.path }
         return next
     }
 }

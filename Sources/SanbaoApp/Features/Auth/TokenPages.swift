@@ -5,9 +5,9 @@ import Vapor
 /// A user's own API tokens: create (shown once), list, revoke.
 struct TokenPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("tokens", use: index)
-        routes.post("tokens", use: create)
-        routes.post("tokens", ":id", "revoke", use: revoke)
+        routes.get(Site.tokens, use: index)
+        routes.post(Site.tokens, use: create)
+        routes.post(Site.tokenAction(":id", "revoke"), use: revoke)
     }
 
     struct Row: Encodable {
@@ -59,6 +59,6 @@ struct TokenPages: RouteCollection {
     func revoke(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError(.notFound, "error.not_found") }
         try await req.authService.revokeToken(id: id, by: try req.requirePrincipal())
-        return req.redirect(to: "/tokens?flash=revoked")
+        return req.redirect(to: Site.tokens.flash("revoked"))
     }
 }

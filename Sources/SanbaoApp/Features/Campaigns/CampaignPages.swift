@@ -8,8 +8,8 @@ import Vapor
 /// own subtree; the office imports the table from a file.
 struct CampaignPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("campaign", use: show)
-        routes.post("campaign", "quotas", use: save)
+        routes.get(Site.campaign, use: show)
+        routes.post(Site.campaignQuotas, use: save)
     }
 
     /// The office edits the table as a grid: the form's cells become the rows of a quota file
@@ -38,7 +38,7 @@ struct CampaignPages: RouteCollection {
             }
             throw AppError.invalid(reasons.map { AppError.field("quotas", "campaign.cell_error", [$0]) })
         }
-        return req.redirect(to: "/campaign?stage=\(stage)&flash=saved")
+        return req.redirect(to: Site.campaign.with(["stage": "\(stage)", "flash": "saved"]))
     }
 
     struct Page: Encodable {

@@ -11,7 +11,7 @@ import Vapor
 /// behind it.
 struct DashboardPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("dashboard", use: show)
+        routes.get(Site.dashboard, use: show)
     }
 
     struct Tile: Encodable {
@@ -94,7 +94,7 @@ struct DashboardPages: RouteCollection {
             tile("enterprises", f.visited, f.enterprisesQuota > 0 ? f.enterprisesQuota : f.assigned, nil),
             tile("workers", f.workers, f.workersQuota, nil),
             tile("questionnaires", f.questionnaires, f.questionnairesQuota, nil),
-            tile("problems", f.problemsResolved, f.problemsQuota > 0 ? f.problemsQuota : f.problemsFound, "/problems?view=all&unit=\(unit.code)"),
+            tile("problems", f.problemsResolved, f.problemsQuota > 0 ? f.problemsQuota : f.problemsFound, Site.problems.with(["view": "all", "unit": unit.code])),
         ]
         let names = ranked.map { $0.0.name.replacingOccurrences(of: "总工会", with: "").replacingOccurrences(of: "工会", with: "") }
         let childChart = SVGChart.bars(title: req.t("dashboard.children_chart"), categories: names, series: [
@@ -109,7 +109,7 @@ struct DashboardPages: RouteCollection {
         let visitedMap = !areas.isEmpty ? VisitedMap(areas: areas.compactMap { u, f in
             guard let lat = u.lat, let lon = u.lon else { return nil }
             return .init(name: u.name.replacingOccurrences(of: "总工会", with: "").replacingOccurrences(of: "工会", with: ""), lat: lat, lon: lon,
-                         visited: f.visited, target: f.enterprisesQuota > 0 ? f.enterprisesQuota : f.assigned, href: "/dashboard?unit=\(u.code)&stage=\(stage.position)")
+                         visited: f.visited, target: f.enterprisesQuota > 0 ? f.enterprisesQuota : f.assigned, href: Site.dashboard.with(["unit": u.code, "stage": "\(stage.position)"]))
         }).svg(title: req.t("dashboard.map"), visitedLabel: req.t("dashboard.map_visited"), notVisitedLabel: req.t("dashboard.map_not_visited")) : ""
         let dayChart = SVGChart.line(title: req.t("dashboard.days_chart"), labels: days.map { String($0.day.description.dropFirst(5)) },
                                      series: [.init(req.t("dashboard.visits"), days.map { Double($0.visits) })])

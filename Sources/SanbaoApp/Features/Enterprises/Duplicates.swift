@@ -63,8 +63,8 @@ extension EnterpriseService {
 
 struct DuplicatePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("enterprises", "duplicates", use: index)
-        routes.post("enterprises", "duplicates", use: decide)
+        routes.get(Site.enterpriseDuplicates, use: index)
+        routes.post(Site.enterpriseDuplicates, use: decide)
     }
 
     struct Page: Encodable {
@@ -90,6 +90,6 @@ struct DuplicatePages: RouteCollection {
         guard let decision = EnterpriseService.Decision(rawValue: form.decision) else { throw AppError(.badRequest, "error.bad_request") }
         try await EnterpriseService(app: req.application, db: req.db, principal: try req.requirePrincipal())
             .decide(first: form.keep, second: form.other, decision)
-        return req.redirect(to: "/enterprises/duplicates?flash=saved")
+        return req.redirect(to: Site.enterpriseDuplicates.flash("saved"))
     }
 }

@@ -3,10 +3,9 @@ import Vapor
 
 struct EnterprisePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let enterprises = routes.grouped("enterprises")
-        enterprises.get(use: index)
-        enterprises.get(":code", use: show)
-        enterprises.post(":code", "reveal-contact", use: revealContact)
+        routes.get(Site.enterprises, use: index)
+        routes.get(Site.enterprise(":code"), use: show)
+        routes.post(Site.enterpriseAction(":code", "reveal-contact"), use: revealContact)
     }
 
     struct Item: Encodable {
@@ -45,8 +44,8 @@ struct EnterprisePages: RouteCollection {
         let model = IndexPage(
             shell: Shell(req, title: req.t("enterprises.title")), items: items, total: page.total, page: page.page, filter: query,
             sizes: EnterpriseRecord.SizeClass.allCases.map { .init(value: $0.rawValue, label: req.t("size." + $0.rawValue)) },
-            pager: Pager(page, path: "/enterprises", query: query),
-            exportHref: Pager.href("/export/enterprises.csv", query: query), exportXLSXHref: Pager.href("/export/enterprises.xlsx", query: query),
+            pager: Pager(page, Site.enterprises, query: query),
+            exportHref: Site.exportFile("enterprises.csv").with(filters: query), exportXLSXHref: Site.exportFile("enterprises.xlsx").with(filters: query),
             canImport: principal.can(.manageRegistry))
         return try await req.view.render("enterprises/index", model)
     }
@@ -139,8 +138,8 @@ struct EnterpriseDTO: Content {
 
 struct EnterpriseAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("enterprises", use: list)
-        routes.get("enterprises", ":code", use: show)
+        routes.get(APIRoute.enterprises, use: list)
+        routes.get(APIRoute.enterprise(":code"), use: show)
     }
 
     func list(req: Request) async throws -> Page<EnterpriseService.Row> {

@@ -3,10 +3,9 @@ import Vapor
 
 struct WorkerPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let workers = routes.grouped("workers")
-        workers.get(use: index)
-        workers.get(":id", use: show)
-        workers.post(":id", "reveal", use: reveal)
+        routes.get(Site.workers, use: index)
+        routes.get(Site.worker(":id"), use: show)
+        routes.post(Site.workerAction(":id", "reveal"), use: reveal)
     }
 
     struct Item: Encodable {
@@ -50,7 +49,7 @@ struct WorkerPages: RouteCollection {
         return try await req.view.render("workers/index", IndexPage(
             shell: Shell(req, title: req.t("workers.title")), items: page.items.map { item($0, req) }, total: page.total, page: page.page,
             filter: filter, showHardship: principal.can(.revealWorkerData), hardships: WorkerRecord.Hardship.allCases.map { .init(value: $0.rawValue, label: req.t("hardship." + $0.rawValue)) },
-            pager: Pager(page, path: "/workers", query: filter),
+            pager: Pager(page, Site.workers, query: filter),
             canImport: principal.can(.manageRegistry), canExportClear: principal.can(.revealWorkerData)))
     }
 
@@ -90,8 +89,8 @@ struct WorkerPages: RouteCollection {
 
 struct WorkerAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("workers", use: list)
-        routes.get("workers", ":id", use: show)
+        routes.get(APIRoute.workers, use: list)
+        routes.get(APIRoute.worker(":id"), use: show)
     }
 
     func list(req: Request) async throws -> Page<WorkerService.Row> {

@@ -4,7 +4,7 @@ import Vapor
 
 struct HomePage: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
+        routes.get(Site.home, use: home)
     }
 
     struct Page: Encodable {

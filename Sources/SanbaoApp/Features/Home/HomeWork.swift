@@ -35,28 +35,28 @@ struct HomeWork {
         }
         let visits = VisitService(app: app, db: db, principal: principal)
         if roles.contains(.cadre) {
-            add("visits_returned", try await visits.count(status: .returned, ownOnly: true, upTo: Self.countUpTo), "/visits?status=returned")
-            add("problems_mine", try await problemCount(.mine), "/problems?view=mine", urgent: false)
+            add("visits_returned", try await visits.count(status: .returned, ownOnly: true, upTo: Self.countUpTo), Site.visits.with(["status": "returned"]))
+            add("problems_mine", try await problemCount(.mine), Site.problems.with(["view": "mine"]), urgent: false)
         }
         if principal.can(.reviewVisits) {
-            add("visits_to_review", try await visits.count(status: .submitted, upTo: Self.countUpTo), "/visits?status=submitted")
+            add("visits_to_review", try await visits.count(status: .submitted, upTo: Self.countUpTo), Site.visits.with(["status": "submitted"]))
         }
         if principal.can(.handleProblems) {
-            add("problems_to_dispatch", try await problemCount(.toDispatch), "/problems?view=to_dispatch")
-            add("problems_to_handle", try await problemCount(.toHandle), "/problems?view=to_handle")
-            add("problems_to_call_back", try await problemCount(.toCallBack), "/problems?view=to_call_back")
+            add("problems_to_dispatch", try await problemCount(.toDispatch), Site.problems.with(["view": "to_dispatch"]))
+            add("problems_to_handle", try await problemCount(.toHandle), Site.problems.with(["view": "to_handle"]))
+            add("problems_to_call_back", try await problemCount(.toCallBack), Site.problems.with(["view": "to_call_back"]))
             add("supervision_to_report", try await SupervisionService(app: app, db: db, principal: principal)
-                .list(PageRequest(page: 1, per: 1), view: .toReport).total, "/supervision?view=to_report")
+                .list(PageRequest(page: 1, per: 1), view: .toReport).total, Site.supervision.with(["view": "to_report"]))
         }
         if roles.contains(.office) || roles.contains(.inspector) {
-            add("problems_overdue", try await problemCount(.overdue), "/problems?view=overdue", always: true)
-            add("problems_escalated", try await problemCount(.escalated), "/problems?view=escalated")
-            add("problems_supervised", try await problemCount(.supervised), "/problems?view=supervised", urgent: false)
+            add("problems_overdue", try await problemCount(.overdue), Site.problems.with(["view": "overdue"]), always: true)
+            add("problems_escalated", try await problemCount(.escalated), Site.problems.with(["view": "escalated"]))
+            add("problems_supervised", try await problemCount(.supervised), Site.problems.with(["view": "supervised"]), urgent: false)
         }
         if principal.can(.revealWorkerData) {
             for (category, n) in try await WorkerService(app: app, db: db, principal: principal).hardshipCounts() {
                 out.append(Item(key: "hardship_" + category, label: req.t("home.work.hardship") + " · " + req.t("hardship." + category), count: "\(n)",
-                                href: "/workers?hardship=" + category, urgent: false))
+                                href: Site.workers.with(["hardship": category]), urgent: false))
             }
         }
         return out

@@ -2,12 +2,11 @@ import Vapor
 
 struct OrgUnitAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let units = routes.grouped("org-units")
-        units.get(use: list)
-        units.post(use: create)
-        units.get(":code", use: show)
-        units.patch(":code", use: update)
-        units.post(":code", "retire", use: retire)
+        routes.get(APIRoute.orgUnits, use: list)
+        routes.post(APIRoute.orgUnits, use: create)
+        routes.get(APIRoute.orgUnit(":code"), use: show)
+        routes.patch(APIRoute.orgUnit(":code"), use: update)
+        routes.post(APIRoute.orgUnitAction(":code", "retire"), use: retire)
     }
 
     private func service(_ req: Request) throws -> OrgUnitService {

@@ -5,13 +5,12 @@ import Vapor
 /// for admins the forms to add, rename, move and retire.
 struct OrgUnitPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let units = routes.grouped("units")
-        units.get(use: index)
-        units.post(use: create)
-        units.get(":code", use: show)
-        units.post(":code", "rename", use: rename)
-        units.post(":code", "move", use: move)
-        units.post(":code", "retire", use: retire)
+        routes.get(Site.units, use: index)
+        routes.post(Site.units, use: create)
+        routes.get(Site.unit(":code"), use: show)
+        routes.post(Site.unitAction(":code", "rename"), use: rename)
+        routes.post(Site.unitAction(":code", "move"), use: move)
+        routes.post(Site.unitAction(":code", "retire"), use: retire)
     }
 
     struct Page: Encodable {
@@ -29,7 +28,7 @@ struct OrgUnitPages: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let unit = try await OrgUnitService(db: req.db, principal: try req.requirePrincipal()).home()
-        return req.redirect(to: "/units/" + unit.code)
+        return req.redirect(to: Site.unit(unit.code))
     }
 
     func show(req: Request) async throws -> Response {
@@ -78,7 +77,7 @@ struct OrgUnitPages: RouteCollection {
         let parent = input.parentCode ?? ""
         let form = ["code": input.value("code"), "name": input.value("name"), "kind": input.value("kind"),
                     "territory": input.value("territory"), "sectors": input.value("sectors")]
-        return try await write(req, code: parent, form: form, redirect: "/units/\(parent)?flash=created") { s in
+        return try await write(req, code: parent, form: form, redirect: Site.unit(parent).flash("created")) { s in
             _ = try await s.create(input)
         }
     }
@@ -86,7 +85,7 @@ struct OrgUnitPages: RouteCollection {
     func rename(req: Request) async throws -> Response {
         let code = req.parameters.get("code")!
         let name = (try? req.content.get(String.self, at: "name")) ?? ""
-        return try await write(req, code: code, form: ["rename": name], redirect: "/units/\(code)?flash=saved") { s in
+        return try await write(req, code: code, form: ["rename": name], redirect: Site.unit(code).flash("saved")) { s in
             try await s.rename(code: code, to: name)
         }
     }
@@ -94,14 +93,14 @@ struct OrgUnitPages: RouteCollection {
     func move(req: Request) async throws -> Response {
         let code = req.parameters.get("code")!
         let parent = ((try? req.content.get(String.self, at: "parent_code")) ?? "").trimmingCharacters(in: .whitespaces)
-        return try await write(req, code: code, form: ["move": parent], redirect: "/units/\(code)?flash=moved") { s in
+        return try await write(req, code: code, form: ["move": parent], redirect: Site.unit(code).flash("moved")) { s in
             try await s.move(code: code, under: parent)
         }
     }
 
     func retire(req: Request) async throws -> Response {
         let code = req.parameters.get("code")!
-        return try await write(req, code: code, form: [:], redirect: "/units/\(code)?flash=retired") { s in
+        return try await write(req, code: code, form: [:], redirect: Site.unit(code).flash("retired")) { s in
             try await s.retire(code: code)
         }
     }

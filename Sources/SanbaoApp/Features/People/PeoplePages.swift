@@ -3,13 +3,12 @@ import Vapor
 
 struct PeoplePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let people = routes.grouped("people")
-        people.get(use: index)
-        people.post(use: create)
-        people.get(":username", use: show)
-        people.post(":username", "reveal-phone", use: revealPhone)
-        people.post(":username", "reset-password", use: resetPassword)
-        people.post(":username", "retire", use: retire)
+        routes.get(Site.people, use: index)
+        routes.post(Site.people, use: create)
+        routes.get(Site.person(":username"), use: show)
+        routes.post(Site.personAction(":username", "reveal-phone"), use: revealPhone)
+        routes.post(Site.personAction(":username", "reset-password"), use: resetPassword)
+        routes.post(Site.personAction(":username", "retire"), use: retire)
     }
 
     struct IndexPage: Encodable {
@@ -45,7 +44,7 @@ struct PeoplePages: RouteCollection {
             filter: ["unit": unit, "role": roleText, "q": q],
             roles: Role.allCases.map(choice),
             grantable: Role.allCases.filter { $0.isGrantable(by: principal.roles) }.map(choice),
-            pager: Pager(page, path: "/people", query: ["unit": unit, "role": roleText, "q": q]),
+            pager: Pager(page, Site.people, query: ["unit": unit, "role": roleText, "q": q]),
             canCreate: principal.can(.manageUsers), canImport: principal.can(.importCadres),
             canExport: principal.can(.revealPersonalData), errors: errors, form: form)
         return try await req.view.render("people/index", model).encodeResponse(status: status, for: req)
@@ -65,7 +64,7 @@ struct PeoplePages: RouteCollection {
                               password: f.password, phone: f.phone)
         do {
             let user = try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal()).create(input)
-            return req.redirect(to: "/people/\(user.username)?flash=created")
+            return req.redirect(to: Site.person(user.username).flash("created"))
         } catch let e as AppError where e.status == .unprocessableEntity {
             let messages = e.fields.map { req.t("field." + $0.field) + ": " + req.t($0.key, $0.params) }
             return try await renderIndex(req, errors: messages, form: ["username": f.username ?? "", "display_name": f.display_name ?? "",
@@ -114,7 +113,7 @@ struct PeoplePages: RouteCollection {
         do {
             try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal())
                 .resetPassword(username: username, to: password)
-            return req.redirect(to: "/people/\(username)?flash=password_reset")
+            return req.redirect(to: Site.person(username).flash("password_reset"))
         } catch let e as AppError where e.status == .unprocessableEntity {
             return try await renderShow(req, username: username, errors: e.fields.map { req.t($0.key, $0.params) },
                                         status: .unprocessableEntity)
@@ -124,6 +123,6 @@ struct PeoplePages: RouteCollection {
     func retire(req: Request) async throws -> Response {
         let username = req.parameters.get("username")!
         try await UserService(app: req.application, db: req.db, principal: try req.requirePrincipal()).retire(username: username)
-        return req.redirect(to: "/people/\(username)?flash=retired")
+        return req.redirect(to: Site.person(username).flash("retired"))
     }
 }

@@ -3,12 +3,11 @@ import Vapor
 
 struct UserAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("me", use: me)
-        let users = routes.grouped("users")
-        users.get(use: list)
-        users.post(use: create)
-        users.get(":username", use: show)
-        users.post(":username", "retire", use: retire)
+        routes.get(APIRoute.me, use: me)
+        routes.get(APIRoute.users, use: list)
+        routes.post(APIRoute.users, use: create)
+        routes.get(APIRoute.user(":username"), use: show)
+        routes.post(APIRoute.userAction(":username", "retire"), use: retire)
     }
 
     private func service(_ req: Request) throws -> UserService {

@@ -6,13 +6,12 @@ import Vapor
 /// `POST /api/v1/problems/{id}/{step}` with the revision it is taken on.
 struct ProblemAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let problems = routes.grouped("problems")
-        problems.get(use: list)
-        problems.post(use: report)
-        problems.get("figures", use: figures)
-        problems.get(":id", use: show)
-        problems.on(.POST, ":id", "evidence", upTo: "9mb", use: addEvidence)
-        problems.post(":id", ":step", use: step)
+        routes.get(APIRoute.problems, use: list)
+        routes.post(APIRoute.problems, use: report)
+        routes.get(APIRoute.problemFigures, use: figures)
+        routes.get(APIRoute.problem(":id"), use: show)
+        routes.on(.POST, APIRoute.problemAction(":id", "evidence"), upTo: "9mb", use: addEvidence)
+        routes.post(APIRoute.problemAction(":id", ":step"), use: step)
     }
 
     private func service(_ req: Request) throws -> ProblemService {
@@ -45,7 +44,7 @@ struct ProblemAPI: RouteCollection {
         let s = try service(req)
         let id = try await s.report(try req.content.decode(ReportBody.self).report)
         let response = try await s.detail(id).encodeResponse(status: .created, for: req)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/problems/\(id.uuidString)")
+        response.headers.replaceOrAdd(name: .location, value: APIRoute.problem(id.uuidString).path)
         return response
     }
 

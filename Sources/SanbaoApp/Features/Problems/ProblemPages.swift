@@ -7,14 +7,13 @@ import Vapor
 /// problem with its timeline and the steps the signed-in user may take now.
 struct ProblemPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let problems = routes.grouped("problems")
-        problems.get(use: index)
-        problems.get("overview", use: overview)
-        problems.get("new", use: new)
-        problems.post(use: report)
-        problems.get(":id", use: show)
-        problems.on(.POST, ":id", "evidence", upTo: "9mb", use: addEvidence)
-        problems.post(":id", ":step", use: step)
+        routes.get(Site.problems, use: index)
+        routes.get(Site.problemsOverview, use: overview)
+        routes.get(Site.newProblem, use: new)
+        routes.post(Site.problems, use: report)
+        routes.get(Site.problem(":id"), use: show)
+        routes.on(.POST, Site.problemAction(":id", "evidence"), upTo: "9mb", use: addEvidence)
+        routes.post(Site.problemAction(":id", ":step"), use: step)
     }
 
     private func service(_ req: Request) throws -> ProblemService {
@@ -133,7 +132,7 @@ struct ProblemPages: RouteCollection {
     func report(req: Request) async throws -> Response {
         try await FormOnce.run(req) {
             let id = try await service(req).report(try req.content.decode(ProblemAPI.ReportBody.self).report)
-            return "/problems/\(id.uuidString)?flash=problem_reported"
+            return Site.problem(id.uuidString).flash("problem_reported")
         }
     }
 
@@ -248,7 +247,7 @@ struct ProblemPages: RouteCollection {
             throw AppError.invalid([AppError.field("photo", "visit.reason.required")])
         }
         _ = try await service(req).addEvidence(to: id, data: Array(file.data.readableBytesView))
-        return req.redirect(to: "/problems/\(id.uuidString)?flash=photo_added")
+        return req.redirect(to: Site.problem(id.uuidString).flash("photo_added"))
     }
 
     /// The same steps as the API's, from the page's forms.
@@ -256,6 +255,6 @@ struct ProblemPages: RouteCollection {
         let id = try req.problemID()
         let form = try req.content.decode(ProblemAPI.StepBody.self)
         _ = try await service(req).step(try ProblemAPI.request(req.parameters.get("step") ?? "", form), on: id, revision: form.revision)
-        return req.redirect(to: "/problems/\(id.uuidString)?flash=problem_updated")
+        return req.redirect(to: Site.problem(id.uuidString).flash("problem_updated"))
     }
 }

@@ -9,8 +9,8 @@ import Vapor
 /// that come in afterwards; deadlines already set stay as they were.
 struct ProblemSettingsPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("problem-settings", use: show)
-        routes.post("problem-settings", use: save)
+        routes.get(Site.problemSettings, use: show)
+        routes.post(Site.problemSettings, use: save)
     }
 
     struct Row: Encodable {
@@ -59,6 +59,6 @@ struct ProblemSettingsPages: RouteCollection {
             thresholds: Dictionary(uniqueKeysWithValues: LedgerThresholds.keys.map { ($0.key, form["threshold.\($0.key)"] ?? "") }))
         try await ProblemSettingsService(app: req.application, db: req.db, principal: try req.requirePrincipal())
             .save(settings, basis: form[EditBasis.field])
-        return req.redirect(to: "/problem-settings?flash=problem_settings_saved")
+        return req.redirect(to: Site.problemSettings.flash("problem_settings_saved"))
     }
 }

@@ -7,11 +7,10 @@ import Vapor
 /// `POST /api/v1/supervision/{id}/{report|close|send-back}` and the revision it is taken on.
 struct SupervisionAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let orders = routes.grouped("supervision")
-        orders.get(use: list)
-        orders.post(use: issue)
-        orders.get(":id", use: show)
-        orders.post(":id", ":step", use: step)
+        routes.get(APIRoute.supervision, use: list)
+        routes.post(APIRoute.supervision, use: issue)
+        routes.get(APIRoute.supervisionOrder(":id"), use: show)
+        routes.post(APIRoute.supervisionAction(":id", ":step"), use: step)
     }
 
     private func service(_ req: Request) throws -> SupervisionService {
@@ -62,7 +61,7 @@ struct SupervisionAPI: RouteCollection {
         let s = try service(req)
         let id = try await s.issue(try body.issue())
         let response = try await s.detail(id).encodeResponse(status: .created, for: req)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/supervision/\(id.uuidString)")
+        response.headers.replaceOrAdd(name: .location, value: APIRoute.supervisionOrder(id.uuidString).path)
         return response
     }
 

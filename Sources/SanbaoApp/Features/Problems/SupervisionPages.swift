@@ -8,12 +8,11 @@ import Vapor
 /// problems, timeline, report-back and the issuer's decision.
 struct SupervisionPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let orders = routes.grouped("supervision")
-        orders.get(use: index)
-        orders.get("new", use: new)
-        orders.post(use: issue)
-        orders.get(":id", use: show)
-        orders.post(":id", ":step", use: step)
+        routes.get(Site.supervision, use: index)
+        routes.get(Site.newSupervision, use: new)
+        routes.post(Site.supervision, use: issue)
+        routes.get(Site.supervisionOrder(":id"), use: show)
+        routes.post(Site.supervisionAction(":id", ":step"), use: step)
     }
 
     private func service(_ req: Request) throws -> SupervisionService {
@@ -98,7 +97,7 @@ struct SupervisionPages: RouteCollection {
                                             problem_ids: form.problem.map { [$0] }, target: form.target, category: form.category, area: form.area)
         return try await FormOnce.run(req) {
             let id = try await service(req).issue(try body.issue())
-            return "/supervision/\(id.uuidString)?flash=supervision_issued"
+            return Site.supervisionOrder(id.uuidString).flash("supervision_issued")
         }
     }
 
@@ -140,6 +139,6 @@ struct SupervisionPages: RouteCollection {
         let form = try req.content.decode(StepForm.self)
         guard let step = SupervisionService.Step(rawValue: req.parameters.get("step") ?? "") else { throw AppError(.notFound, "error.not_found") }
         _ = try await service(req).step(step, on: id, revision: form.revision, note: form.note ?? "")
-        return req.redirect(to: "/supervision/\(id.uuidString)?flash=supervision_updated")
+        return req.redirect(to: Site.supervisionOrder(id.uuidString).flash("supervision_updated"))
     }
 }

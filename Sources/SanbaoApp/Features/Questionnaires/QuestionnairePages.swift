@@ -8,12 +8,11 @@ import Vapor
 /// versions, and the answers given to them, never change.
 struct QuestionnairePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let q = routes.grouped("questionnaires")
-        q.get(use: index)
-        q.get(":key", use: show)
-        q.get(":key", "export", use: export)
-        q.post(":key", use: publish)
-        q.post(":key", "preview", use: preview)
+        routes.get(Site.questionnaires, use: index)
+        routes.get(Site.questionnaire(":key"), use: show)
+        routes.get(Site.questionnaireAction(":key", "export"), use: export)
+        routes.post(Site.questionnaire(":key"), use: publish)
+        routes.post(Site.questionnaireAction(":key", "preview"), use: preview)
     }
 
     struct Row: Encodable {
@@ -131,8 +130,8 @@ struct QuestionnairePages: RouteCollection {
         }
         do {
             switch try await QuestionnaireService(db: req.db, principal: principal).publish(q) {
-            case .unchanged: return req.redirect(to: "/questionnaires/\(key)?flash=questionnaire_unchanged")
-            case .published(let v): return req.redirect(to: "/questionnaires/\(key)?version=\(v)&flash=questionnaire_published")
+            case .unchanged: return req.redirect(to: Site.questionnaire(key).flash("questionnaire_unchanged"))
+            case .published(let v): return req.redirect(to: Site.questionnaire(key).with(["version": "\(v)", "flash": "questionnaire_published"]))
             }
         } catch let e as AppError where e.status == .unprocessableEntity {
             let problems = e.fields.map { req.application.localizer.text($0.key, req.locale, $0.params) }

@@ -6,11 +6,10 @@ import Vapor
 /// out), one report with its figures, saving or submitting it, and the parent's decision.
 struct ReportAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let reports = routes.grouped("reports")
-        reports.get(use: list)
-        reports.get(":unit", ":period", use: show)
-        reports.post(":unit", ":period", use: save)
-        reports.post(":unit", ":period", "decide", use: decide)
+        routes.get(APIRoute.reports, use: list)
+        routes.get(APIRoute.report(unit: ":unit", period: ":period"), use: show)
+        routes.post(APIRoute.report(unit: ":unit", period: ":period"), use: save)
+        routes.post(APIRoute.reportAction(unit: ":unit", period: ":period", "decide"), use: decide)
     }
 
     struct Entry: Content {

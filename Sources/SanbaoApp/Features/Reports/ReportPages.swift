@@ -8,16 +8,15 @@ import Vapor
 /// printable copy and spreadsheet; `/reports/completeness` who has reported on time.
 struct ReportPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let reports = routes.grouped("reports")
-        reports.get(use: index)
-        reports.get("completeness", use: completeness)
-        reports.post("completeness", "remind", use: remind)
-        reports.post("settings", use: settings)
-        reports.get(":unit", ":period", use: show)
-        reports.post(":unit", ":period", use: save)
-        reports.post(":unit", ":period", "decide", use: decide)
-        reports.get(":unit", ":period", "print", use: printable)
-        reports.get(":unit", ":period", "figures.xlsx", use: workbook)
+        routes.get(Site.reports, use: index)
+        routes.get(Site.reportsCompleteness, use: completeness)
+        routes.post(Site.reportsRemind, use: remind)
+        routes.post(Site.reportsSettings, use: settings)
+        routes.get(Site.report(unit: ":unit", period: ":period"), use: show)
+        routes.post(Site.report(unit: ":unit", period: ":period"), use: save)
+        routes.post(Site.reportAction(unit: ":unit", period: ":period", "decide"), use: decide)
+        routes.get(Site.reportAction(unit: ":unit", period: ":period", "print"), use: printable)
+        routes.get(Site.reportAction(unit: ":unit", period: ":period", "figures.xlsx"), use: workbook)
     }
 
     // MARK: The list
@@ -162,7 +161,7 @@ struct ReportPages: RouteCollection {
         _ = try await s.save(subject, narrative: ReportNarrative(workDone: form.work_done ?? "", difficulties: form.difficulties ?? "",
                                                                  nextSteps: form.next_steps ?? "", experience: form.experience ?? ""),
                              revision: form.revision, submit: submit)
-        return req.redirect(to: "/reports/\(subject.unit.code)/\(subject.period.key)?flash=\(submit ? "report_submitted" : "saved")")
+        return req.redirect(to: Site.report(unit: subject.unit.code, period: subject.period.key).flash(submit ? "report_submitted" : "saved"))
     }
 
     struct DecideForm: Content {
@@ -176,7 +175,7 @@ struct ReportPages: RouteCollection {
         let form = try req.content.decode(DecideForm.self)
         guard let decision = ReportService.Decision(rawValue: form.action) else { throw AppError.invalid([AppError.field("action", "report.reason.bad_action")]) }
         _ = try await s.decide(subject, decision, comment: form.comment ?? "", revision: form.revision)
-        return req.redirect(to: "/reports/\(subject.unit.code)/\(subject.period.key)?flash=report_\(decision.rawValue)")
+        return req.redirect(to: Site.report(unit: subject.unit.code, period: subject.period.key).flash("report_\(decision.rawValue)"))
     }
 
     // MARK: Print and spreadsheet
@@ -278,7 +277,7 @@ struct ReportPages: RouteCollection {
             GridRow(code: u.code, name: u.name, cells: shown.map { p in
                 let c = cells[u.id]?[p.key]
                 return GridCell(status: c?.status?.rawValue ?? "none", timeliness: c?.timeliness.rawValue ?? "not_due",
-                                href: "/reports/\(u.code)/\(p.key)", day: c?.firstSubmittedOn.map { String($0.dropFirst(5)) } ?? "")
+                                href: Site.report(unit: u.code, period: p.key).path, day: c?.firstSubmittedOn.map { String($0.dropFirst(5)) } ?? "")
             })
         }
         let columns = shown.map { p in
@@ -309,7 +308,7 @@ struct ReportPages: RouteCollection {
             throw AppError.invalid([AppError.field("period", "report.reason.bad_period")])
         }
         let n = try await s.remindLate(campaign, period: period)
-        return req.redirect(to: "/reports/completeness?flash=" + (n > 0 ? "reports_reminded" : "reports_none_to_remind"))
+        return req.redirect(to: Site.reportsCompleteness.flash(n > 0 ? "reports_reminded" : "reports_none_to_remind"))
     }
 
     struct SettingsForm: Content {
@@ -323,7 +322,7 @@ struct ReportPages: RouteCollection {
         let form = try req.content.decode(SettingsForm.self)
         guard let cadence = ReportCadence(rawValue: form.cadence) else { throw AppError.invalid([AppError.field("cadence", "report.reason.bad_cadence")]) }
         try await s.setReporting(campaign, cadence: cadence, dueDays: form.due_days, depth: form.depth)
-        return req.redirect(to: "/reports/completeness?flash=saved")
+        return req.redirect(to: Site.reportsCompleteness.flash("saved"))
     }
 
     static func timeline(_ req: Request, _ s: ReportService, _ report: Report?) async throws -> [EventRow] {

@@ -11,10 +11,9 @@ import Vapor
 /// (`/statistics/export/{distributions|crosstab|texts|responses}.{csv|xlsx}`).
 struct StatisticsPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let statistics = routes.grouped("statistics")
-        statistics.get(use: index)
-        statistics.get("texts", use: texts)
-        statistics.get("export", ":file", use: export)
+        routes.get(Site.statistics, use: index)
+        routes.get(Site.statisticsTexts, use: texts)
+        routes.get(Site.statisticsExport(":file"), use: export)
     }
 
     struct ValueRow: Encodable {
@@ -202,7 +201,7 @@ struct StatisticsPages: RouteCollection {
             total: total, rows: rows.map { TextRow(enterprise: $0.enterprise, creditCode: $0.credit_code, unit: $0.unit,
                                                      day: ShanghaiTime.day($0.finished_at).description, text: $0.text_value) },
             query: filter,
-            pager: Pager(page: paging.page, hasNext: paging.offset + rows.count < total) { "/statistics/texts?\(filter)&page=\($0)" }))
+            pager: Pager(page: paging.page, hasNext: paging.offset + rows.count < total) { Site.statisticsTexts.path + "?\(filter)&page=\($0)" }))
     }
 
     /// Spreadsheets of what the page shows; `responses` (every response as a row) is streamed

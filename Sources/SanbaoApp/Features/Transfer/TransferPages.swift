@@ -4,9 +4,9 @@ import Vapor
 /// Upload pages for org units and cadres, and the CSV downloads.
 struct TransferPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("import", ":kind", use: form)
-        routes.on(.POST, "import", ":kind", upTo: ByteCount(value: CSRFMiddleware.maxBody), use: upload)
-        routes.get("export", ":file", use: export)
+        routes.get(Site.importFile(":kind"), use: form)
+        routes.on(.POST, Site.importFile(":kind"), upTo: ByteCount(value: CSRFMiddleware.maxBody), use: upload)
+        routes.get(Site.exportFile(":file"), use: export)
     }
 
     struct Page: Encodable {

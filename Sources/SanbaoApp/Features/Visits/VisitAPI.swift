@@ -5,14 +5,13 @@ import Vapor
 /// `/api/v1/visits`: the phone's submissions and everyone's reads, scoped like the rest.
 struct VisitAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let visits = routes.grouped("visits")
-        visits.get(use: list)
-        visits.on(.POST, upTo: "2mb", use: submit)
-        visits.get(":id", use: show)
-        visits.on(.PUT, ":id", upTo: "2mb", use: resubmit)
-        visits.post(":id", "accept", use: accept)
-        visits.post(":id", "return", use: giveBack)
-        visits.on(.POST, ":id", "photos", upTo: "9mb", use: addPhoto)
+        routes.get(APIRoute.visits, use: list)
+        routes.on(.POST, APIRoute.visits, upTo: "2mb", use: submit)
+        routes.get(APIRoute.visit(":id"), use: show)
+        routes.on(.PUT, APIRoute.visit(":id"), upTo: "2mb", use: resubmit)
+        routes.post(APIRoute.visitAction(":id", "accept"), use: accept)
+        routes.post(APIRoute.visitAction(":id", "return"), use: giveBack)
+        routes.on(.POST, APIRoute.visitAction(":id", "photos"), upTo: "9mb", use: addPhoto)
     }
 
     /// The image itself as the body (`Content-Type: image/jpeg` or `image/png`).

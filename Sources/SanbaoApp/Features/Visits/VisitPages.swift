@@ -8,17 +8,16 @@ import Vapor
 /// from `visit.js`, which keeps the draft in the browser until the server has it.
 struct VisitPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let visits = routes.grouped("visits")
-        visits.get(use: index)
-        visits.get("new", use: new)
-        visits.on(.POST, upTo: "2mb", use: submit)
-        visits.get(":id", use: show)
-        visits.get(":id", "edit", use: edit)
-        visits.on(.PUT, ":id", upTo: "2mb", use: resubmit)
-        visits.post(":id", "accept", use: accept)
-        visits.post(":id", "return", use: giveBack)
-        visits.on(.POST, ":id", "photos", upTo: "9mb", use: addPhoto)
-        routes.get("photos", ":sha", use: photo)
+        routes.get(Site.visits, use: index)
+        routes.get(Site.newVisit, use: new)
+        routes.on(.POST, Site.visits, upTo: "2mb", use: submit)
+        routes.get(Site.visit(":id"), use: show)
+        routes.get(Site.visitAction(":id", "edit"), use: edit)
+        routes.on(.PUT, Site.visit(":id"), upTo: "2mb", use: resubmit)
+        routes.post(Site.visitAction(":id", "accept"), use: accept)
+        routes.post(Site.visitAction(":id", "return"), use: giveBack)
+        routes.on(.POST, Site.visitAction(":id", "photos"), upTo: "9mb", use: addPhoto)
+        routes.get(Site.photo(":sha"), use: photo)
     }
 
     func addPhoto(req: Request) async throws -> Response {
@@ -33,7 +32,7 @@ struct VisitPages: RouteCollection {
         let photo = try await s.addPhoto(to: id, data: Array(file.data.readableBytesView))
         // The visit form sends the photos kept in its draft with fetch and wants the answer.
         if req.headers.accept.mediaTypes.contains(.json) { return try await photo.encodeResponse(for: req) }
-        return req.redirect(to: "/visits/\(id.uuidString)?flash=photo_added")
+        return req.redirect(to: Site.visit(id.uuidString).flash("photo_added"))
     }
 
     /// A photo's stored bytes (without the camera's metadata), to whoever may see its visit.
@@ -270,12 +269,12 @@ struct VisitPages: RouteCollection {
     func accept(req: Request) async throws -> Response {
         let form = try req.content.decode(ReviewForm.self)
         let visit = try await service(req).review(try id(req), accept: true, comment: form.comment ?? "", revision: form.revision)
-        return req.redirect(to: "/visits/\(visit.id!.uuidString)?flash=visit_accepted")
+        return req.redirect(to: Site.visit(visit.id!.uuidString).flash("visit_accepted"))
     }
 
     func giveBack(req: Request) async throws -> Response {
         let form = try req.content.decode(ReviewForm.self)
         let visit = try await service(req).review(try id(req), accept: false, comment: form.comment ?? "", revision: form.revision)
-        return req.redirect(to: "/visits/\(visit.id!.uuidString)?flash=visit_returned")
+        return req.redirect(to: Site.visit(visit.id!.uuidString).flash("visit_returned"))
     }
 }

@@ -91,7 +91,7 @@ struct VisitService {
         }
         // Answered from what was just written, without reading it back.
         return VisitReceipt(id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1,
-                            url: "/api/v1/visits/\(visitID.uuidString)", worker_ids: submission.workerResponses.map(\.workerID),
+                            url: APIRoute.visit(visitID.uuidString).path, worker_ids: submission.workerResponses.map(\.workerID),
                             problem_ids: content.problems.map { $0[0] as! UUID })
     }
 
@@ -114,7 +114,7 @@ struct VisitService {
         let workers = try await sql.raw("SELECT worker_id FROM responses WHERE visit_id = \(bind: row.id) AND position > 0 ORDER BY position")
             .all(decoding: Worker.self)
         let problems = try await sql.raw("SELECT id FROM problems WHERE visit_id = \(bind: row.id) ORDER BY id").all(decoding: Problem.self)
-        return VisitReceipt(id: row.id, client_id: key, status: row.status, revision: row.revision, url: "/api/v1/visits/\(row.id.uuidString)",
+        return VisitReceipt(id: row.id, client_id: key, status: row.status, revision: row.revision, url: APIRoute.visit(row.id.uuidString).path,
                             worker_ids: workers.map(\.worker_id), problem_ids: problems.map(\.id))
     }
 
