@@ -162,7 +162,7 @@
     if (!next) return Promise.resolve();
     var data = new FormData();
     data.append("photo", next.blob, next.name);
-    return fetch("/visits/" + visitID + "/photos", {
+    return fetch(form.dataset.visits + "/" + visitID + "/photos", {
       method: "POST", credentials: "same-origin", body: data,
       headers: { "Accept": "application/json", "X-CSRF-Token": form.dataset.csrf }
     }).then(function (res) {
@@ -258,7 +258,7 @@
     draft.pendingBody = true;
     saveDraft();
     say("正在提交…", "Sending…");
-    return fetch(correcting ? "/visits/" + form.dataset.visit : "/visits", {
+    return fetch(correcting ? form.dataset.visits + "/" + form.dataset.visit : form.dataset.visits, {
       method: correcting ? "PUT" : "POST", credentials: "same-origin", body: draft.body,
       headers: { "Content-Type": "application/json", "Accept": "application/problem+json, application/json",
                  "X-CSRF-Token": form.dataset.csrf, "Idempotency-Key": draft.clientKey, "If-Match": form.dataset.revision }
@@ -267,7 +267,7 @@
         if (res.ok) {
           draft.visitID = json.id;
           return sendPhotos(json.id).then(dropDraft).then(function () {
-            window.location = "/visits/" + json.id + "?flash=visit_submitted";
+            window.location = form.dataset.visits + "/" + json.id + "?flash=visit_submitted";
           });
         }
         // The server read it and said no: the draft stays, to be corrected and sent anew.

@@ -37,6 +37,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["path"] = PathTag()
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()

@@ -297,7 +297,7 @@ import VaporTesting
             var pages = TestClient(app)
             try await pages.signIn("office")
             let page = try await pages.send(.GET, "/problems/overview?week=2026-03-09")
-            #expect(page.status == .ok && page.body.string.contains("蜀山区总工会") && page.body.string.contains("category=wage_arrears&area=340104"))
+            #expect(page.status == .ok && page.body.string.contains("蜀山区总工会") && page.body.string.contains("category=wage_arrears&amp;area=340104"))
         }
     }
 

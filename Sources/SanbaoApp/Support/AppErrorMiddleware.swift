@@ -18,7 +18,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
         }
         let localizer = req.application.localizer
         let title = localizer.text(key, req.locale, params)
-        if req.url.path.hasPrefix("/api/") || req.headers.accept.mediaTypes.contains(where: { $0.subType == "problem+json" }) {
+        if APIRoute.contains(req.url.path) || req.headers.accept.mediaTypes.contains(where: { $0.subType == "problem+json" }) {
             let problem = ProblemDetails(
                 type: "https://sanbao.example/problems/" + key.replacingOccurrences(of: ".", with: "-"),
                 title: title, status: Int(status.code), detail: nil,

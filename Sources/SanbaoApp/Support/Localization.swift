@@ -64,7 +64,7 @@ struct LocaleMiddleware: AsyncMiddleware {
             remember = asked
         } else if let text = req.cookies["lang"]?.string, let saved = AppLocale(rawValue: text) {
             req.locale = saved
-        } else if req.url.path.hasPrefix("/api/"), let wanted = Self.acceptLanguage(req.headers.first(name: .acceptLanguage)) {
+        } else if APIRoute.contains(req.url.path), let wanted = Self.acceptLanguage(req.headers.first(name: .acceptLanguage)) {
             // API clients say their language in the header. Pages keep the configured default
             // (Chinese first) until the user switches: a browser's header often says "en-US"
             // on a machine a cadre did not set up.

@@ -24,6 +24,8 @@ struct Shell: Encodable {
     var nav: [NavItem]
     var more: [NavItem]
     var flash: String?
+    /// The fixed places a template links to.
+    var links = Links()
 
     init(_ req: Request, title: String, flash: String? = nil, csrf: String? = nil) {
         self.title = title
@@ -34,7 +36,7 @@ struct Shell: Encodable {
         var items = (components.queryItems ?? []).filter { $0.name != "lang" }
         items.append(URLQueryItem(name: "lang", value: other.rawValue))
         components.queryItems = items
-        switchHref = components.string ?? "/?lang=\(other.rawValue)"
+        switchHref = components.string ?? Site.home.with(["lang": other.rawValue])
         self.csrf = csrf ?? req.csrfToken
         let p = req.principal
         signedIn = p != nil

@@ -1,4 +1,5 @@
 import Foundation
+import LeafKit
 import SanbaoDomain
 import Vapor
 
@@ -69,7 +70,7 @@ enum Site: SitePath, Hashable {
     case importFile(String), exportFile(String)
     case dashboard
     case questionnaires, questionnaire(String), questionnaireAction(String, String)
-    case stylesheet(String)
+    case stylesheet(String), script(String)
 
     var segments: [String] {
         switch self {
@@ -128,6 +129,7 @@ enum Site: SitePath, Hashable {
         case .questionnaire(let key): ["questionnaires", key]
         case .questionnaireAction(let key, let action): ["questionnaires", key] + Self.split(action)
         case .stylesheet(let file): ["css", file]
+        case .script(let file): ["js", file]
         }
     }
 
@@ -171,6 +173,9 @@ enum APIRoute: SitePath, Hashable {
     case reports, report(unit: String, period: String), reportAction(unit: String, period: String, String)
 
     static let prefix = ["api", "v1"]
+
+    /// Whether a request is for the API (answered in JSON, its language from `Accept-Language`).
+    static func contains(_ path: String) -> Bool { path.hasPrefix("/api/") }
 
     var segments: [String] {
         Self.prefix + {
@@ -236,4 +241,99 @@ extension RoutesBuilder {
 extension Request {
     /// A redirect to a place in the app (303 after a form, so the browser GETs it).
     func redirect(to place: some SitePath) -> Response { redirect(to: place.path) }
+}
+
+extension Site {
+    /// A place named in a template: `#path("problem", r.id)` is `.problem(r.id)`; a name this
+    /// does not know, or the wrong number of values, is nil and fails the render.
+    static func named(_ name: String, _ v: [String]) -> Site? {
+        switch (name, v.count) {
+        case ("unit", 1): .unit(v[0])
+        case ("unitAction", 2): .unitAction(v[0], v[1])
+        case ("person", 1): .person(v[0])
+        case ("personAction", 2): .personAction(v[0], v[1])
+        case ("enterprise", 1): .enterprise(v[0])
+        case ("enterpriseAction", 2): .enterpriseAction(v[0], v[1])
+        case ("worker", 1): .worker(v[0])
+        case ("workerAction", 2): .workerAction(v[0], v[1])
+        case ("tokenAction", 2): .tokenAction(v[0], v[1])
+        case ("visit", 1): .visit(v[0])
+        case ("visitAction", 2): .visitAction(v[0], v[1])
+        case ("photo", 1): .photo(v[0])
+        case ("problem", 1): .problem(v[0])
+        case ("problemAction", 2): .problemAction(v[0], v[1])
+        case ("supervisionOrder", 1): .supervisionOrder(v[0])
+        case ("supervisionAction", 2): .supervisionAction(v[0], v[1])
+        case ("report", 2): .report(unit: v[0], period: v[1])
+        case ("reportAction", 3): .reportAction(unit: v[0], period: v[1], v[2])
+        case ("statisticsExport", 1): .statisticsExport(v[0])
+        case ("importFile", 1): .importFile(v[0])
+        case ("exportFile", 1): .exportFile(v[0])
+        case ("questionnaire", 1): .questionnaire(v[0])
+        case ("questionnaireAction", 2): .questionnaireAction(v[0], v[1])
+        default: Links.fixed[name].flatMap { v.isEmpty ? $0 : nil }
+        }
+    }
+}
+
+/// `#path("problem", r.id)` in a template, and `#path("problems", "view", v)`: a place with its
+/// parameters, then query names and values in pairs. Built by `Site`, so a template never
+/// writes a path.
+struct PathTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        let values = ctx.parameters.map { $0.string ?? "" }
+        guard let name = values.first else { throw LeafError(.unknownError("#path needs a place")) }
+        let rest = Array(values.dropFirst())
+        // The parameters are the shortest prefix that names a place; the rest is the query.
+        for n in 0...min(3, rest.count) where (rest.count - n) % 2 == 0 {
+            guard let place = Site.named(name, Array(rest.prefix(n))) else { continue }
+            let query = stride(from: n, to: rest.count, by: 2).map { (rest[$0], rest[$0 + 1]) }
+            return .string(Link.make(place.path, query.filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }))
+        }
+        throw LeafError(.unknownError("#path: no place \(name) with \(rest.count) values"))
+    }
+}
+
+/// A page model holds places; a template gets their paths (`href="#(row.href)"`).
+extension Site: Encodable {
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(path)
+    }
+}
+
+/// The fixed places pages link to, in every page model's shell (`#(shell.links.newProblem)`).
+/// A place with a parameter is built by the page model that knows the value.
+struct Links: Encodable, Sendable {
+    var home = Site.home, signIn = Site.signIn, signOut = Site.signOut
+    var units = Site.units, people = Site.people, enterprises = Site.enterprises, workers = Site.workers
+    var enterpriseDuplicates = Site.enterpriseDuplicates
+    var campaign = Site.campaign, campaignQuotas = Site.campaignQuotas
+    var assignment = Site.assignment
+    var assignmentExplain = Site.assignmentAction("explain"), assignmentSolve = Site.assignmentAction("solve")
+    var assignmentPublish = Site.assignmentAction("publish"), assignmentLocks = Site.assignmentAction("locks")
+    var assignmentUnlock = Site.assignmentAction("locks/delete"), assignmentExclusions = Site.assignmentAction("exclusions")
+    var assignmentInclude = Site.assignmentAction("exclusions/delete"), assignmentFairness = Site.assignmentAction("fairness")
+    var tokens = Site.tokens, audit = Site.audit
+    var visits = Site.visits, newVisit = Site.newVisit
+    var problems = Site.problems, problemsOverview = Site.problemsOverview, newProblem = Site.newProblem
+    var problemSettings = Site.problemSettings
+    var supervision = Site.supervision, newSupervision = Site.newSupervision
+    var reports = Site.reports, reportsCompleteness = Site.reportsCompleteness, reportsRemind = Site.reportsRemind
+    var reportsSettings = Site.reportsSettings
+    var statistics = Site.statistics, statisticsTexts = Site.statisticsTexts, dashboard = Site.dashboard, questionnaires = Site.questionnaires
+    var appCSS = Site.stylesheet("app.css"), printCSS = Site.stylesheet("print.css")
+    var confirmJS = Site.script("confirm.js"), visitJS = Site.script("visit.js"), questionnaireEditorJS = Site.script("questionnaire-editor.js")
+    var importOrgUnits = Site.importFile("org-units"), importCadres = Site.importFile("cadres")
+    var importEnterprises = Site.importFile("enterprises"), importWorkers = Site.importFile("workers")
+    var importQuotas = Site.importFile("quotas"), importCalendar = Site.importFile("calendar")
+    var exportOrgUnits = Site.exportFile("org-units.csv"), exportCadres = Site.exportFile("cadres.csv")
+    var exportWorkers = Site.exportFile("workers.csv"), exportWorkersClear = Site.exportFile("workers.csv").with(["clear": "1"])
+    var exportQuotas = Site.exportFile("quotas.csv"), exportQuotasXLSX = Site.exportFile("quotas.xlsx")
+    var exportCalendar = Site.exportFile("calendar.csv")
+
+    /// The fixed places by name, for `#path("problems", "view", v)`.
+    static let fixed: [String: Site] = Dictionary(uniqueKeysWithValues: Mirror(reflecting: Links()).children.compactMap { child in
+        (child.value as? Site).flatMap { site in child.label.map { ($0, site) } }
+    })
 }
