@@ -30,7 +30,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
         }
         let page = ErrorPage(shell: Shell(req, title: title), status: Int(status.code), message: title,
                              fields: fields.map { localizer.text("field.\($0.field)", req.locale) + ": " + localizer.text($0.key, req.locale, $0.params) })
-        let response = try await req.view.render("error", page).encodeResponse(for: req)
+        let response = try await req.render(page)
         response.status = status
         return response
     }
@@ -78,7 +78,9 @@ extension AppErrorMiddleware {
     }
 }
 
-struct ErrorPage: Encodable {
+struct ErrorPage: PageModel {
+
+    static let template = "error"
     var shell: Shell
     var status: Int
     var message: String

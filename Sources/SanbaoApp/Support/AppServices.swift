@@ -24,6 +24,8 @@ final class AppServices: Sendable {
     let problemSettings = NIOLockedValueBox<KeptSettings?>(nil)
     /// Password hashing and the sign-in allowance.
     let signInGuard: SignInGuard
+    /// `SANBAO_RECORD_PAGES`: where to write each page model drawn (the render tests' fixtures).
+    let recordPagesTo = Environment.get("SANBAO_RECORD_PAGES")
 
     /// `config`: the sign-in allowance and bcrypt cost (the configuration itself is `app.config`).
     init(config: AppConfig, localizer: Localizer) {

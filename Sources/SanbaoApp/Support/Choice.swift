@@ -1,5 +1,5 @@
 /// An option of a `<select>` or a set of radio buttons, as pages hand it to their templates.
-struct Choice: Encodable, Sendable {
+struct Choice: Codable, Sendable {
     var value: String
     var label: String
 }

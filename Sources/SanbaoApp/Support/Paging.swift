@@ -44,7 +44,7 @@ struct Page<Item: Content>: Content {
 
 /// The links under a list to the pages before and after it, keeping the list's filters
 /// (`Resources/Views/pager.leaf` draws them).
-struct Pager: Encodable, Sendable {
+struct Pager: Codable, Sendable {
     var page: Int
     var prevHref: String?
     var nextHref: String?

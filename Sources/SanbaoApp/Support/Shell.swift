@@ -3,8 +3,8 @@ import Vapor
 
 /// What every page's layout needs: who is signed in, the navigation, the language switch
 /// and the form token. Each page model carries one.
-struct Shell: Encodable {
-    struct NavItem: Encodable {
+struct Shell: Codable {
+    struct NavItem: Codable {
         var label: String
         var href: String
         var active: Bool

@@ -304,7 +304,7 @@ extension Site: Encodable {
 
 /// The fixed places pages link to, in every page model's shell (`#(shell.links.newProblem)`).
 /// A place with a parameter is built by the page model that knows the value.
-struct Links: Encodable, Sendable {
+struct Links: Codable, Sendable {
     var home = Site.home, signIn = Site.signIn, signOut = Site.signOut
     var units = Site.units, people = Site.people, enterprises = Site.enterprises, workers = Site.workers
     var enterpriseDuplicates = Site.enterpriseDuplicates
@@ -331,6 +331,10 @@ struct Links: Encodable, Sendable {
     var exportWorkers = Site.exportFile("workers.csv"), exportWorkersClear = Site.exportFile("workers.csv").with(["clear": "1"])
     var exportQuotas = Site.exportFile("quotas.csv"), exportQuotasXLSX = Site.exportFile("quotas.xlsx")
     var exportCalendar = Site.exportFile("calendar.csv")
+
+    /// Always these places, whatever a fixture says.
+    init() {}
+    init(from decoder: any Decoder) throws { self.init() }
 
     /// The fixed places by name, for `#path("problems", "view", v)`.
     static let fixed: [String: Site] = Dictionary(uniqueKeysWithValues: Mirror(reflecting: Links()).children.compactMap { child in

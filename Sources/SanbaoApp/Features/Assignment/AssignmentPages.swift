@@ -18,7 +18,9 @@ struct AssignmentPages: RouteCollection {
         routes.post(Site.assignmentAction("fairness"), use: fairness)
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "assignment/review"
         var shell: Shell
         var campaign: String
         var stage: String
@@ -42,10 +44,10 @@ struct AssignmentPages: RouteCollection {
         var fairnessPenalty: Int
     }
 
-    struct StageLink: Encodable { var key: String; var name: String; var active: Bool }
-    struct Load: Encodable { var name: String; var total: Bool; var assigned: Int; var quota: String; var hasQuota: Bool; var high: Int; var capacity: Int }
-    struct CadreRow: Encodable { var staffNo: String; var name: String; var unit: String; var load: Int; var capacity: Int; var km: String }
-    struct Reasoned: Encodable { var credit_code: String; var name: String; var reason: String }
+    struct StageLink: Codable { var key: String; var name: String; var active: Bool }
+    struct Load: Codable { var name: String; var total: Bool; var assigned: Int; var quota: String; var hasQuota: Bool; var high: Int; var capacity: Int }
+    struct CadreRow: Codable { var staffNo: String; var name: String; var unit: String; var load: Int; var capacity: Int; var km: String }
+    struct Reasoned: Codable { var credit_code: String; var name: String; var reason: String }
 
     /// Who may look: the office and the root's inspectors see the whole city's assignment.
     private func reader(_ req: Request) throws -> Principal {
@@ -61,7 +63,7 @@ struct AssignmentPages: RouteCollection {
         return (campaign, try await campaigns.stage(of: campaign, key), try await campaigns.stages(of: campaign))
     }
 
-    func review(req: Request) async throws -> View {
+    func review(req: Request) async throws -> Response {
         let principal = try reader(req)
         let (campaign, stage, stages) = try await stage(req, principal)
         let sql = req.db as! any SQLDatabase
@@ -98,10 +100,12 @@ struct AssignmentPages: RouteCollection {
                         districts: districts.map { StageLink(key: $0.code, name: $0.name, active: $0.id == chosen?.id) },
                         district: chosen?.name ?? "", map: map, cadres: cadres,
                         fairnessPercent: campaign.fairnessPercent, fairnessPenalty: campaign.fairnessPenalty)
-        return try await req.view.render("assignment/review", page)
+        return try await req.render(page)
     }
 
-    struct ExplainPage: Encodable {
+    struct ExplainPage: PageModel {
+
+        static let template = "assignment/explain"
         var shell: Shell
         var stagePosition: Int
         var enterprise: String
@@ -111,9 +115,9 @@ struct AssignmentPages: RouteCollection {
         var nearer: [Row]
     }
 
-    struct Row: Encodable { var cadre: String; var unit: String; var metres: Int64; var why: String }
+    struct Row: Codable { var cadre: String; var unit: String; var metres: Int64; var why: String }
 
-    func explain(req: Request) async throws -> View {
+    func explain(req: Request) async throws -> Response {
         let principal = try reader(req)
         guard principal.can(.manageAssignment) else { throw AppError(.forbidden, "error.forbidden") }
         let (campaign, stage, _) = try await stage(req, principal)
@@ -121,7 +125,7 @@ struct AssignmentPages: RouteCollection {
         let why = try await AssignmentService(db: req.db, principal: principal).explain(stage: stage, campaign: campaign, creditCode: code)
         let outcome = why.cadre.map { req.t("assignment.goes_to", $0, why.unit ?? "", "\(why.metres ?? 0)") }
             ?? req.t("assignment.reason." + (why.unplaced ?? "all_full"))
-        return try await req.view.render("assignment/explain", ExplainPage(
+        return try await req.render(ExplainPage(
             shell: Shell(req, title: req.t("assignment.explain_title")), stagePosition: stage.position, enterprise: why.enterprise,
             placed: why.cadre != nil, outcome: outcome, locked: why.nearer.contains { $0.reason == "locked" },
             nearer: why.nearer.filter { $0.reason != "locked" }.map { alt in

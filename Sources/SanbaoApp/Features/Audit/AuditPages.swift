@@ -6,7 +6,7 @@ struct AuditPages: RouteCollection {
         routes.get(Site.audit, use: index)
     }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var at: String
         var actor: String
         var action: String
@@ -15,7 +15,9 @@ struct AuditPages: RouteCollection {
         var ip: String
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "audit"
         var shell: Shell
         var rows: [Row]
         var total: Int
@@ -23,7 +25,7 @@ struct AuditPages: RouteCollection {
         var pager: Pager
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let page = try await AuditService(db: req.db, principal: try req.requirePrincipal())
             .list(try PageRequest(req), filter: .init(req))
         var filter: [String: String] = [:]
@@ -32,7 +34,7 @@ struct AuditPages: RouteCollection {
             Row(at: ShanghaiTime.second($0.at), actor: $0.actor, action: $0.action, subject: "\($0.subjectType) \($0.subjectID)",
                 summary: $0.summary, ip: $0.ip)
         }
-        return try await req.view.render("audit", Page(shell: Shell(req, title: req.t("audit.title")), rows: rows, total: page.total,
+        return try await req.render(Page(shell: Shell(req, title: req.t("audit.title")), rows: rows, total: page.total,
                                                        filter: filter, pager: Pager(page, Site.audit, query: filter)))
     }
 }

@@ -7,7 +7,9 @@ struct SignInPages: RouteCollection {
         routes.post(Site.signOut, use: signOut)
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "sign-in"
         var shell: Shell
         var username: String
         var next: String
@@ -27,7 +29,7 @@ struct SignInPages: RouteCollection {
         let page = Page(shell: Shell(req, title: req.t("sign_in.title"), csrf: csrf), username: username,
                         next: Self.safeNext(req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next"))),
                         message: message)
-        let response = try await req.view.render("sign-in", page).encodeResponse(status: status, for: req)
+        let response = try await req.render(page, status: status)
         response.cookies[CSRF.preSessionCookie] = cookie(pre, req)
         return response
     }

@@ -10,7 +10,7 @@ struct TokenPages: RouteCollection {
         routes.post(Site.tokenAction(":id", "revoke"), use: revoke)
     }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var id: String
         var name: String
         var prefix: String
@@ -19,7 +19,9 @@ struct TokenPages: RouteCollection {
         var revoked: Bool
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "tokens"
         var shell: Shell
         var tokens: [Row]
         var newToken: String?
@@ -38,7 +40,7 @@ struct TokenPages: RouteCollection {
             Row(id: $0.id!.uuidString, name: $0.name, prefix: $0.prefix + "…", created: ShanghaiTime.second($0.createdAt),
                 lastUsed: $0.lastUsedAt.map(ShanghaiTime.second) ?? "—", revoked: $0.revokedAt != nil)
         }
-        let response = try await req.view.render("tokens", Page(shell: Shell(req, title: req.t("tokens.title")), tokens: rows,
+        let response = try await req.render(Page(shell: Shell(req, title: req.t("tokens.title")), tokens: rows,
                                                                  newToken: newToken, errors: errors))
             .encodeResponse(status: status, for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -41,7 +41,9 @@ struct CampaignPages: RouteCollection {
         return req.redirect(to: Site.campaign.with(["stage": "\(stage)", "flash": "saved"]))
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "campaign"
         var shell: Shell
         var name: String
         var period: String
@@ -57,13 +59,13 @@ struct CampaignPages: RouteCollection {
         var basis: String
     }
 
-    struct StageRow: Encodable { var position: Int; var name: String; var dates: String; var goals: String; var active: Bool }
-    struct QuotaRow: Encodable {
+    struct StageRow: Codable { var position: Int; var name: String; var dates: String; var goals: String; var active: Bool }
+    struct QuotaRow: Codable {
         var code: String; var name: String; var depth: Int; var enterprises: Int; var workers: Int; var questionnaires: Int
         var problems: Int; var gap: Bool
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let service = CampaignService(db: req.db, principal: principal)
         let campaign = try await service.campaign(nil)
@@ -96,7 +98,7 @@ struct CampaignPages: RouteCollection {
                         canImport: principal.can(.manageAssignment), stagePosition: stage.position,
                         calendarYears: try await calendarYears(req, principal),
                         basis: CampaignService.basis(all))
-        return try await req.view.render("campaign", page)
+        return try await req.render(page)
     }
 
 

@@ -14,7 +14,7 @@ struct DashboardPages: RouteCollection {
         routes.get(Site.dashboard, use: show)
     }
 
-    struct Tile: Encodable {
+    struct Tile: Codable {
         var key: String
         /// With thousands separators.
         var done: String
@@ -23,7 +23,7 @@ struct DashboardPages: RouteCollection {
         var href: String?
     }
 
-    struct ChildRow: Encodable {
+    struct ChildRow: Codable {
         var code: String
         var name: String
         var visited: Int
@@ -33,12 +33,14 @@ struct DashboardPages: RouteCollection {
         var overdue: Int
     }
 
-    struct DayRow: Encodable {
+    struct DayRow: Codable {
         var day: String
         var visits: Int
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "dashboard"
         var shell: Shell
         var unitName: String
         var unitCode: String
@@ -57,7 +59,7 @@ struct DashboardPages: RouteCollection {
         var problemsResolved: Int
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let campaigns = CampaignService(db: req.db, principal: principal)
         let campaign = try await campaigns.campaign(req.query["campaign"])
@@ -118,7 +120,7 @@ struct DashboardPages: RouteCollection {
             (req.t("dashboard.open"), Double(max(0, f.problemsFound - f.problemsResolved))),
         ])
         let stages = try await campaigns.stages(of: campaign).map { Choice(value: "\($0.position)", label: $0.name) }
-        return try await req.view.render("dashboard", Page(
+        return try await req.render(Page(
             shell: Shell(req, title: req.t("dashboard.title")), unitName: unit.name, unitCode: unit.code, stages: stages, stage: stageKey,
             stageDates: "\(stage.startsOn) — \(stage.endsOn)", tiles: tiles, overdue: f.problemsOverdue,
             children: ranked.map {

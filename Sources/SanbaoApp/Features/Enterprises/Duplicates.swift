@@ -67,16 +67,18 @@ struct DuplicatePages: RouteCollection {
         routes.post(Site.enterpriseDuplicates, use: decide)
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "enterprises/duplicates"
         var shell: Shell
         var candidates: [EnterpriseService.Candidate]
         var canDecide: Bool
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let candidates = try await EnterpriseService(app: req.application, db: req.db, principal: principal).duplicateCandidates()
-        return try await req.view.render("enterprises/duplicates", Page(shell: Shell(req, title: req.t("duplicates.title")),
+        return try await req.render(Page(shell: Shell(req, title: req.t("duplicates.title")),
                                                                         candidates: candidates, canDecide: principal.can(.manageRegistry)))
     }
 

@@ -8,7 +8,7 @@ struct EnterprisePages: RouteCollection {
         routes.post(Site.enterpriseAction(":code", "reveal-contact"), use: revealContact)
     }
 
-    struct Item: Encodable {
+    struct Item: Codable {
         var code: String
         var name: String
         var division: String
@@ -19,7 +19,9 @@ struct EnterprisePages: RouteCollection {
         var union: Bool
     }
 
-    struct IndexPage: Encodable {
+    struct IndexPage: PageModel {
+
+        static let template = "enterprises/index"
         var shell: Shell
         var items: [Item]
         var total: Int
@@ -32,7 +34,7 @@ struct EnterprisePages: RouteCollection {
         var canImport: Bool
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let filter = EnterpriseService.Filter(req)
         let page = try await EnterpriseService(app: req.application, db: req.db, principal: principal).list(try PageRequest(req), filter: filter)
@@ -47,10 +49,12 @@ struct EnterprisePages: RouteCollection {
             pager: Pager(page, Site.enterprises, query: query),
             exportHref: Site.exportFile("enterprises.csv").with(filters: query), exportXLSXHref: Site.exportFile("enterprises.xlsx").with(filters: query),
             canImport: principal.can(.manageRegistry))
-        return try await req.view.render("enterprises/index", model)
+        return try await req.render(model)
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "enterprises/show"
         var shell: Shell
         var e: EnterpriseDTO
         var size: String
@@ -84,7 +88,7 @@ struct EnterprisePages: RouteCollection {
                             units: units.map { UnitRow($0, nil, req) }, clearContact: clearContact,
                             canReveal: principal.can(.revealPersonalData) && enterprise.contactCipher != nil,
                             mergedIntoCode: mergedInto?.creditCode, mergedIntoName: mergedInto?.name)
-        return try await req.view.render("enterprises/show", page).encodeResponse(for: req)
+        return try await req.render(page)
     }
 }
 

@@ -8,7 +8,7 @@ struct WorkerPages: RouteCollection {
         routes.post(Site.workerAction(":id", "reveal"), use: reveal)
     }
 
-    struct Item: Encodable {
+    struct Item: Codable {
         var id: String
         var name: String
         var idMasked: String
@@ -20,7 +20,9 @@ struct WorkerPages: RouteCollection {
         var inHardship: Bool
     }
 
-    struct IndexPage: Encodable {
+    struct IndexPage: PageModel {
+
+        static let template = "workers/index"
         var shell: Shell
         var items: [Item]
         var total: Int
@@ -40,20 +42,22 @@ struct WorkerPages: RouteCollection {
              inHardship: r.hardship.map { $0 != "none" } ?? false)
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let filter = ["enterprise": req.query[String.self, at: "enterprise"] ?? "", "hardship": req.query[String.self, at: "hardship"] ?? "",
                       "q": req.query[String.self, at: "q"] ?? ""]
         let page = try await WorkerService(app: req.application, db: req.db, principal: principal)
             .list(try PageRequest(req), enterpriseCode: filter["enterprise"]!, hardship: filter["hardship"]!, search: filter["q"]!)
-        return try await req.view.render("workers/index", IndexPage(
+        return try await req.render(IndexPage(
             shell: Shell(req, title: req.t("workers.title")), items: page.items.map { item($0, req) }, total: page.total, page: page.page,
             filter: filter, showHardship: principal.can(.revealWorkerData), hardships: WorkerRecord.Hardship.allCases.map { .init(value: $0.rawValue, label: req.t("hardship." + $0.rawValue)) },
             pager: Pager(page, Site.workers, query: filter),
             canImport: principal.can(.manageRegistry), canExportClear: principal.can(.revealWorkerData)))
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "workers/show"
         var shell: Shell
         var w: Item
         var phoneMasked: String
@@ -83,7 +87,7 @@ struct WorkerPages: RouteCollection {
         let page = ShowPage(shell: Shell(req, title: row.name), w: item(row, req), phoneMasked: row.phone_masked,
                             gender: req.t(row.gender == "m" ? "gender.m" : "gender.f"), birthYear: row.birth_year,
                             revealed: revealed, canReveal: principal.can(.revealWorkerData))
-        return try await req.view.render("workers/show", page).encodeResponse(for: req)
+        return try await req.render(page)
     }
 }
 

@@ -78,7 +78,7 @@ struct WorkerService {
         return shown(row)
     }
 
-    struct Revealed: Encodable {
+    struct Revealed: Codable {
         var idNumber: String
         var phone: String
         var household: String

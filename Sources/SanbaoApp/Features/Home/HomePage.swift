@@ -7,7 +7,9 @@ struct HomePage: RouteCollection {
         routes.get(Site.home, use: home)
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "home"
         var shell: Shell
         var unit: UnitRow
         var roles: [String]
@@ -22,7 +24,7 @@ struct HomePage: RouteCollection {
         var work: [HomeWork.Item]
     }
 
-    struct Task: Encodable {
+    struct Task: Codable {
         var id: String
         var credit_code: String
         var name: String
@@ -32,7 +34,7 @@ struct HomePage: RouteCollection {
         var done: Bool
     }
 
-    func home(req: Request) async throws -> View {
+    func home(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let units = OrgUnitService(db: req.db, principal: principal)
         let unit = try await units.home()
@@ -58,12 +60,12 @@ struct HomePage: RouteCollection {
                                                 km: $0.distanceKm, done: $0.status == "done") },
                         unitCode: unit.code, reminders: reminders, awaiting: awaiting,
                         work: try await HomeWork(req: req, principal: principal).items())
-        return try await req.view.render("home", page)
+        return try await req.render(page)
     }
 }
 
 /// A unit as lists on pages show it, with its subtree counts.
-struct UnitRow: Encodable {
+struct UnitRow: Codable {
     var code: String
     var name: String
     var kind: String

@@ -6,7 +6,7 @@ import Vapor
 /// count and the list that holds it. Counting stops at 1,000 ("1000+"): a province's backlog
 /// is not counted exactly on every home page.
 struct HomeWork {
-    struct Item: Encodable, Sendable {
+    struct Item: Codable, Sendable {
         var key: String
         var label: String
         var count: String

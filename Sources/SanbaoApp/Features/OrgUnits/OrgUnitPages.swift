@@ -13,7 +13,9 @@ struct OrgUnitPages: RouteCollection {
         routes.post(Site.unitAction(":code", "retire"), use: retire)
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "units/show"
         var shell: Shell
         var unit: UnitRow
         var parentCode: String?
@@ -54,7 +56,7 @@ struct OrgUnitPages: RouteCollection {
             canAddChild: manage && !unit.isRetired,
             kinds: OrgUnitKind.allCases.map { Choice(value: $0.rawValue, label: req.t("kind." + $0.rawValue)) },
             errors: errors, form: form)
-        return try await req.view.render("units/show", page).encodeResponse(status: status, for: req)
+        return try await req.render(page, status: status)
     }
 
     /// Runs a write; on a user error shows the same page again with the errors and the

@@ -11,7 +11,9 @@ struct PeoplePages: RouteCollection {
         routes.post(Site.personAction(":username", "retire"), use: retire)
     }
 
-    struct IndexPage: Encodable {
+    struct IndexPage: PageModel {
+
+        static let template = "people/index"
         var shell: Shell
         var people: Page<UserDTO>
         var filter: [String: String]
@@ -47,7 +49,7 @@ struct PeoplePages: RouteCollection {
             pager: Pager(page, Site.people, query: ["unit": unit, "role": roleText, "q": q]),
             canCreate: principal.can(.manageUsers), canImport: principal.can(.importCadres),
             canExport: principal.can(.revealPersonalData), errors: errors, form: form)
-        return try await req.view.render("people/index", model).encodeResponse(status: status, for: req)
+        return try await req.render(model, status: status)
     }
 
     func create(req: Request) async throws -> Response {
@@ -73,7 +75,9 @@ struct PeoplePages: RouteCollection {
         }
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "people/show"
         var shell: Shell
         var person: UserDTO
         var clearPhone: String?
@@ -94,7 +98,7 @@ struct PeoplePages: RouteCollection {
                             canReveal: principal.can(.revealPersonalData) && person.phone != nil,
                             canManage: principal.can(.manageUsers) && !person.retired && person.username != principal.username,
                             errors: errors)
-        return try await req.view.render("people/show", page).encodeResponse(status: status, for: req)
+        return try await req.render(page, status: status)
     }
 
     func revealPhone(req: Request) async throws -> Response {

@@ -10,7 +10,7 @@ extension ProblemService {
         case industry
     }
 
-    struct HotspotRow: Encodable {
+    struct HotspotRow: Codable {
         var category: String
         var place: String
         /// The unit that answers for the place: the district's union, or the industry union

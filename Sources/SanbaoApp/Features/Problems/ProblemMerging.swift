@@ -30,7 +30,7 @@ extension ProblemService {
             .all(decoding: Row.self)
     }
 
-    struct MergeProposal: Encodable {
+    struct MergeProposal: Codable {
         var enterprise: String
         var category: String
         var problems: Int

@@ -20,7 +20,7 @@ struct ProblemPages: RouteCollection {
         ProblemService(app: req.application, db: req.db, principal: try req.requirePrincipal())
     }
 
-    struct ListRow: Encodable {
+    struct ListRow: Codable {
         var id: String
         var category: String
         var enterprise: String
@@ -49,7 +49,9 @@ struct ProblemPages: RouteCollection {
     /// Lists count this far, then say "10000+".
     static let countUpTo = 10_000
 
-    struct ListPage: Encodable {
+    struct ListPage: PageModel {
+
+        static let template = "problems/index"
         var shell: Shell
         var view: String
         var views: [String]
@@ -62,7 +64,7 @@ struct ProblemPages: RouteCollection {
     }
 
     /// One line of the figures table: the user's unit first, then each unit under it.
-    struct FigureRow: Encodable {
+    struct FigureRow: Codable {
         var unit: String
         var own: Bool
         var received: Int
@@ -90,7 +92,7 @@ struct ProblemPages: RouteCollection {
     /// What the scan left for the signed-in user's own unit this past week.
     typealias Notice = ProblemService.Notice
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let s = try service(req)
         // A cadre starts from what they reported; a unit from what it must work on.
         let start: ProblemService.View = s.principal.can(.handleProblems) || s.principal.can(.dispatchProblems) ? .toHandle : .mine
@@ -108,23 +110,25 @@ struct ProblemPages: RouteCollection {
         let figures = try await s.figureTable(code: within?.code, rules: rules, today: today).enumerated().map {
             FigureRow(unit: $0.element.name, own: $0.offset == 0, $0.element.figures)
         }
-        return try await req.view.render("problems/index", ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
+        return try await req.render(ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
                                                                     views: ProblemService.View.allCases.map(\.rawValue), rows: rows,
                                                                     total: page.total > Self.countUpTo ? "\(Self.countUpTo)+" : "\(page.total)",
                                                                     notices: notices, figures: figures,
                                                                     within: within.map { "\($0.name)（\($0.code)）" }))
     }
 
-    struct NewPage: Encodable {
+    struct NewPage: PageModel {
+
+        static let template = "problems/new"
         var shell: Shell
         var enterprise: String
         var categories: [Choice]
     }
 
     /// A problem entered by the unit itself (`?enterprise=CODE` fills the enterprise).
-    func new(req: Request) async throws -> View {
+    func new(req: Request) async throws -> Response {
         _ = try req.requirePrincipal()
-        return try await req.view.render("problems/new", NewPage(
+        return try await req.render(NewPage(
             shell: Shell(req, title: req.t("problems.new")), enterprise: req.query[String.self, at: "enterprise"] ?? "",
             categories: ProblemCategory.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) }))
     }
@@ -136,7 +140,9 @@ struct ProblemPages: RouteCollection {
         }
     }
 
-    struct OverviewPage: Encodable {
+    struct OverviewPage: PageModel {
+
+        static let template = "problems/overview"
         var shell: Shell
         var place: String
         var week: String
@@ -149,13 +155,13 @@ struct ProblemPages: RouteCollection {
 
     /// The office's view across the subtree: this week's rising hotspots (by area or industry)
     /// with a special inspection a click away, and the proposed merges.
-    func overview(req: Request) async throws -> View {
+    func overview(req: Request) async throws -> Response {
         let s = try service(req)
         let place = ProblemService.HotspotPlace(rawValue: req.query["place"] ?? "") ?? .district
         let thisWeek = Hotspots.weekStart(of: ProblemRules.today())
         let week = Hotspots.weekStart(of: req.query[String.self, at: "week"].flatMap(Day.init) ?? thisWeek)
         let rules = try await ProblemRules.current(req.application, req.db)
-        return try await req.view.render("problems/overview", OverviewPage(
+        return try await req.render(OverviewPage(
             shell: Shell(req, title: req.t("problems.hotspots")), place: place.rawValue, week: week.description,
             previousWeek: week.adding(-7).description, nextWeek: week < thisWeek ? week.adding(7).description : nil,
             hotspots: try await s.hotspots(by: place, week: week),
@@ -163,7 +169,9 @@ struct ProblemPages: RouteCollection {
             mayIssue: s.principal.can(.superviseProblems)))
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "problems/show"
         var shell: Shell
         var problem: ProblemService.Row
         var overdue: Int
@@ -189,7 +197,7 @@ struct ProblemPages: RouteCollection {
     }
 
     /// A timeline entry as the page shows it, its time in the campaign's zone.
-    struct Event: Encodable {
+    struct Event: Codable {
         var at: String
         var actor: String
         var step: String
@@ -200,7 +208,7 @@ struct ProblemPages: RouteCollection {
         var note: String
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let s = try service(req)
         let dto = try await s.detail(try req.problemID())
         let p = s.principal
@@ -236,7 +244,7 @@ struct ProblemPages: RouteCollection {
                             mergeCandidates: canMerge ? try await s.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
                             mergedIn: try await s.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,
                             canAddEvidence: s.mayAddEvidence(to: row))
-        return try await req.view.render("problems/show", page)
+        return try await req.render(page)
     }
 
     func addEvidence(req: Request) async throws -> Response {

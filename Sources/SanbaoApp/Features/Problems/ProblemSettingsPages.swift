@@ -13,20 +13,22 @@ struct ProblemSettingsPages: RouteCollection {
         routes.post(Site.problemSettings, use: save)
     }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var category: String
         var days: Int
         var pause: Bool
     }
 
-    struct Threshold: Encodable {
+    struct Threshold: Codable {
         var key: String
         var value: Int
         var min: Int
         var max: Int
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "problems/settings"
         var shell: Shell
         var rows: [Row]
         var thresholds: [Threshold]
@@ -35,7 +37,7 @@ struct ProblemSettingsPages: RouteCollection {
         var basis: String
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let rules = try await ProblemRules.current(req.application, req.db)
         let rows = ProblemCategory.allCases.map {
@@ -44,7 +46,7 @@ struct ProblemSettingsPages: RouteCollection {
         let thresholds = LedgerThresholds.keys.map {
             Threshold(key: $0.key, value: rules.thresholds[$0.key] ?? 0, min: $0.range.lowerBound, max: $0.range.upperBound)
         }
-        return try await req.view.render("problems/settings", Page(shell: Shell(req, title: req.t("problems.settings")), rows: rows,
+        return try await req.render(Page(shell: Shell(req, title: req.t("problems.settings")), rows: rows,
                                                                    thresholds: thresholds, mayEdit: principal.can(.manageAssignment),
                                                                    basis: try await ProblemSettingsService.basis(req.db as! any SQLDatabase)))
     }

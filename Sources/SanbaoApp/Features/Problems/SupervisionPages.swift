@@ -19,12 +19,14 @@ struct SupervisionPages: RouteCollection {
         SupervisionService(app: req.application, db: req.db, principal: try req.requirePrincipal())
     }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var order: SupervisionService.Order
         var overdue: Bool
     }
 
-    struct ListPage: Encodable {
+    struct ListPage: PageModel {
+
+        static let template = "supervision/index"
         var shell: Shell
         var view: String
         var views: [String]
@@ -32,17 +34,19 @@ struct SupervisionPages: RouteCollection {
         var total: Int
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let view = SupervisionService.View(rawValue: req.query["view"] ?? "") ?? .all
         let page = try await service(req).list(try PageRequest(req), view: view)
         let today = ProblemRules.today()
-        return try await req.view.render("supervision/index", ListPage(
+        return try await req.render(ListPage(
             shell: Shell(req, title: req.t("supervision.title")), view: view.rawValue,
             views: SupervisionService.View.allCases.map(\.rawValue),
             rows: page.items.map { Row(order: $0, overdue: SupervisionService.isOverdue($0, today: today)) }, total: page.total))
     }
 
-    struct NewPage: Encodable {
+    struct NewPage: PageModel {
+
+        static let template = "supervision/new"
         var shell: Shell
         var kind: String
         var problem: ProblemService.Row?
@@ -56,7 +60,7 @@ struct SupervisionPages: RouteCollection {
     }
 
     /// `?problem=ID` (one problem) or `?category=C&area=CODE` (a special inspection).
-    func new(req: Request) async throws -> View {
+    func new(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         try principal.require(.superviseProblems)
         let problems = ProblemService(app: req.application, db: req.db, principal: principal)
@@ -73,7 +77,7 @@ struct SupervisionPages: RouteCollection {
         }
         // The units below the issuer's own: an order goes down the tree.
         let units = problem == nil ? try await OrgUnitService(db: req.db, principal: principal).choices(below: true) : []
-        return try await req.view.render("supervision/new", NewPage(
+        return try await req.render(NewPage(
             shell: Shell(req, title: req.t("supervision.issue")), kind: problem == nil ? "special" : "problem", problem: problem,
             category: category, area: area, title: title, deadline: rules.calendar.adding(workingDays: 5, to: today).description,
             today: today.description, categories: ProblemCategory.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) },
@@ -101,7 +105,9 @@ struct SupervisionPages: RouteCollection {
         }
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "supervision/show"
         var shell: Shell
         var order: SupervisionService.Order
         var overdue: Bool
@@ -111,14 +117,14 @@ struct SupervisionPages: RouteCollection {
         var canDecide: Bool
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let s = try service(req)
         let dto = try await s.detail(try req.orderID())
         let p = s.principal
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let order = dto.order
-        return try await req.view.render("supervision/show", ShowPage(
+        return try await req.render(ShowPage(
             shell: Shell(req, title: order.title), order: order, overdue: dto.overdue,
             problems: dto.problems.map { ProblemPages.ListRow($0, rules: rules, today: today) },
             timeline: dto.timeline.map {

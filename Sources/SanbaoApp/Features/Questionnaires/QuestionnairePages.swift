@@ -15,29 +15,33 @@ struct QuestionnairePages: RouteCollection {
         routes.post(Site.questionnaireAction(":key", "preview"), use: preview)
     }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var key: String
         var title: String
         var version: Int
         var questions: Int
     }
 
-    struct ListPage: Encodable {
+    struct ListPage: PageModel {
+
+        static let template = "questionnaires/index"
         var shell: Shell
         var questionnaires: [Row]
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let english = req.locale == .en
         let rows = try await QuestionnaireService(db: req.db, principal: principal).current().map { v in
             let q = try v.questionnaire()
             return Row(key: v.key, title: QuestionnaireForm.text(q.title, english), version: v.version, questions: q.questions.count)
         }
-        return try await req.view.render("questionnaires/index", ListPage(shell: Shell(req, title: req.t("questionnaires.title")), questionnaires: rows))
+        return try await req.render(ListPage(shell: Shell(req, title: req.t("questionnaires.title")), questionnaires: rows))
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "questionnaires/show"
         var shell: Shell
         var key: String
         var title: String
@@ -53,11 +57,11 @@ struct QuestionnairePages: RouteCollection {
         var kinds: [Choice]
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         try await page(req, definition: nil, problems: [])
     }
 
-    private func page(_ req: Request, definition: String?, problems: [String]) async throws -> View {
+    private func page(_ req: Request, definition: String?, problems: [String]) async throws -> Response {
         let principal = try req.requirePrincipal()
         let service = QuestionnaireService(db: req.db, principal: principal)
         let key = req.parameters.get("key")!
@@ -73,7 +77,7 @@ struct QuestionnairePages: RouteCollection {
                             definition: text,
                             mayPublish: principal.can(.manageAssignment), problems: problems, english: english,
                             kinds: Questionnaire.Kind.allCases.map { Choice(value: $0.rawValue, label: req.t("questionnaires.kind." + $0.rawValue)) })
-        return try await req.view.render("questionnaires/show", page)
+        return try await req.render(page)
     }
 
     /// The phone form for a definition being edited, before it is published: the editor's

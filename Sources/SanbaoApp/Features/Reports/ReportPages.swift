@@ -21,7 +21,7 @@ struct ReportPages: RouteCollection {
 
     // MARK: The list
 
-    struct OwnRow: Encodable {
+    struct OwnRow: Codable {
         var period: String
         var label: String
         var due: String
@@ -29,7 +29,7 @@ struct ReportPages: RouteCollection {
         var timeliness: String
     }
 
-    struct AwaitingRow: Encodable {
+    struct AwaitingRow: Codable {
         var unitCode: String
         var unitName: String
         var period: String
@@ -37,14 +37,16 @@ struct ReportPages: RouteCollection {
         var submittedOn: String
     }
 
-    struct ReminderRow: Encodable {
+    struct ReminderRow: Codable {
         var label: String
         var day: String
         var from: String
         var period: String
     }
 
-    struct IndexPage: Encodable {
+    struct IndexPage: PageModel {
+
+        static let template = "reports/index"
         var shell: Shell
         var campaign: String
         var unitCode: String
@@ -61,7 +63,7 @@ struct ReportPages: RouteCollection {
         }
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let (s, campaign) = try await ReportService.context(req)
         let present = ReportPresentation(req: req)
         let today = ProblemRules.today()
@@ -83,21 +85,23 @@ struct ReportPages: RouteCollection {
                                submittedOn: r.report.submittedAt.map { ShanghaiTime.day($0).description } ?? "")
         }
         let reminders = try await Self.reminderRows(s, campaign, present)
-        return try await req.view.render("reports/index", IndexPage(
+        return try await req.render(IndexPage(
             shell: Shell(req, title: req.t("reports.title")), campaign: campaign.name, unitCode: s.principal.unitCode,
             reports: reports, own: own, awaiting: awaiting, reminders: reminders))
     }
 
     // MARK: One report
 
-    struct EventRow: Encodable {
+    struct EventRow: Codable {
         var at: String
         var actor: String
         var action: String
         var comment: String
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "reports/show"
         var shell: Shell
         var unitCode: String
         var unitName: String
@@ -121,7 +125,7 @@ struct ReportPages: RouteCollection {
         var events: [EventRow]
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let (s, subject) = try await ReportService.subject(req)
         let report = try await s.report(subject)
         let figures = try await s.figures(subject, report)
@@ -129,7 +133,7 @@ struct ReportPages: RouteCollection {
         let state = report?.state
         let today = ProblemRules.today()
         let events = try await Self.timeline(req, s, report)
-        return try await req.view.render("reports/show", ShowPage(
+        return try await req.render(ShowPage(
             shell: Shell(req, title: req.t("reports.title")), unitCode: subject.unit.code, unitName: subject.unit.name,
             period: subject.period.key, label: present.label(subject.period), due: subject.due.description,
             status: state?.rawValue ?? "none",
@@ -180,8 +184,10 @@ struct ReportPages: RouteCollection {
 
     // MARK: Print and spreadsheet
 
-    struct PrintPage: Encodable {
-        var lang: String
+    struct PrintPage: PageModel {
+
+        static let template = "reports/print"
+        var shell: Shell
         var title: String
         var unitName: String
         var label: String
@@ -200,15 +206,16 @@ struct ReportPages: RouteCollection {
 
     /// The report as the federation files it: an A4 page in the official style (chromium's
     /// "Save as PDF" turns it into the PDF sent up the tree).
-    func printable(req: Request) async throws -> View {
+    func printable(req: Request) async throws -> Response {
         let (s, subject) = try await ReportService.subject(req)
         let report = try await s.report(subject)
         let figures = try await s.figures(subject, report)
         let present = ReportPresentation(req: req)
         let label = present.label(subject.period)
         let events = try await Self.timeline(req, s, report)
-        return try await req.view.render("reports/print", PrintPage(
-            lang: req.locale.rawValue, title: req.t("report.print.title", subject.unit.name, req.t("report.print.kind." + subject.period.cadence.rawValue)),
+        let title = req.t("report.print.title", subject.unit.name, req.t("report.print.kind." + subject.period.cadence.rawValue))
+        return try await req.render(PrintPage(
+            shell: Shell(req, title: title), title: title,
             unitName: subject.unit.name, label: label, start: subject.period.start.description, end: subject.period.end.description,
             status: req.t("report.status." + (report?.status ?? "none")), submittedOn: report?.firstSubmittedOn ?? "—", takenAt: figures.takenAt,
             lines: present.lines(figures), categories: present.categories(figures), categoryChart: present.categoryChart(figures, width: 600),
@@ -227,20 +234,20 @@ struct ReportPages: RouteCollection {
 
     // MARK: Completeness
 
-    struct GridCell: Encodable {
+    struct GridCell: Codable {
         var status: String
         var timeliness: String
         var href: String
         var day: String
     }
 
-    struct GridRow: Encodable {
+    struct GridRow: Codable {
         var code: String
         var name: String
         var cells: [GridCell]
     }
 
-    struct Column: Encodable {
+    struct Column: Codable {
         var key: String
         var label: String
         var due: String
@@ -252,7 +259,9 @@ struct ReportPages: RouteCollection {
         var timeliness: String
     }
 
-    struct CompletenessPage: Encodable {
+    struct CompletenessPage: PageModel {
+
+        static let template = "reports/completeness"
         var shell: Shell
         var campaign: String
         var columns: [Column]
@@ -266,7 +275,7 @@ struct ReportPages: RouteCollection {
         var depth: Int
     }
 
-    func completeness(req: Request) async throws -> View {
+    func completeness(req: Request) async throws -> Response {
         let (s, campaign) = try await ReportService.context(req)
         let present = ReportPresentation(req: req)
         let today = ProblemRules.today()
@@ -292,7 +301,7 @@ struct ReportPages: RouteCollection {
         }
         // The period to remind about: the latest one already past due.
         let remind = all.first { (due[$0.key] ?? $0.end) < today } ?? all.first
-        return try await req.view.render("reports/completeness", CompletenessPage(
+        return try await req.render(CompletenessPage(
             shell: Shell(req, title: req.t("reports.completeness")), campaign: campaign.name, columns: columns, rows: rows,
             periods: all.map { Choice(value: $0.key, label: present.label($0)) }, remindPeriod: remind?.key ?? "",
             mayRemind: s.principal.can(.writeReports), maySet: s.principal.can(.manageAssignment),

@@ -21,7 +21,7 @@ struct ReportPresentation {
 
     private func day(_ d: Day) -> String { req.t("report.period.day", "\(d.parts.month)", "\(d.parts.day)") }
 
-    struct Line: Encodable {
+    struct Line: Codable {
         var key: String
         var label: String
         var period: Int?
@@ -47,7 +47,7 @@ struct ReportPresentation {
         ]
     }
 
-    struct CategoryLine: Encodable {
+    struct CategoryLine: Codable {
         var name: String
         var found: Int
         var resolved: Int
@@ -62,7 +62,7 @@ struct ReportPresentation {
         ProblemCategory(rawValue: key).map { req.t("problem.category." + $0.rawValue) } ?? key
     }
 
-    struct CaseLine: Encodable {
+    struct CaseLine: Codable {
         var id: String
         var enterprise: String
         var category: String

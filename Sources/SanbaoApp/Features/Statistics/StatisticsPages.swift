@@ -16,14 +16,14 @@ struct StatisticsPages: RouteCollection {
         routes.get(Site.statisticsExport(":file"), use: export)
     }
 
-    struct ValueRow: Encodable {
+    struct ValueRow: Codable {
         var label: String
         var count: Int
         var share: String
         var width: Int
     }
 
-    struct NumericView: Encodable {
+    struct NumericView: Codable {
         var count: Int
         var mean: String
         var min: String
@@ -33,7 +33,7 @@ struct StatisticsPages: RouteCollection {
         var max: String
     }
 
-    struct QuestionCard: Encodable {
+    struct QuestionCard: Codable {
         var key: String
         var title: String
         var kind: String
@@ -45,18 +45,18 @@ struct StatisticsPages: RouteCollection {
         var crossable: Bool
     }
 
-    struct CrossCell: Encodable {
+    struct CrossCell: Codable {
         var n: Int
         var share: String
     }
 
-    struct CrossRow: Encodable {
+    struct CrossRow: Codable {
         var label: String
         var cells: [CrossCell]
         var total: Int
     }
 
-    struct CrossView: Encodable {
+    struct CrossView: Codable {
         var question: String
         var rowTitle: String
         var columns: [String]
@@ -66,7 +66,9 @@ struct StatisticsPages: RouteCollection {
         var chart: String
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "statistics/index"
         var shell: Shell
         var questionnaires: [Choice]
         var questionnaire: String
@@ -92,7 +94,7 @@ struct StatisticsPages: RouteCollection {
         return v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.2f", v)
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, unit, stage) = try await present.filter()
@@ -143,7 +145,7 @@ struct StatisticsPages: RouteCollection {
         var dimensions = [Choice(value: "district", label: req.t("statistics.by.district")), Choice(value: "industry", label: req.t("statistics.by.industry")),
                           Choice(value: "size", label: req.t("statistics.by.size"))]
         dimensions += crossable.filter { $0.key != question?.key }.map { Choice(value: "q:" + $0.key, label: req.t("statistics.by.question", present.text($0.title))) }
-        return try await req.view.render("statistics/index", Page(
+        return try await req.render(Page(
             shell: Shell(req, title: req.t("statistics.title")),
             questionnaires: questionnaires.map { Choice(value: $0.key, label: $0.title) }, questionnaire: f.questionnaire,
             unitCode: unit?.code ?? "", unitName: unit?.name ?? "",
@@ -167,7 +169,7 @@ struct StatisticsPages: RouteCollection {
         return c.percentEncodedQuery ?? ""
     }
 
-    struct TextRow: Encodable {
+    struct TextRow: Codable {
         var enterprise: String
         var creditCode: String
         var unit: String
@@ -175,7 +177,9 @@ struct StatisticsPages: RouteCollection {
         var text: String
     }
 
-    struct TextsPage: Encodable {
+    struct TextsPage: PageModel {
+
+        static let template = "statistics/texts"
         var shell: Shell
         var question: String
         var key: String
@@ -186,7 +190,7 @@ struct StatisticsPages: RouteCollection {
         var pager: Pager
     }
 
-    func texts(req: Request) async throws -> View {
+    func texts(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, unit, stage) = try await present.filter()
@@ -196,7 +200,7 @@ struct StatisticsPages: RouteCollection {
         let paging = PageRequest(page: try PageRequest(req).page, per: 100)   // the page asked for, always 100 answers
         let filter = Self.filterQuery(f, unit: unit, stage: stage) + "&question=\(key)"
         let (rows, total) = try await query.texts(f, question: key, limit: paging.per, offset: paging.offset)
-        return try await req.view.render("statistics/texts", TextsPage(
+        return try await req.render(TextsPage(
             shell: Shell(req, title: req.t("statistics.texts")), question: present.text(entry.title), key: key, unitName: unit?.name ?? "",
             total: total, rows: rows.map { TextRow(enterprise: $0.enterprise, creditCode: $0.credit_code, unit: $0.unit,
                                                      day: ShanghaiTime.day($0.finished_at).description, text: $0.text_value) },

@@ -9,21 +9,23 @@ struct TransferPages: RouteCollection {
         routes.get(Site.exportFile(":file"), use: export)
     }
 
-    struct Page: Encodable {
+    struct Page: PageModel {
+
+        static let template = "import"
         var shell: Shell
         var kind: String
         var header: String
         var outcome: Result?
     }
 
-    struct Result: Encodable {
+    struct Result: Codable {
         var summary: String
         var rolledBack: Bool
         var issues: [IssueRow]
         var reportHref: String
     }
 
-    struct IssueRow: Encodable {
+    struct IssueRow: Codable {
         var row: Int
         var column: String
         var value: String
@@ -46,11 +48,11 @@ struct TransferPages: RouteCollection {
         }
     }
 
-    func form(req: Request) async throws -> View {
+    func form(req: Request) async throws -> Response {
         let kind = try kind(req)
         let principal = try req.requirePrincipal()
         try principal.require(permission(kind))
-        return try await req.view.render("import", Page(shell: Shell(req, title: req.t("import.title." + req.parameters.get("kind")!)),
+        return try await req.render(Page(shell: Shell(req, title: req.t("import.title." + req.parameters.get("kind")!)),
                                                         kind: req.parameters.get("kind")!, header: header(kind), outcome: nil))
     }
 
@@ -85,7 +87,7 @@ struct TransferPages: RouteCollection {
             reportHref: "data:text/csv;charset=utf-8;base64," + Data(("\u{FEFF}" + report).utf8).base64EncodedString())
         let page = Page(shell: Shell(req, title: req.t("import.title." + req.parameters.get("kind")!)),
                         kind: req.parameters.get("kind")!, header: header(kind), outcome: result)
-        return try await req.view.render("import", page)
+        return try await req.render(page)
             .encodeResponse(status: outcome.hasRejections ? .unprocessableEntity : .ok, for: req)
     }
 

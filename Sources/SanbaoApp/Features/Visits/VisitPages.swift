@@ -52,25 +52,27 @@ struct VisitPages: RouteCollection {
 
     private func id(_ req: Request) throws -> UUID { try req.visitID() }
 
-    struct ListPage: Encodable {
+    struct ListPage: PageModel {
+
+        static let template = "visits/index"
         var shell: Shell
         var visits: [Row]
         var status: String
         var total: Int
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let status: String = req.query["status"] ?? ""
         let page = try await service(req).list(try PageRequest(req), status: status)
         let rows = page.items.map {
             Row(id: $0.id.uuidString, enterprise_name: $0.enterprise_name, cadre: $0.cadre,
                 finished: $0.finished_at.formatted(.iso8601.year().month().day().dateSeparator(.dash)), problems: $0.problems, status: $0.status)
         }
-        return try await req.view.render("visits/index", ListPage(shell: Shell(req, title: req.t("visits.title")), visits: rows,
+        return try await req.render(ListPage(shell: Shell(req, title: req.t("visits.title")), visits: rows,
                                                                    status: status, total: page.total))
     }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var id: String
         var enterprise_name: String
         var cadre: String
@@ -79,7 +81,9 @@ struct VisitPages: RouteCollection {
         var status: String
     }
 
-    struct FormPage: Encodable {
+    struct FormPage: PageModel {
+
+        static let template = "visits/form"
         var shell: Shell
         var enterpriseName: String
         var enterpriseCode: String
@@ -101,7 +105,7 @@ struct VisitPages: RouteCollection {
     }
 
     /// `?task=ID` (the cadre's own task) or `?enterprise=CODE` (ad hoc, in the cadre's subtree).
-    func new(req: Request) async throws -> View {
+    func new(req: Request) async throws -> Response {
         let s = try service(req)
         try s.principal.require(.recordVisits)
         let enterprise: VisitService.FormEnterprise
@@ -117,7 +121,7 @@ struct VisitPages: RouteCollection {
     }
 
     /// The form again, filled with a returned visit, for its cadre to correct.
-    func edit(req: Request) async throws -> View {
+    func edit(req: Request) async throws -> Response {
         let s = try service(req)
         let dto = try await s.dto(try await s.visit(try id(req)))
         return try await form(req, s, enterprise: (dto.enterprise_code, dto.enterprise_name, ""), taskID: dto.task_id?.uuidString ?? "",
@@ -125,7 +129,7 @@ struct VisitPages: RouteCollection {
     }
 
     private func form(_ req: Request, _ s: VisitService, enterprise: (code: String, name: String, address: String), taskID: String,
-                      draftKey: String, visit: VisitDTO?) async throws -> View {
+                      draftKey: String, visit: VisitDTO?) async throws -> Response {
         let latest = try await QuestionnaireService(db: req.db, principal: s.principal).current()
         let english = req.locale == .en
         func questionnaire(_ key: String, version: Int?) async throws -> Questionnaire {
@@ -157,7 +161,7 @@ struct VisitPages: RouteCollection {
             problems: visit?.problems ?? [],
             categories: ProblemCategory.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.category." + $0.rawValue)) },
             severities: ProblemSeverity.allCases.map { Choice(value: $0.rawValue, label: req.t("problem.severity." + $0.rawValue)) })
-        return try await req.view.render("visits/form", page)
+        return try await req.render(page)
     }
 
     func submit(req: Request) async throws -> Response {
@@ -181,7 +185,9 @@ struct VisitPages: RouteCollection {
         return try await s.dto(try await s.resubmit(id, body: req.bodyBytes, revision: try req.ifMatchRevision()))
     }
 
-    struct ShowPage: Encodable {
+    struct ShowPage: PageModel {
+
+        static let template = "visits/show"
         var shell: Shell
         var visit: VisitDTO
         /// When, in the campaign's time zone: "2026-11-20 09:00–10:30".
@@ -198,17 +204,17 @@ struct VisitPages: RouteCollection {
         var farFromEnterprise: Bool
     }
 
-    struct AnswerSection: Encodable {
+    struct AnswerSection: Codable {
         var title: String
         var rows: [AnswerRow]
     }
 
-    struct AnswerRow: Encodable {
+    struct AnswerRow: Codable {
         var question: String
         var answer: String
     }
 
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let s = try service(req)
         let visit = try await s.visit(try id(req))
         let dto = try await s.dto(visit)
@@ -248,7 +254,7 @@ struct VisitPages: RouteCollection {
         let started = Self.local(dto.started_at), finished = Self.local(dto.finished_at)
         let when = started.prefix(10) == finished.prefix(10) ? started + "–" + finished.dropFirst(11) : started + " – " + finished
         let timeline = dto.timeline.map { var e = $0; e.at = Self.local(e.at); return e }
-        return try await req.view.render("visits/show", ShowPage(shell: Shell(req, title: dto.enterprise_name), visit: dto, when: when,
+        return try await req.render(ShowPage(shell: Shell(req, title: dto.enterprise_name), visit: dto, when: when,
                                                                   timeline: timeline, sections: sections,
                                                                   mayReview: mayReview, mayCorrect: mayCorrect, mayAddPhotos: mayAddPhotos,
                                                                   statusLabel: req.t("visits.status." + dto.status),
