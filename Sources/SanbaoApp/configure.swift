@@ -8,8 +8,7 @@ import Vapor
 /// Builds the app from a configuration value: database, migrations, views, middleware,
 /// routes and commands. Tests call it with their own `AppConfig`; nothing is global.
 public func configure(_ app: Application, config: AppConfig) async throws {
-    app.config = config
-    app.services = AppServices(config: config, localizer: try Localizer.load(from: app.directory.resourcesDirectory + "Locales"))
+    try configurePages(app, config: config)
     app.logger.info("sanbao config: \(config.redactedDescription)")
 
     switch config.database {
@@ -35,9 +34,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try await CalendarService.loadShipped(app)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
-    app.views.use(.leaf)
-    app.leaf.tags["t"] = TranslateTag()
-    app.leaf.tags["path"] = PathTag()
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()
@@ -48,4 +44,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     try routes(app)
     Commands.register(in: app)
+}
+
+/// What drawing a page needs, and no database: the configuration, the shared services and the
+/// templates with their tags. The render tests call this alone.
+func configurePages(_ app: Application, config: AppConfig) throws {
+    app.config = config
+    app.services = AppServices(config: config, localizer: try Localizer.load(from: app.directory.resourcesDirectory + "Locales"))
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["path"] = PathTag()
 }

@@ -31,11 +31,13 @@ enum PageRecorder {
         try data.write(to: URL(fileURLWithPath: dir).appendingPathComponent(fileName(Page.template)))
     }
 
-    /// Three items of every list are enough to draw a page and keep the fixture readable.
+    /// Three items of every list are enough to draw a page and keep the fixture readable; a
+    /// drawn map or chart (a long SVG string) is left out.
     static func cut(_ value: Any) -> Any {
         switch value {
         case let list as [Any]: list.prefix(3).map(cut)
         case let object as [String: Any]: object.mapValues(cut)
+        case let text as String where text.count > 8_000: "<!-- \(text.count) characters left out -->"
         default: value
         }
     }
