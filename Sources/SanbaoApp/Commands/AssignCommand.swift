@@ -8,18 +8,12 @@ import Vapor
 /// enterprise went where it did.
 struct AssignCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "campaign", help: "Campaign id (default: the latest campaign).")
-        var campaign: String?
-        @Option(name: "stage", help: "Stage position or name (default: the stage with the enterprise visits).")
-        var stage: String?
-        @Flag(name: "dry-run", help: "Solve and report without storing the draft.")
-        var dryRun: Bool
-        @Flag(name: "json", help: "Print the summary as JSON.")
-        var json: Bool
-        @Flag(name: "publish", help: "After solving, publish the draft as visit tasks.")
-        var publish: Bool
-        @Option(name: "explain", help: "Credit code: why this enterprise goes to its cadre and not a nearer one (stores nothing).")
-        var explain: String?
+        @Option(name: "campaign", help: "Campaign id (default: the latest campaign).") var campaign: String?
+        @Option(name: "stage", help: "Stage position or name (default: the stage with the enterprise visits).") var stage: String?
+        @Flag(name: "dry-run", help: "Solve and report without storing the draft.") var dryRun: Bool
+        @Flag(name: "json", help: "Print the summary as JSON.") var json: Bool
+        @Flag(name: "publish", help: "After solving, publish the draft as visit tasks.") var publish: Bool
+        @Option(name: "explain", help: "Credit code: why this enterprise goes to its cadre and not a nearer one (stores nothing).") var explain: String?
     }
 
     var help: String { "Assign every enterprise to one covering cadre (不交叉、不重复、不重叠), optimally." }
@@ -73,14 +67,10 @@ struct AssignCommand: AsyncCommand {
 /// (it becomes the current one); then `sanbao import quotas FILE` fills its task table.
 struct CampaignCreateCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "name", help: "The campaign's name.")
-        var name: String?
-        @Option(name: "starts", help: "First day, YYYY-MM-DD.")
-        var starts: String?
-        @Option(name: "ends", help: "Last day, YYYY-MM-DD.")
-        var ends: String?
-        @Option(name: "stages", help: "NAME:YYYY-MM-DD:YYYY-MM-DD;… in order.")
-        var stages: String?
+        @Option(name: "name", help: "The campaign's name.") var name: String?
+        @Option(name: "starts", help: "First day, YYYY-MM-DD.") var starts: String?
+        @Option(name: "ends", help: "Last day, YYYY-MM-DD.") var ends: String?
+        @Option(name: "stages", help: "NAME:YYYY-MM-DD:YYYY-MM-DD;… in order.") var stages: String?
     }
 
     var help: String { "Create a campaign with its stages." }

@@ -8,45 +8,28 @@ enum Commands {
             app.asyncCommands.use(ServeCommand(inner: vaporServe), as: "serve", isDefault: true)
         }
         app.asyncCommands.use(DemoCommand(), as: "demo")
-        var imports = AsyncCommands()
-        imports.use(ImportCommand(kind: .orgUnits), as: "org-units")
-        imports.use(ImportCommand(kind: .cadres), as: "cadres")
-        imports.use(ImportCommand(kind: .enterprises), as: "enterprises")
-        imports.use(ImportCommand(kind: .workers), as: "workers")
-        imports.use(ImportCommand(kind: .quotas), as: "quotas")
-        imports.use(ImportCommand(kind: .calendar), as: "calendar")
-        app.asyncCommands.use(imports.group(help: "Import org units, cadres, enterprises, workers, quotas or the working-day calendar from CSV."), as: "import")
-        var exports = AsyncCommands()
-        exports.use(ExportCommand(kind: .orgUnits), as: "org-units")
-        exports.use(ExportCommand(kind: .cadres), as: "cadres")
-        exports.use(ExportCommand(kind: .enterprises), as: "enterprises")
-        exports.use(ExportCommand(kind: .workers), as: "workers")
-        exports.use(ExportCommand(kind: .quotas), as: "quotas")
-        exports.use(ExportCommand(kind: .calendar), as: "calendar")
-        app.asyncCommands.use(exports.group(help: "Export org units, cadres, enterprises, workers, quotas or the working-day calendar as CSV."), as: "export")
         app.asyncCommands.use(AssignCommand(), as: "assign")
-        var campaigns = AsyncCommands()
-        campaigns.use(CampaignCreateCommand(), as: "create")
-        app.asyncCommands.use(campaigns.group(help: "Create campaigns."), as: "campaign")
-        var questionnaires = AsyncCommands()
-        questionnaires.use(QuestionnaireListCommand(), as: "list")
-        questionnaires.use(QuestionnaireExportCommand(), as: "export")
-        questionnaires.use(QuestionnaireImportCommand(), as: "import")
-        app.asyncCommands.use(questionnaires.group(help: "List, export and publish questionnaires (JSON)."), as: "questionnaire")
-        var problems = AsyncCommands()
-        problems.use(ProblemScanCommand(), as: "scan")
-        problems.use(ProblemRetallyCommand(), as: "retally")
-        app.asyncCommands.use(problems.group(help: "The problem ledger's scheduled scan, run by hand; its figures rebuilt."), as: "problems")
-        var visits = AsyncCommands()
-        visits.use(VisitRetallyCommand(), as: "retally")
-        app.asyncCommands.use(visits.group(help: "The progress tallies of visits and tasks, rebuilt."), as: "visits")
-        var users = AsyncCommands()
-        users.use(UserCreateCommand(), as: "create")
-        users.use(UserResetPasswordCommand(), as: "reset-password")
-        app.asyncCommands.use(users.group(help: "Create users and reset passwords."), as: "user")
-        var tokens = AsyncCommands()
-        tokens.use(TokenCreateCommand(), as: "create")
-        app.asyncCommands.use(tokens.group(help: "Create API tokens."), as: "token")
+        let kinds: [(TransferKind, String)] = [(.orgUnits, "org-units"), (.cadres, "cadres"), (.enterprises, "enterprises"),
+                                               (.workers, "workers"), (.quotas, "quotas"), (.calendar, "calendar")]
+        let groups: [(String, String, [(String, any AnyAsyncCommand)])] = [
+            ("import", "Import org units, cadres, enterprises, workers, quotas or the working-day calendar from CSV.",
+             kinds.map { ($0.1, ImportCommand(kind: $0.0)) }),
+            ("export", "Export org units, cadres, enterprises, workers, quotas or the working-day calendar as CSV.",
+             kinds.map { ($0.1, ExportCommand(kind: $0.0)) }),
+            ("campaign", "Create campaigns.", [("create", CampaignCreateCommand())]),
+            ("questionnaire", "List, export and publish questionnaires (JSON).",
+             [("list", QuestionnaireListCommand()), ("export", QuestionnaireExportCommand()), ("import", QuestionnaireImportCommand())]),
+            ("problems", "The problem ledger's scheduled scan, run by hand; its figures rebuilt.",
+             [("scan", ProblemScanCommand()), ("retally", ProblemRetallyCommand())]),
+            ("visits", "The progress tallies of visits and tasks, rebuilt.", [("retally", VisitRetallyCommand())]),
+            ("user", "Create users and reset passwords.", [("create", UserCreateCommand()), ("reset-password", UserResetPasswordCommand())]),
+            ("token", "Create API tokens.", [("create", TokenCreateCommand())]),
+        ]
+        for (name, help, members) in groups {
+            var group = AsyncCommands()
+            for (member, command) in members { group.use(command, as: member) }
+            app.asyncCommands.use(group.group(help: help), as: name)
+        }
     }
 
     /// How the command line appears in the audit log.
@@ -59,12 +42,9 @@ enum Commands {
 /// city into an empty database when asked, and with the address and sign-ins printed.
 struct ServeCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Flag(name: "demo", help: "Load the demo city if the database is empty.")
-        var demo: Bool
-        @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1).")
-        var hostname: String?
-        @Option(name: "port", short: "p", help: "Port to listen on (default 8080).")
-        var port: Int?
+        @Flag(name: "demo", help: "Load the demo city if the database is empty.") var demo: Bool
+        @Option(name: "hostname", short: "H", help: "Address to listen on (default 127.0.0.1).") var hostname: String?
+        @Option(name: "port", short: "p", help: "Port to listen on (default 8080).") var port: Int?
     }
 
     let inner: any AnyAsyncCommand
@@ -96,10 +76,8 @@ struct ServeCommand: AsyncCommand {
 
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "seed", help: "Seed for the demo data (the same seed gives the same city).")
-        var seed: UInt64?
-        @Option(name: "scale", help: "city (default: 443 units, 1,052 cadres, 10,000 enterprises) or province (for benchmarks: about 5,000 units, 50,000 cadres, 1,000,000 enterprises).")
-        var scale: String?
+        @Option(name: "seed", help: "Seed for the demo data (the same seed gives the same city).") var seed: UInt64?
+        @Option(name: "scale", help: "city (default: 443 units, 1,052 cadres, 10,000 enterprises) or province (for benchmarks: about 5,000 units, 50,000 cadres, 1,000,000 enterprises).") var scale: String?
     }
 
     var help: String { "Load the demo city (units, cadres, enterprises, workers, a campaign, one sign-in per role) into an empty database." }
@@ -149,8 +127,7 @@ public struct ExitCode: Error, CustomStringConvertible {
 /// scheduled scan makes, once, with how many and how long it took.
 struct ProblemScanCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "today", help: "Scan as of this day (default: today in China).")
-        var today: String?
+        @Option(name: "today", help: "Scan as of this day (default: today in China).") var today: String?
     }
 
     var help: String { "Run the problem ledger's scan once: due and overdue reminders, escalation up the tree." }

@@ -18,12 +18,9 @@ struct QuestionnaireListCommand: AsyncCommand {
 /// `sanbao questionnaire export KEY [--version N] [-o FILE]`: the JSON the office edits.
 struct QuestionnaireExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "key", help: "enterprise, worker, or another questionnaire's key.")
-        var key: String
-        @Option(name: "version", help: "A version number (default: the latest).")
-        var version: Int?
-        @Option(name: "output", short: "o", help: "Write to this file instead of standard output.")
-        var output: String?
+        @Argument(name: "key", help: "enterprise, worker, or another questionnaire's key.") var key: String
+        @Option(name: "version", help: "A version number (default: the latest).") var version: Int?
+        @Option(name: "output", short: "o", help: "Write to this file instead of standard output.") var output: String?
     }
 
     var help: String { "Export a questionnaire version as JSON." }
@@ -51,8 +48,7 @@ struct QuestionnaireExportCommand: AsyncCommand {
 /// stay as they were.
 struct QuestionnaireImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "file", help: "A questionnaire as `questionnaire export` writes it.")
-        var file: String
+        @Argument(name: "file", help: "A questionnaire as `questionnaire export` writes it.") var file: String
     }
 
     var help: String { "Publish a questionnaire from JSON as its next version." }

@@ -22,14 +22,10 @@ enum TransferKind: Sendable {
 /// summary, writes row-level errors to the report, exits 1 if any row was rejected.
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "file", help: "CSV file (UTF-8 with or without BOM, or GB18030).")
-        var file: String
-        @Flag(name: "all-or-nothing", help: "Write nothing if any row is rejected.")
-        var allOrNothing: Bool
-        @Option(name: "report", help: "Write the row-level errors to this CSV file.")
-        var report: String?
-        @Flag(name: "allow-legacy-codes", help: "Enterprises: accept 15-digit registration numbers from before 2015.")
-        var allowLegacyCodes: Bool
+        @Argument(name: "file", help: "CSV file (UTF-8 with or without BOM, or GB18030).") var file: String
+        @Flag(name: "all-or-nothing", help: "Write nothing if any row is rejected.") var allOrNothing: Bool
+        @Option(name: "report", help: "Write the row-level errors to this CSV file.") var report: String?
+        @Flag(name: "allow-legacy-codes", help: "Enterprises: accept 15-digit registration numbers from before 2015.") var allowLegacyCodes: Bool
     }
 
     let kind: TransferKind
@@ -86,10 +82,8 @@ struct ImportCommand: AsyncCommand {
 /// to FILE — as XLSX when FILE ends in .xlsx.
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "output", short: "o", help: "Write to this file (.csv or .xlsx) instead of standard output.")
-        var output: String?
-        @Flag(name: "clear", help: "Enterprises and workers: write personal data in clear (audited); masked otherwise.")
-        var clear: Bool
+        @Option(name: "output", short: "o", help: "Write to this file (.csv or .xlsx) instead of standard output.") var output: String?
+        @Flag(name: "clear", help: "Enterprises and workers: write personal data in clear (audited); masked otherwise.") var clear: Bool
     }
 
     let kind: TransferKind

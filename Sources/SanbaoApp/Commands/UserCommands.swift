@@ -6,16 +6,11 @@ import Vapor
 /// `sanbao user create --username U --name N --unit CODE --roles office,unit_admin [--password P]`
 struct UserCreateCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "username", help: "Sign-in name (letters, digits, - _ .).")
-        var username: String?
-        @Option(name: "name", help: "Display name.")
-        var name: String?
-        @Option(name: "unit", help: "Code of the user's unit.")
-        var unit: String?
-        @Option(name: "roles", help: "Comma-separated: office, unit_admin, cadre, inspector, assistance, viewer.")
-        var roles: String?
-        @Option(name: "password", help: "Password (asked for when left out).")
-        var password: String?
+        @Option(name: "username", help: "Sign-in name (letters, digits, - _ .).") var username: String?
+        @Option(name: "name", help: "Display name.") var name: String?
+        @Option(name: "unit", help: "Code of the user's unit.") var unit: String?
+        @Option(name: "roles", help: "Comma-separated: office, unit_admin, cadre, inspector, assistance, viewer.") var roles: String?
+        @Option(name: "password", help: "Password (asked for when left out).") var password: String?
     }
 
     var help: String { "Create a user." }
@@ -23,14 +18,11 @@ struct UserCreateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let password = signature.password ?? context.console.ask("Password".consoleText(), isSecure: true)
-        do {
+        try await reportingErrors(context) {
             let user = try await UserService(app: app, db: app.db, principal: Commands.principal).create(UserInput(
                 username: signature.username, displayName: signature.name, unitCode: signature.unit,
                 roles: (signature.roles ?? "").split(separator: ",").map(String.init), password: password, phone: nil))
             context.console.print("Created \(user.username).")
-        } catch let e as AppError {
-            printErrors(e, context)
-            throw ExitCode(1)
         }
     }
 }
@@ -38,10 +30,8 @@ struct UserCreateCommand: AsyncCommand {
 /// `sanbao user reset-password USERNAME [--password P]`
 struct UserResetPasswordCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "username")
-        var username: String
-        @Option(name: "password", help: "New password (asked for when left out).")
-        var password: String?
+        @Argument(name: "username") var username: String
+        @Option(name: "password", help: "New password (asked for when left out).") var password: String?
     }
 
     var help: String { "Set a user's password, unlock them and end their sessions." }
@@ -49,13 +39,10 @@ struct UserResetPasswordCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let password = signature.password ?? context.console.ask("New password".consoleText(), isSecure: true)
-        do {
+        try await reportingErrors(context) {
             try await UserService(app: app, db: app.db, principal: Commands.principal)
                 .resetPassword(username: signature.username, to: password)
             context.console.print("Password of \(signature.username) reset.")
-        } catch let e as AppError {
-            printErrors(e, context)
-            throw ExitCode(1)
         }
     }
 }
@@ -63,10 +50,8 @@ struct UserResetPasswordCommand: AsyncCommand {
 /// `sanbao token create USERNAME --name NAME`: prints a new API token once.
 struct TokenCreateCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "username")
-        var username: String
-        @Option(name: "name", help: "What the token is for.")
-        var name: String?
+        @Argument(name: "username") var username: String
+        @Option(name: "name", help: "What the token is for.") var name: String?
     }
 
     var help: String { "Create an API token for a user and print it." }
@@ -78,14 +63,22 @@ struct TokenCreateCommand: AsyncCommand {
             context.console.error("No active user \(signature.username).")
             throw ExitCode(1)
         }
-        do {
+        try await reportingErrors(context) {
             let (clear, _) = try await AuthService(app: app, db: app.db)
                 .createToken(userID: user.id!, name: signature.name ?? "cli", by: Commands.principal)
             context.console.print(clear)
-        } catch let e as AppError {
-            printErrors(e, context)
-            throw ExitCode(1)
         }
+    }
+}
+
+/// Runs a command's work; a refusal is printed in the configured language, field by field, and
+/// the command exits with 1.
+func reportingErrors(_ context: CommandContext, _ work: () async throws -> Void) async throws {
+    do {
+        try await work()
+    } catch let e as AppError {
+        printErrors(e, context)
+        throw ExitCode(1)
     }
 }
 

@@ -4,8 +4,7 @@ import Vapor
 /// the form or JSON fields at fault, each with its own sentence.
 struct AppError: AbortError, Sendable {
     struct FieldIssue: Sendable, Equatable {
-        var field: String
-        var key: String
+        var field, key: String
         var params: [String]
     }
 
@@ -35,13 +34,10 @@ struct AppError: AbortError, Sendable {
 /// `application/problem+json` (RFC 9457) with a field-level list, in the caller's language.
 struct ProblemDetails: Content {
     struct FieldProblem: Content {
-        var field: String
-        var code: String
-        var reason: String
+        var field, code, reason: String
     }
 
-    var type: String
-    var title: String
+    var type, title: String
     var status: Int
     var detail: String?
     var errors: [FieldProblem]

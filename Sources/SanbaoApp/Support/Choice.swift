@@ -1,5 +1,4 @@
 /// An option of a `<select>` or a set of radio buttons, as pages hand it to their templates.
 struct Choice: Codable, Sendable {
-    var value: String
-    var label: String
+    var value, label: String
 }

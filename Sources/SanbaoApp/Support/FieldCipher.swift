@@ -6,8 +6,7 @@ import Vapor
 /// AES-GCM with a key derived from the app secret; "v1:" names the scheme so a later key
 /// rotation can tell old values from new.
 struct FieldCipher: Sendable {
-    let key: SymmetricKey
-    let digestKey: SymmetricKey
+    let key, digestKey: SymmetricKey
 
     /// Same input, same output, but useless without the key: for equality checks and lookups.
     func digest(_ clear: String) -> String {

@@ -2,8 +2,7 @@ import Vapor
 
 /// `?page=1&per=50`, with the limits every list shares.
 struct PageRequest: Sendable {
-    var page: Int
-    var per: Int
+    var page, per: Int
 
     static let maxPer = 200
     /// Far past any list's end (200 a page × 10 million pages), and small enough that
@@ -35,9 +34,7 @@ struct PageRequest: Sendable {
 
 struct Page<Item: Content>: Content {
     var items: [Item]
-    var page: Int
-    var per: Int
-    var total: Int
+    var page, per, total: Int
 
     var pageCount: Int { max(1, (total + per - 1) / per) }
 }
@@ -46,8 +43,7 @@ struct Page<Item: Content>: Content {
 /// (`Resources/Views/pager.leaf` draws them).
 struct Pager: Codable, Sendable {
     var page: Int
-    var prevHref: String?
-    var nextHref: String?
+    var prevHref, nextHref: String?
 
     init<Item>(_ list: Page<Item>, _ place: some SitePath, query: [String: String]) {
         self.init(page: list.page, hasNext: list.page < list.pageCount) { place.with(filters: query.merging(["page": "\($0)"]) { a, _ in a }) }

@@ -8,11 +8,9 @@ import SanbaoDomain
 /// The camera's position and time stay in the database rows that point at the file.
 enum PhotoStore {
     struct Stored: Sendable {
-        var sha256: String
-        var contentType: String
+        var sha256, contentType: String
         var bytes: Int
-        var latitude: Double?
-        var longitude: Double?
+        var latitude, longitude: Double?
         var takenAt: String?
     }
 

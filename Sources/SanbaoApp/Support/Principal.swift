@@ -5,12 +5,9 @@ import Vapor
 /// Who is acting: a signed-in user, an API token's user, or the command line.
 struct Principal: Sendable {
     var userID: UUID?
-    var username: String
-    var displayName: String
+    var username, displayName: String
     var unitID: UUID?
-    var unitCode: String
-    var unitName: String
-    var unitPath: String
+    var unitCode, unitName, unitPath: String
     var roles: Set<Role>
     var ip: String
     /// The session this request came with; CSRF tokens are bound to it.

@@ -9,8 +9,7 @@ import Vapor
 final class RepeatingJob: LifecycleHandler, Sendable {
     private let task = NIOLockedValueBox<RepeatedTask?>(nil)
     let name: String
-    let initialDelay: TimeAmount
-    let every: TimeAmount
+    let initialDelay, every: TimeAmount
     let body: @Sendable (Application) async throws -> Void
 
     init(_ name: String, initialDelay: TimeAmount, every: TimeAmount, _ body: @escaping @Sendable (Application) async throws -> Void) {

@@ -5,24 +5,17 @@ import Vapor
 /// and the form token. Each page model carries one.
 struct Shell: Codable {
     struct NavItem: Codable {
-        var label: String
-        var href: String
+        var label, href: String
         var active: Bool
     }
 
-    var title: String
-    var lang: String
-    var switchLabel: String
-    var switchHref: String
-    var csrf: String
+    var title, lang, switchLabel, switchHref, csrf: String
     /// A fresh one-time key for a form that files a record (`FormOnce`).
     var once = UUID().uuidString
     var signedIn: Bool
-    var userName: String
-    var unitName: String
+    var userName, unitName: String
     /// The user's own sections first; the rest under "more" (a compact menu on a phone).
-    var nav: [NavItem]
-    var more: [NavItem]
+    var nav, more: [NavItem]
     var flash: String?
     /// The fixed places a template links to.
     var links = Links()

@@ -15,8 +15,7 @@ final class SignInGuard: Sendable {
     let hashing: NIOThreadPool
     private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
     private let unknown = NIOLockedValueBox<[String: Failures]>([:])
-    let burst: Double
-    let perMinute: Double
+    let burst, perMinute: Double
     /// A bcrypt hash at the configured cost that no password matches: checked against when there
     /// is no real hash to check, so that path takes as long as a real check. Written, not
     /// computed: a check costs the cost its hash names, whatever the salt and checksum say.

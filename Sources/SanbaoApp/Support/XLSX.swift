@@ -286,8 +286,7 @@ private enum SharedStrings {
 }
 
 private final class AttributeCollector: NSObject, XMLParserDelegate {
-    let element: String
-    let attribute: String
+    let element, attribute: String
     var values: [String] = []
 
     init(element: String, attribute: String) {

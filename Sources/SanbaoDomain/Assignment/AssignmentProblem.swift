@@ -12,13 +12,11 @@
 /// `arcStart[e] ..< arcStart[e + 1]`, cheapest first. Indices are `Int32` because a province (1M enterprises,
 /// 20M arcs) must fit in well under a gigabyte.
 public struct AssignmentProblem: Sendable {
-    public var enterpriseCount: Int
-    public var cadreCount: Int
+    public var enterpriseCount, cadreCount: Int
     public var arcStart: [Int]
     public var arcCadre: [Int32]
     /// Metres (or any integer cost); may not be negative.
-    public var arcCost: [Int64]
-    public var cadreCapacity: [Int64]
+    public var arcCost, cadreCapacity: [Int64]
     /// The group (unit quota) whose limit counts this cadre's load; -1 for none.
     public var cadreGroup: [Int32]
     public var groupCapacity: [Int64]

@@ -18,26 +18,20 @@ public final class AssignmentSolver {
         case pending = 0, placed, noCandidates, allCandidatesFull, removed
     }
 
-    var cadreCount: Int
-    var capacityNodes: Int
-    var sink: Int
-    var enterpriseCount: Int
+    var cadreCount, capacityNodes, sink, enterpriseCount: Int
     let penalty: Int64
     let fairness: AssignmentProblem.Fairness?
 
     // Arcs per enterprise (compressed rows).
     var arcStart: FlatBuffer<Int>
     /// Enterprise numbers outside (the problem's) and inside (see `init`).
-    var externalOf: FlatBuffer<Int32>
-    var internalOf: FlatBuffer<Int32>
+    var externalOf, internalOf: FlatBuffer<Int32>
     /// Cost and cadre side by side: a search reads both, and a row is one run of memory.
     var arcs: FlatBuffer<Arc>
 
     // Capacity nodes: the arc to the parent (a group or the sink) and its flow.
     var parent: FlatBuffer<Int32>
-    var capacity: FlatBuffer<Int64>
-    var flow: FlatBuffer<Int64>
-    var freeLoad: FlatBuffer<Int64>
+    var capacity, flow, freeLoad: FlatBuffer<Int64>
     /// 1: an excluded cadre; arcs into it are left out of every search.
     var closed: FlatBuffer<UInt8>
     // Children of each group and of the sink (index `node - cadreCount`), compressed rows.
@@ -45,15 +39,13 @@ public final class AssignmentSolver {
     var childList: FlatBuffer<Int32>
 
     // Enterprises.
-    var assignedArc: FlatBuffer<Int32>
-    var lockedArc: FlatBuffer<Int32>
+    var assignedArc, lockedArc: FlatBuffer<Int32>
     /// Each cadre's enterprises sit in a block of `capacity` slots (enterprise, cost of its
     /// arc), so a search reads a full cadre's members from one run of memory.
     var memberStart: FlatBuffer<Int>
     var memberSlot: FlatBuffer<Int32>
     var memberCost: FlatBuffer<Int64>
-    var memberCount: FlatBuffer<Int32>
-    var memberPos: FlatBuffer<Int32>
+    var memberCount, memberPos: FlatBuffer<Int32>
     var outcome: FlatBuffer<UInt8>
 
     /// Per node, in one record so that a search touching a node reads one cache line.

@@ -3,17 +3,13 @@
 /// children's quotas, so the quotas bind a little without making the city infeasible.
 public struct DemoCampaign: Sendable {
     public struct StagePlan: Sendable {
-        public var name: String
-        public var startsOn: String
-        public var endsOn: String
-        public var goals: String
+        public var name, startsOn, endsOn, goals: String
         /// Whether the stage's quotas carry the enterprise visits (the visiting stage).
         public var visits: Bool
     }
 
     public let name = "千名工会干部“双走访、促三保”行动"
-    public let startsOn: String
-    public let endsOn: String
+    public let startsOn, endsOn: String
     public let stages: [StagePlan]
 
     /// The campaign as planned: December to May.

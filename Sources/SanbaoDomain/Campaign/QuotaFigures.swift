@@ -1,9 +1,6 @@
 /// One row of the task decomposition table (任务分解表): what a unit is to do in a stage.
 public struct QuotaFigures: Sendable, Equatable, Codable {
-    public var enterprises: Int
-    public var workers: Int
-    public var questionnaires: Int
-    public var problems: Int
+    public var enterprises, workers, questionnaires, problems: Int
 
     public init(enterprises: Int, workers: Int, questionnaires: Int, problems: Int) {
         self.enterprises = enterprises
@@ -39,8 +36,7 @@ public struct QuotaFigures: Sendable, Equatable, Codable {
 public struct QuotaGap: Sendable, Equatable {
     public var unit: String
     public var field: QuotaFigures.Field
-    public var own: Int
-    public var children: Int
+    public var own, children: Int
 
     public static func find(parentOf: [String: String], quotas: [String: QuotaFigures]) -> [QuotaGap] {
         var childQuotas: [String: QuotaFigures] = [:]

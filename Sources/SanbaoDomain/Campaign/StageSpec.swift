@@ -3,9 +3,7 @@ import Foundation
 /// A campaign's stages as the command line takes them: `名称:2026-12-01:2026-12-15;…`, in
 /// order, each within the campaign's period and after the one before.
 public struct StageSpec: Sendable, Equatable {
-    public var name: String
-    public var startsOn: String
-    public var endsOn: String
+    public var name, startsOn, endsOn: String
 
     public init(name: String, startsOn: String, endsOn: String) {
         self.name = name

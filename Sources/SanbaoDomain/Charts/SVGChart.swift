@@ -134,8 +134,7 @@ public enum SVGChart {
     // MARK: - Drawing
 
     struct Frame {
-        var width: Int
-        var height: Int
+        var width, height: Int
         var legend: Bool
         /// Room under the baseline for the category labels.
         var below: Double = 28

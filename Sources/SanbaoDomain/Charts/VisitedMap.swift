@@ -9,10 +9,8 @@ import Foundation
 public struct VisitedMap: Sendable {
     public struct Area: Sendable, Equatable {
         public var name: String
-        public var lat: Double
-        public var lon: Double
-        public var visited: Int
-        public var target: Int
+        public var lat, lon: Double
+        public var visited, target: Int
         public var href: String?
         public init(name: String, lat: Double, lon: Double, visited: Int, target: Int, href: String? = nil) {
             self.name = name; self.lat = lat; self.lon = lon; self.visited = visited; self.target = target; self.href = href

@@ -4,9 +4,7 @@
 /// The same seed always gives the same city.
 public struct DemoCity: Sendable {
     public struct SignIn: Sendable, Equatable {
-        public var username: String
-        public var displayName: String
-        public var unitCode: String
+        public var username, displayName, unitCode: String
         public var roles: Set<Role>
     }
 

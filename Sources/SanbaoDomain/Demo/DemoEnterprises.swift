@@ -27,9 +27,7 @@ enum DemoEnterprises {
     struct Draft {
         var place: OrgUnitRecord
         var industry: (String, Int, [String], Bool)
-        var brand: String
-        var name: String
-        var city: String
+        var brand, name, city: String
     }
 
     /// Names begin with the city's short name ("合肥…有限公司"), as registered names do.

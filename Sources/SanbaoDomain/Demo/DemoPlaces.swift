@@ -2,11 +2,9 @@
 /// town/street names, so the demo reads like a real federation's tree.
 enum DemoPlaces {
     struct District {
-        var code: String
-        var name: String
+        var code, name: String
         var kind: OrgUnitKind
-        var lat: Double
-        var lon: Double
+        var lat, lon: Double
         /// Degrees of spread for towns around the centre: urban districts are compact.
         var spread: Double
         var towns: [String]

@@ -3,8 +3,7 @@
 public struct ImportIssue: Sendable, Equatable, Codable {
     /// The file's line number (the header is line 1); 0 for problems with the whole file.
     public var row: Int
-    public var column: String
-    public var value: String
+    public var column, value: String
     public var reason: Reason
     public var detail: String
 

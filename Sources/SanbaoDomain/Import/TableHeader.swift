@@ -2,8 +2,7 @@
 /// in any order. Unknown columns are reported, not fatal; missing required ones are.
 public struct TableHeader: Sendable {
     public struct Column: Sendable {
-        public var key: String
-        public var chineseName: String
+        public var key, chineseName: String
         public var required: Bool
 
         public init(_ key: String, _ chineseName: String, required: Bool = true) {

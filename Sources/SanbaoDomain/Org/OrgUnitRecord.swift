@@ -1,13 +1,11 @@
 /// One org unit as files carry it. The app's model converts to and from this.
 public struct OrgUnitRecord: Sendable, Equatable {
-    public var code: String
-    public var name: String
+    public var code, name: String
     public var kind: OrgUnitKind
     public var parentCode: String?
     public var territory: String
     public var sectors: [IndustryCode]
-    public var lat: Double?
-    public var lon: Double?
+    public var lat, lon: Double?
 
     public init(code: String, name: String, kind: OrgUnitKind, parentCode: String?, territory: String = "",
                 sectors: [IndustryCode] = [], lat: Double? = nil, lon: Double? = nil) {

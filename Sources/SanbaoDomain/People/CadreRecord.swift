@@ -1,12 +1,9 @@
 /// One cadre as the cadre list carries it: `staff_no,name,unit_code,phone,lat,lon,capacity`.
 public struct CadreRecord: Sendable, Equatable {
-    public var staffNo: String
-    public var name: String
-    public var unitCode: String
+    public var staffNo, name, unitCode: String
     /// Normalised; empty when the list gives none.
     public var phone: String
-    public var lat: Double?
-    public var lon: Double?
+    public var lat, lon: Double?
     public var capacity: Int
 
     public init(staffNo: String, name: String, unitCode: String, phone: String, lat: Double?, lon: Double?, capacity: Int) {

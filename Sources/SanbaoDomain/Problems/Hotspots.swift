@@ -14,8 +14,7 @@ public struct HotspotCell: Sendable, Hashable {
 
 public struct Hotspot: Sendable, Equatable {
     public var cell: HotspotCell
-    public var current: Int
-    public var previous: Int
+    public var current, previous: Int
     public var change: Int { current - previous }
 }
 

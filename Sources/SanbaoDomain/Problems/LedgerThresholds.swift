@@ -3,9 +3,7 @@
 /// reworks do the same; and within how many days the same enterprise and category reported
 /// again is proposed for merging.
 public struct LedgerThresholds: Sendable, Equatable {
-    public var overdueDaysPerLevel: Int
-    public var reworksPerLevel: Int
-    public var mergeWindowDays: Int
+    public var overdueDaysPerLevel, reworksPerLevel, mergeWindowDays: Int
 
     public static let standard = LedgerThresholds(overdueDaysPerLevel: 2, reworksPerLevel: 2, mergeWindowDays: 30)
 

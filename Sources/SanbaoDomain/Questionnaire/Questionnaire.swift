@@ -23,8 +23,7 @@ public struct Questionnaire: Codable, Sendable, Equatable {
 
     /// Text in both of the product's languages.
     public struct Text: Codable, Sendable, Equatable {
-        public var zh: String
-        public var en: String
+        public var zh, en: String
         public init(_ zh: String, _ en: String) {
             self.zh = zh
             self.en = en
@@ -77,8 +76,7 @@ public struct Questionnaire: Codable, Sendable, Equatable {
         public var required: Bool
         public var options: [Option]
         /// Bounds for numbers and money (money in yuan).
-        public var min: Double?
-        public var max: Double?
+        public var min, max: Double?
         /// What a number counts: "人", "万元"… shown beside the field.
         public var unit: String?
         public var showIf: Condition?

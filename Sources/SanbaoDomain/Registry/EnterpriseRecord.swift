@@ -20,21 +20,16 @@ public struct EnterpriseRecord: Sendable, Equatable {
         }
     }
 
-    public var creditCode: String
-    public var name: String
+    public var creditCode, name: String
     public var aliases: [String]
-    public var address: String
-    public var divisionCode: String
+    public var address, divisionCode: String
     public var industry: IndustryCode
     public var sizeClass: SizeClass
     public var aboveScale: Bool
-    public var employees: Int
-    public var migrantWorkers: Int
+    public var employees, migrantWorkers: Int
     public var unionEstablished: Bool
-    public var legalRep: String
-    public var contact: String
-    public var lat: Double?
-    public var lon: Double?
+    public var legalRep, contact: String
+    public var lat, lon: Double?
     public var tags: [String]
 
     public init(creditCode: String, name: String, aliases: [String] = [], address: String = "", divisionCode: String,

@@ -3,9 +3,7 @@ import Foundation
 /// (odd for men), and an ISO 7064 MOD 11-2 check character (0–9 or X).
 public struct ResidentID: Sendable, Hashable {
     public let value: String
-    public let birthYear: Int
-    public let birthMonth: Int
-    public let birthDay: Int
+    public let birthYear, birthMonth, birthDay: Int
     public var isMale: Bool { Int(String(Array(value)[16]))! % 2 == 1 }
     public var birthDate: String { String(format: "%04d-%02d-%02d", birthYear, birthMonth, birthDay) }
 

@@ -29,11 +29,7 @@ public struct WorkerRecord: Sendable, Equatable {
         }
     }
 
-    public var name: String
-    public var idNumber: String
-    public var phone: String
-    public var enterpriseCode: String
-    public var job: String
+    public var name, idNumber, phone, enterpriseCode, job: String
     public var migrant: Bool
     public var household: String
     public var hardship: Hardship

@@ -25,8 +25,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
 
     public struct Category: Codable, Sendable, Equatable {
         public var category: String
-        public var found: Int
-        public var resolved: Int
+        public var found, resolved: Int
         /// Open at the time the figures were taken (found at any time).
         public var open: Int
         public init(category: String, found: Int, resolved: Int, open: Int) {
@@ -40,12 +39,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
     /// A problem worth naming in the report: serious ones found in the period, and the
     /// longest overdue.
     public struct Case: Codable, Sendable, Equatable {
-        public var problemID: String
-        public var enterprise: String
-        public var category: String
-        public var severity: String
-        public var status: String
-        public var reportedOn: String
+        public var problemID, enterprise, category, severity, status, reportedOn: String
         public var deadline: String?
         public var overdue: Bool
         public init(problemID: String, enterprise: String, category: String, severity: String, status: String,

@@ -10,8 +10,7 @@ public enum ReportCadence: String, Sendable, Codable, CaseIterable {
 /// is not late for the holiday.
 public struct ReportPeriod: Sendable, Equatable, Hashable, Codable, Comparable {
     public var cadence: ReportCadence
-    public var start: Day
-    public var end: Day
+    public var start, end: Day
 
     public init(cadence: ReportCadence, start: Day, end: Day) {
         self.cadence = cadence

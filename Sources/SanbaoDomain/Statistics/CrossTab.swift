@@ -3,8 +3,7 @@
 /// given; a row's share is of the answers in that row.
 public struct CrossTab: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
-        public var key: String
-        public var label: String
+        public var key, label: String
         public var counts: [Int]
         public var total: Int { counts.reduce(0, +) }
         public init(key: String, label: String, counts: [Int]) {

@@ -3,12 +3,7 @@
 /// "type 7"), so that the database only has to hand over two answers per quartile.
 public struct NumericSummary: Sendable, Equatable, Codable {
     public var count: Int
-    public var mean: Double?
-    public var min: Double?
-    public var q1: Double?
-    public var median: Double?
-    public var q3: Double?
-    public var max: Double?
+    public var mean, min, q1, median, q3, max: Double?
 
     public init(count: Int, mean: Double? = nil, min: Double? = nil, q1: Double? = nil, median: Double? = nil, q3: Double? = nil, max: Double? = nil) {
         self.count = count

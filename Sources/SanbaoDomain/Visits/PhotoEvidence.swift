@@ -17,8 +17,7 @@ public struct PhotoEvidence: Sendable, Equatable {
     public var kind: Kind
     /// The image without its metadata.
     public var bytes: [UInt8]
-    public var latitude: Double?
-    public var longitude: Double?
+    public var latitude, longitude: Double?
     /// As the camera wrote it: "2026:11:20 09:41:07".
     public var takenAt: String?
 

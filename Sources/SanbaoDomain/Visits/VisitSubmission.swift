@@ -6,10 +6,8 @@ import Foundation
 public struct VisitSubmission: Codable, Sendable, Equatable {
     /// The visit task it fulfils; without one the visit is ad hoc and needs `enterprise` and a reason.
     public var taskID: UUID?
-    public var enterprise: String?
-    public var adHocReason: String?
-    public var startedAt: Date
-    public var finishedAt: Date
+    public var enterprise, adHocReason: String?
+    public var startedAt, finishedAt: Date
     public var location: Location?
     public var peopleMet: String
     public var enterpriseResponse: Response
@@ -17,8 +15,7 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
     public var problems: [Problem]
 
     public struct Location: Codable, Sendable, Equatable {
-        public var lat: Double
-        public var lon: Double
+        public var lat, lon: Double
         public var accuracyM: Double?
 
         public init(lat: Double, lon: Double, accuracyM: Double?) {
@@ -53,10 +50,8 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
     /// A worker met on the visit and entered by the cadre: becomes a registry worker of the
     /// visited enterprise with the visit (or, if the ID number is already there, that worker).
     public struct NewWorker: Codable, Sendable, Equatable {
-        public var name: String
-        public var idNumber: String
-        public var phone: String?
-        public var job: String?
+        public var name, idNumber: String
+        public var phone, job: String?
 
         public init(name: String, idNumber: String, phone: String? = nil, job: String? = nil) {
             self.name = name
@@ -109,8 +104,7 @@ public struct VisitSubmission: Codable, Sendable, Equatable {
     /// One thing wrong with a submission: `field` is a path into it
     /// (`worker_responses[1].answers.wages_on_time`, `problems[0].description`).
     public struct Issue: Sendable, Equatable, Codable {
-        public var field: String
-        public var reason: String
+        public var field, reason: String
         public init(_ field: String, _ reason: String) {
             self.field = field
             self.reason = reason

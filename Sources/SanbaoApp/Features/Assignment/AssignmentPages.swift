@@ -22,14 +22,12 @@ struct AssignmentPages: RouteCollection {
 
         static let template = "assignment/review"
         var shell: Shell
-        var campaign: String
-        var stage: String
+        var campaign, stage: String
         var stagePosition: Int
         var stages: [StageLink]
         var canManage: Bool
         var totals: AssignmentReview.Totals
-        var km: String
-        var meanKm: String
+        var km, meanKm: String
         var changes: String?
         var loads: [Load]
         var unplaced: [Reasoned]
@@ -37,11 +35,9 @@ struct AssignmentPages: RouteCollection {
         var locks: [AssignmentReview.Lock]
         var exclusions: [AssignmentReview.Exclusion]
         var districts: [StageLink]
-        var district: String
-        var map: String
+        var district, map: String
         var cadres: [CadreRow]
-        var fairnessPercent: Int
-        var fairnessPenalty: Int
+        var fairnessPercent, fairnessPenalty: Int
     }
 
     struct StageLink: Codable { var key: String; var name: String; var active: Bool }
@@ -162,9 +158,7 @@ struct AssignmentPages: RouteCollection {
     }
 
     struct DecisionForm: Content {
-        var credit_code: String?
-        var staff_no: String?
-        var reason: String?
+        var credit_code, staff_no, reason: String?
     }
 
     func lock(req: Request) async throws -> Response {

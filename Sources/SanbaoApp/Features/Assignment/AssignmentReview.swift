@@ -39,10 +39,8 @@ struct AssignmentReview {
     }
 
     struct UnitLoad: Content {
-        var code: String
-        var name: String
-        var depth: Int
-        var assigned: Int
+        var code, name: String
+        var depth, assigned: Int
         var quota: Int?
         var capacity: Int
     }

@@ -13,26 +13,18 @@ struct AssignmentService {
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     struct Summary: Content {
-        var campaign: String
-        var stage: String
-        var enterprises: Int
-        var placed: Int
+        var campaign, stage: String
+        var enterprises, placed: Int
         var unplaced: [String: Int]
-        var totalMetres: Int64
-        var meanMetres: Int64
-        var penalty: Int64
-        var locked: Int
-        var excludedCadres: Int
-        var solveSeconds: Double
-        var totalSeconds: Double
+        var totalMetres, meanMetres, penalty: Int64
+        var locked, excludedCadres: Int
+        var solveSeconds, totalSeconds: Double
         var changes: Changes?
         var conflicts: ConflictReport
     }
 
     struct Changes: Content, Equatable {
-        var added: Int
-        var moved: Int
-        var removed: Int
+        var added, moved, removed: Int
     }
 
     /// Reads the instance, solves it, checks the optimality certificate, and (unless
@@ -103,15 +95,13 @@ struct AssignmentService {
 
     struct Explanation: Content {
         struct Alternative: Content {
-            var cadre: String
-            var unit: String
+            var cadre, unit: String
             var metres: Int64
             var reason: String
             var extraMetres: Int64?
         }
         var enterprise: String
-        var cadre: String?
-        var unit: String?
+        var cadre, unit: String?
         var metres: Int64?
         var unplaced: String?
         var nearer: [Alternative]

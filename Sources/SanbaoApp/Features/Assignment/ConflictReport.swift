@@ -12,8 +12,7 @@ struct ConflictReport: Content {
         var examples: [String]
     }
 
-    var coveredBySeveral: Int
-    var coveredByNone: Int
+    var coveredBySeveral, coveredByNone: Int
     var overlaps: [Overlap]
     var uncovered: [String]
 

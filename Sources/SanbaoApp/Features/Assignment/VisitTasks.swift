@@ -5,10 +5,7 @@ import Vapor
 /// A cadre's published visit tasks, nearest first: what a cadre sees after signing in.
 struct VisitTaskRow: Content {
     var id: UUID
-    var credit_code: String
-    var name: String
-    var address: String
-    var stage: String
+    var credit_code, name, address, stage: String
     var distance_m: Int
     var status: String
 

@@ -7,12 +7,7 @@ struct AuditPages: RouteCollection {
     }
 
     struct Row: Codable {
-        var at: String
-        var actor: String
-        var action: String
-        var subject: String
-        var summary: String
-        var ip: String
+        var at, actor, action, subject, summary, ip: String
     }
 
     struct Page: PageModel {

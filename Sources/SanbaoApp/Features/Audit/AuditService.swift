@@ -5,12 +5,7 @@ import Vapor
 
 struct AuditEventDTO: Content {
     var at: Date
-    var actor: String
-    var action: String
-    var subjectType: String
-    var subjectID: String
-    var summary: String
-    var ip: String
+    var actor, action, subjectType, subjectID, summary, ip: String
 
     init(_ e: AuditEvent) {
         at = e.at
@@ -34,11 +29,8 @@ struct AuditService {
     let principal: Principal
 
     struct Filter: Sendable {
-        var action: String?
-        var actor: String?
-        var subject: String?
-        var from: Date?
-        var to: Date?
+        var action, actor, subject: String?
+        var from, to: Date?
 
         init(action: String? = nil, actor: String? = nil, subject: String? = nil, from: Date? = nil, to: Date? = nil) {
             self.action = action

@@ -109,17 +109,12 @@ struct AuthService {
     /// so it avoids building Fluent models.
     private struct CredentialRow: Decodable {
         var credential_id: UUID
-        var created_at: Date?
-        var last_seen_at: Date?
+        var created_at, last_seen_at: Date?
         var user_id: UUID
-        var username: String
-        var display_name: String
-        var roles: String
+        var username, display_name, roles: String
         var user_retired_at: Date?
         var unit_id: UUID
-        var unit_code: String
-        var unit_name: String
-        var unit_path: String
+        var unit_code, unit_name, unit_path: String
         var unit_retired_at: Date?
 
         var principalIsActive: Bool { user_retired_at == nil && unit_retired_at == nil }

@@ -11,8 +11,7 @@ struct SignInPages: RouteCollection {
 
         static let template = "sign-in"
         var shell: Shell
-        var username: String
-        var next: String
+        var username, next: String
         var message: String?
     }
 
@@ -36,9 +35,7 @@ struct SignInPages: RouteCollection {
 
     func signIn(req: Request) async throws -> Response {
         struct Form: Content {
-            var username: String?
-            var password: String?
-            var next: String?
+            var username, password, next: String?
         }
         let form = try req.content.decode(Form.self)
         let username = (form.username ?? "").trimmingCharacters(in: .whitespaces)

@@ -11,11 +11,7 @@ struct TokenPages: RouteCollection {
     }
 
     struct Row: Codable {
-        var id: String
-        var name: String
-        var prefix: String
-        var created: String
-        var lastUsed: String
+        var id, name, prefix, created, lastUsed: String
         var revoked: Bool
     }
 

@@ -45,8 +45,7 @@ struct CampaignPages: RouteCollection {
 
         static let template = "campaign"
         var shell: Shell
-        var name: String
-        var period: String
+        var name, period: String
         var stages: [StageRow]
         var stage: String
         var rows: [QuotaRow]

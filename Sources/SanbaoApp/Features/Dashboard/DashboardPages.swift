@@ -17,18 +17,14 @@ struct DashboardPages: RouteCollection {
     struct Tile: Codable {
         var key: String
         /// With thousands separators.
-        var done: String
-        var target: String
+        var done, target: String
         var percent: Int?
         var href: String?
     }
 
     struct ChildRow: Codable {
-        var code: String
-        var name: String
-        var visited: Int
-        var quota: Int
-        var assigned: Int
+        var code, name: String
+        var visited, quota, assigned: Int
         var percent: String
         var overdue: Int
     }
@@ -42,21 +38,15 @@ struct DashboardPages: RouteCollection {
 
         static let template = "dashboard"
         var shell: Shell
-        var unitName: String
-        var unitCode: String
+        var unitName, unitCode: String
         var stages: [Choice]
-        var stage: String
-        var stageDates: String
+        var stage, stageDates: String
         var tiles: [Tile]
         var overdue: Int
         var children: [ChildRow]
         var days: [DayRow]
-        var childChart: String
-        var visitedMap: String
-        var dayChart: String
-        var problemChart: String
-        var problemsFound: Int
-        var problemsResolved: Int
+        var childChart, visitedMap, dayChart, problemChart: String
+        var problemsFound, problemsResolved: Int
     }
 
     func show(req: Request) async throws -> Response {

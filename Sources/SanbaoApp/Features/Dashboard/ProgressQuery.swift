@@ -61,9 +61,7 @@ struct ProgressQuery {
 
     struct Unit: Decodable, Sendable {
         var id: UUID
-        var code: String
-        var name: String
-        var path: String
+        var code, name, path: String
         /// Where it is on the map (units without a place are left off it).
         var lat: Double? = nil
         var lon: Double? = nil

@@ -11,10 +11,7 @@ enum DemoLoader {
     }
 
     struct Loaded {
-        var units: ImportSummary
-        var cadres: ImportSummary
-        var enterprises: ImportSummary
-        var workers: ImportSummary
+        var units, cadres, enterprises, workers: ImportSummary
         var visits: Int = 0
         var signIns: [DemoCity.SignIn]
     }

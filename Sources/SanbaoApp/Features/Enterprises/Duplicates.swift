@@ -9,11 +9,7 @@ import Vapor
 /// A person decides; the system never merges on its own.
 extension EnterpriseService {
     struct Candidate: Content {
-        var first_code: String
-        var first_name: String
-        var second_code: String
-        var second_name: String
-        var address: String
+        var first_code, first_name, second_code, second_name, address: String
     }
 
     func duplicateCandidates(limit: Int = 200) async throws -> [Candidate] {
@@ -84,9 +80,7 @@ struct DuplicatePages: RouteCollection {
 
     func decide(req: Request) async throws -> Response {
         struct Form: Content {
-            var keep: String
-            var other: String
-            var decision: String
+            var keep, other, decision: String
         }
         let form = try req.content.decode(Form.self)
         guard let decision = EnterpriseService.Decision(rawValue: form.decision) else { throw AppError(.badRequest, "error.bad_request") }

@@ -9,11 +9,7 @@ struct EnterprisePages: RouteCollection {
     }
 
     struct Item: Codable {
-        var code: String
-        var name: String
-        var division: String
-        var industry: String
-        var size: String
+        var code, name, division, industry, size: String
         var aboveScale: Bool
         var employees: Int
         var union: Bool
@@ -24,13 +20,11 @@ struct EnterprisePages: RouteCollection {
         static let template = "enterprises/index"
         var shell: Shell
         var items: [Item]
-        var total: Int
-        var page: Int
+        var total, page: Int
         var filter: [String: String]
         var sizes: [Choice]
         var pager: Pager
-        var exportHref: String
-        var exportXLSXHref: String
+        var exportHref, exportXLSXHref: String
         var canImport: Bool
     }
 
@@ -61,8 +55,7 @@ struct EnterprisePages: RouteCollection {
         var units: [UnitRow]
         var clearContact: String?
         var canReveal: Bool
-        var mergedIntoCode: String?
-        var mergedIntoName: String?
+        var mergedIntoCode, mergedIntoName: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -94,23 +87,15 @@ struct EnterprisePages: RouteCollection {
 
 /// An enterprise as the API returns it: the contact masked.
 struct EnterpriseDTO: Content {
-    var creditCode: String
-    var name: String
+    var creditCode, name: String
     var aliases: [String]
-    var address: String
-    var divisionCode: String
-    var industryCode: String
-    var sizeClass: String
+    var address, divisionCode, industryCode, sizeClass: String
     var aboveScale: Bool
-    var employees: Int
-    var migrantWorkers: Int
+    var employees, migrantWorkers: Int
     var unionEstablished: Bool
-    var legalRep: String
-    var contact: String
-    var lat: Double?
-    var lon: Double?
-    var tags: [String]
-    var units: [String]
+    var legalRep, contact: String
+    var lat, lon: Double?
+    var tags, units: [String]
 
     init(_ e: Enterprise, units: [OrgUnit]) {
         let r = e.maskedRecord

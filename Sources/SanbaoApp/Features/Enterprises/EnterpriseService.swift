@@ -31,11 +31,7 @@ struct EnterpriseService {
     }
 
     struct Row: Content {
-        var credit_code: String
-        var name: String
-        var division_code: String
-        var industry_code: String
-        var size_class: String
+        var credit_code, name, division_code, industry_code, size_class: String
         var above_scale: Bool
         var employees: Int
         var union_established: Bool

@@ -9,12 +9,7 @@ struct WorkerPages: RouteCollection {
     }
 
     struct Item: Codable {
-        var id: String
-        var name: String
-        var idMasked: String
-        var enterpriseCode: String
-        var enterpriseName: String
-        var job: String
+        var id, name, idMasked, enterpriseCode, enterpriseName, job: String
         var migrant: Bool
         var hardship: String
         var inHardship: Bool
@@ -25,15 +20,13 @@ struct WorkerPages: RouteCollection {
         static let template = "workers/index"
         var shell: Shell
         var items: [Item]
-        var total: Int
-        var page: Int
+        var total, page: Int
         var filter: [String: String]
         /// Hardship shows (and filters) only for the assistance centre and the office.
         var showHardship: Bool
         var hardships: [Choice]
         var pager: Pager
-        var canImport: Bool
-        var canExportClear: Bool
+        var canImport, canExportClear: Bool
     }
 
     private func item(_ r: WorkerService.Row, _ req: Request) -> Item {
@@ -60,8 +53,7 @@ struct WorkerPages: RouteCollection {
         static let template = "workers/show"
         var shell: Shell
         var w: Item
-        var phoneMasked: String
-        var gender: String
+        var phoneMasked, gender: String
         var birthYear: Int
         var revealed: WorkerService.Revealed?
         var canReveal: Bool

@@ -17,14 +17,9 @@ struct WorkerService {
 
     struct Row: Content {
         var id: UUID
-        var name: String
-        var id_masked: String
-        var phone_masked: String
-        var gender: String
+        var name, id_masked, phone_masked, gender: String
         var birth_year: Int
-        var enterprise_code: String
-        var enterprise_name: String
-        var job: String
+        var enterprise_code, enterprise_name, job: String
         var migrant: Bool
         /// Only for those who may see it (the assistance centre, the office); nil for others.
         var hardship: String?
@@ -79,9 +74,7 @@ struct WorkerService {
     }
 
     struct Revealed: Codable {
-        var idNumber: String
-        var phone: String
-        var household: String
+        var idNumber, phone, household: String
     }
 
     func reveal(id: UUID) async throws -> Revealed {

@@ -25,12 +25,7 @@ struct HomePage: RouteCollection {
     }
 
     struct Task: Codable {
-        var id: String
-        var credit_code: String
-        var name: String
-        var address: String
-        var stage: String
-        var km: String
+        var id, credit_code, name, address, stage, km: String
         var done: Bool
     }
 
@@ -66,14 +61,8 @@ struct HomePage: RouteCollection {
 
 /// A unit as lists on pages show it, with its subtree counts.
 struct UnitRow: Codable {
-    var code: String
-    var name: String
-    var kind: String
-    var territory: String
-    var sectors: String
-    var units: Int
-    var people: Int
-    var cadres: Int
+    var code, name, kind, territory, sectors: String
+    var units, people, cadres: Int
     var retired: Bool
 
     init(_ unit: OrgUnit, _ counts: OrgUnitService.Counts?, _ req: Request) {

@@ -7,10 +7,7 @@ import Vapor
 /// is not counted exactly on every home page.
 struct HomeWork {
     struct Item: Codable, Sendable {
-        var key: String
-        var label: String
-        var count: String
-        var href: String
+        var key, label, count, href: String
         /// Something to act on now (drawn as a warning), not just to look at.
         var urgent: Bool
     }

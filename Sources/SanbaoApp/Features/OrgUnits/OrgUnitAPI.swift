@@ -52,8 +52,7 @@ struct OrgUnitAPI: RouteCollection {
     }
 
     struct Patch: Content {
-        var name: String?
-        var parentCode: String?
+        var name, parentCode: String?
         enum CodingKeys: String, CodingKey { case name, parentCode = "parent_code" }
     }
 

@@ -4,15 +4,11 @@ import Vapor
 
 /// An org unit as the API returns it.
 struct OrgUnitDTO: Content {
-    var code: String
-    var name: String
-    var kind: String
-    var kindName: String
+    var code, name, kind, kindName: String
     var parentCode: String?
     var territory: String
     var sectors: [String]
-    var lat: Double?
-    var lon: Double?
+    var lat, lon: Double?
     var depth: Int
     var retired: Bool
 
@@ -44,14 +40,7 @@ struct OrgUnitDTO: Content {
 
 /// What a create form or JSON body carries; validated by the same rules as a file row.
 struct OrgUnitInput: Content {
-    var code: String?
-    var name: String?
-    var kind: String?
-    var parentCode: String?
-    var territory: String?
-    var sectors: String?
-    var lat: String?
-    var lon: String?
+    var code, name, kind, parentCode, territory, sectors, lat, lon: String?
 
     enum CodingKeys: String, CodingKey {
         case code, name, kind, parentCode = "parent_code", territory, sectors, lat, lon

@@ -19,10 +19,8 @@ struct OrgUnitPages: RouteCollection {
         var shell: Shell
         var unit: UnitRow
         var parentCode: String?
-        var ancestors: [UnitRow]
-        var children: [UnitRow]
-        var canRestructure: Bool
-        var canAddChild: Bool
+        var ancestors, children: [UnitRow]
+        var canRestructure, canAddChild: Bool
         var kinds: [Choice]
         var errors: [String]
         var form: [String: String]

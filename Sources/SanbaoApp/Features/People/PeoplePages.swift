@@ -21,9 +21,7 @@ struct PeoplePages: RouteCollection {
         /// The roles this user may hand out, for the create form.
         var grantable: [Choice]
         var pager: Pager
-        var canCreate: Bool
-        var canImport: Bool
-        var canExport: Bool
+        var canCreate, canImport, canExport: Bool
         var errors: [String]
         var form: [String: String]
     }
@@ -54,12 +52,9 @@ struct PeoplePages: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         struct Form: Content {
-            var username: String?
-            var display_name: String?
-            var unit_code: String?
+            var username, display_name, unit_code: String?
             var roles: [String]?
-            var password: String?
-            var phone: String?
+            var password, phone: String?
         }
         let f = try req.content.decode(Form.self)
         let input = UserInput(username: f.username, displayName: f.display_name, unitCode: f.unit_code, roles: f.roles,
@@ -81,8 +76,7 @@ struct PeoplePages: RouteCollection {
         var shell: Shell
         var person: UserDTO
         var clearPhone: String?
-        var canReveal: Bool
-        var canManage: Bool
+        var canReveal, canManage: Bool
         var errors: [String]
     }
 

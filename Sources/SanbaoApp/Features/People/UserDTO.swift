@@ -4,20 +4,15 @@ import Vapor
 
 /// A user as lists and the API show them: the phone only masked.
 struct UserDTO: Content {
-    var username: String
-    var displayName: String
-    var unitCode: String
-    var unitName: String
+    var username, displayName, unitCode, unitName: String
     var roles: [String]
     var phone: String?
     var cadre: CadreDTO?
-    var retired: Bool
-    var locked: Bool
+    var retired, locked: Bool
 
     struct CadreDTO: Content {
         var staffNo: String
-        var lat: Double?
-        var lon: Double?
+        var lat, lon: Double?
         var capacity: Int
 
         enum CodingKeys: String, CodingKey { case staffNo = "staff_no", lat, lon, capacity }
@@ -46,12 +41,9 @@ struct UserDTO: Content {
 }
 
 struct UserInput: Content {
-    var username: String?
-    var displayName: String?
-    var unitCode: String?
+    var username, displayName, unitCode: String?
     var roles: [String]?
-    var password: String?
-    var phone: String?
+    var password, phone: String?
 
     enum CodingKeys: String, CodingKey {
         case username, displayName = "display_name", unitCode = "unit_code", roles, password, phone

@@ -34,8 +34,7 @@ struct CalendarService {
     }
 
     struct YearRow: Content {
-        var year: Int
-        var exceptions: Int
+        var year, exceptions: Int
         var imported_at: Date
         var imported_by: String
     }

@@ -27,10 +27,7 @@ struct ProblemAPI: RouteCollection {
     /// A problem entered directly: `enterprise` (credit code), `category`, `severity`, `description`,
     /// and, when it is one worker's, `worker` (a registry worker's id) or `worker_id_number`.
     struct ReportBody: Content {
-        var enterprise: String?
-        var category: String?
-        var severity: String?
-        var description: String?
+        var enterprise, category, severity, description: String?
         var worker: UUID?
         var worker_id_number: String?
 
@@ -67,13 +64,7 @@ struct ProblemAPI: RouteCollection {
 
     struct StepBody: Content {
         var revision: Int
-        var unit: String?
-        var reason: String?
-        var note: String?
-        var department: String?
-        var reply_by: String?
-        var summary: String?
-        var satisfaction: String?
+        var unit, reason, note, department, reply_by, summary, satisfaction: String?
         var days: Int?
         var into: UUID?
     }

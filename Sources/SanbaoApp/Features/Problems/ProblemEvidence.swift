@@ -5,15 +5,12 @@ import Vapor
 
 extension ProblemService {
     struct EvidenceDTO: Content {
-        var sha256: String
-        var content_type: String
+        var sha256, content_type: String
         var bytes: Int
-        var exif_lat: Double?
-        var exif_lon: Double?
+        var exif_lat, exif_lon: Double?
         var exif_taken_at: String?
         /// The problem's status when it was added (reported: found; resolved: what was done).
-        var status: String
-        var uploader_name: String
+        var status, uploader_name: String
         var created_at: Date
     }
 

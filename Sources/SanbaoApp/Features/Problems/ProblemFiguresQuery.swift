@@ -36,8 +36,7 @@ extension ProblemService {
 
     /// One line of a figures table: a unit over its subtree.
     struct UnitFigures: Content {
-        var code: String
-        var name: String
+        var code, name: String
         var figures: ProblemFigures
     }
 

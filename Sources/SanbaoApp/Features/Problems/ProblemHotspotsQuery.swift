@@ -11,14 +11,11 @@ extension ProblemService {
     }
 
     struct HotspotRow: Codable {
-        var category: String
-        var place: String
+        var category, place: String
         /// The unit that answers for the place: the district's union, or the industry union
         /// that covers the industry (nil when none does).
         var unitCode: String?
-        var current: Int
-        var previous: Int
-        var change: Int
+        var current, previous, change: Int
     }
 
     /// This week's rising cells among the problems the principal sees, by area or industry.

@@ -25,12 +25,9 @@ extension ProblemService {
     /// problem still open.
     struct Notice: Encodable, Decodable {
         var problem_id: UUID
-        var kind: String
-        var day: String
+        var kind, day: String
         var deadline: String?
-        var detail: String
-        var category: String
-        var enterprise: String
+        var detail, category, enterprise: String
     }
 
     func notices(today: Day) async throws -> [Notice] {

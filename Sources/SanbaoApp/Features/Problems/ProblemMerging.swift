@@ -31,8 +31,7 @@ extension ProblemService {
     }
 
     struct MergeProposal: Codable {
-        var enterprise: String
-        var category: String
+        var enterprise, category: String
         var problems: Int
         /// The latest report: its page proposes merging it into the others.
         var latest: UUID

@@ -21,15 +21,8 @@ struct ProblemPages: RouteCollection {
     }
 
     struct ListRow: Codable {
-        var id: String
-        var category: String
-        var enterprise: String
-        var description: String
-        var status: String
-        var responsible: String
-        var deadline: String
-        var overdue: Int
-        var rework: Int
+        var id, category, enterprise, description, status, responsible, deadline: String
+        var overdue, rework: Int
         var paused: Bool
 
         init(_ row: ProblemService.Row, rules: ProblemRules, today: Day) {
@@ -67,13 +60,10 @@ struct ProblemPages: RouteCollection {
     struct FigureRow: Codable {
         var unit: String
         var own: Bool
-        var received: Int
-        var resolved: Int
+        var received, resolved: Int
         var onTime: String
         var overdue: Int
-        var averageDays: String
-        var rework: String
-        var satisfaction: String
+        var averageDays, rework, satisfaction: String
 
         init(unit: String, own: Bool, _ f: ProblemFigures) {
             func percent(_ r: Double?) -> String { r.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
@@ -144,9 +134,7 @@ struct ProblemPages: RouteCollection {
 
         static let template = "problems/overview"
         var shell: Shell
-        var place: String
-        var week: String
-        var previousWeek: String
+        var place, week, previousWeek: String
         var nextWeek: String?
         var hotspots: [ProblemService.HotspotRow]
         var proposals: [ProblemService.MergeProposal]
@@ -176,21 +164,13 @@ struct ProblemPages: RouteCollection {
         var problem: ProblemService.Row
         var overdue: Int
         var timeline: [Event]
-        var reporterSide: Bool
-        var responsibleSide: Bool
+        var reporterSide, responsibleSide: Bool
         var units: [Choice]
-        var canDispatch: Bool
-        var canAccept: Bool
-        var canWork: Bool
-        var canCallBack: Bool
-        var canRequestExtension: Bool
-        var canDecideExtension: Bool
+        var canDispatch, canAccept, canWork, canCallBack, canRequestExtension, canDecideExtension: Bool
         /// A referral went out; its answer can be recorded (and a stopped clock restarted).
-        var canAnswerReferral: Bool
-        var canSupervise: Bool
+        var canAnswerReferral, canSupervise: Bool
         var orders: [SupervisionService.Order]
-        var mergeCandidates: [ProblemService.Row]
-        var mergedIn: [ProblemService.Row]
+        var mergeCandidates, mergedIn: [ProblemService.Row]
         var canMerge: Bool
         var evidence: [ProblemService.EvidenceDTO]
         var canAddEvidence: Bool
@@ -198,14 +178,7 @@ struct ProblemPages: RouteCollection {
 
     /// A timeline entry as the page shows it, its time in the campaign's zone.
     struct Event: Codable {
-        var at: String
-        var actor: String
-        var step: String
-        var unit: String
-        var department: String
-        var replyBy: String
-        var satisfaction: String
-        var note: String
+        var at, actor, step, unit, department, replyBy, satisfaction, note: String
     }
 
     func show(req: Request) async throws -> Response {

@@ -8,10 +8,7 @@ extension ProblemService {
     /// A problem entered directly by a unit (a phone call, a letter, a worker at the door), not
     /// found on a visit: the same record and deadline as a visit's problem.
     struct Report: Sendable {
-        var enterpriseCode: String
-        var category: String
-        var description: String
-        var severity: String
+        var enterpriseCode, category, description, severity: String
         /// The worker it is about, if one: a registry worker of that enterprise, by id or by the
         /// ID number the worker gives (found through its keyed digest, never by decrypting).
         var workerID: UUID? = nil

@@ -79,27 +79,17 @@ struct ProblemService {
 
     struct Row: Content {
         var id: UUID
-        var category: String
-        var description: String
-        var severity: String
-        var status: String
-        var enterprise_code: String
-        var enterprise_name: String
-        var reporter_unit_code: String
+        var category, description, severity, status, enterprise_code, enterprise_name, reporter_unit_code: String
         var reporter_unit_name: String
         var reporter_unit_id: UUID
         var reporter_unit_path: String
-        var responsible_unit_code: String?
-        var responsible_unit_name: String?
+        var responsible_unit_code, responsible_unit_name: String?
         var responsible_unit_id: UUID?
-        var responsible_unit_path: String?
-        var reported_on: String?
-        var deadline: String?
+        var responsible_unit_path, reported_on, deadline: String?
         var rework_count: Int
         var first_resolved_on: String?
         var first_on_time: Bool?
-        var resolved_on: String?
-        var satisfaction: String?
+        var resolved_on, satisfaction: String?
         var revision: Int
         var visit_id: UUID?
         /// How many levels above the responsible unit it has gone (overdue or reworked).
@@ -107,8 +97,7 @@ struct ProblemService {
         /// nil, requested, approved or refused; the deadline before an approved extension.
         var extension_state: String?
         var extension_days: Int?
-        var extension_reason: String?
-        var original_deadline: String?
+        var extension_reason, original_deadline: String?
         /// The day a referral stopped the clock (nil: running), and the working days it has
         /// stood still in all.
         var paused_since: String? = nil
@@ -121,16 +110,10 @@ struct ProblemService {
 
     struct EventDTO: Content {
         var at: Date
-        var actor_name: String
-        var step: String
-        var from_status: String
-        var to_status: String
-        var unit_code: String?
-        var unit_name: String?
+        var actor_name, step, from_status, to_status: String
+        var unit_code, unit_name: String?
         var note: String
-        var department: String?
-        var reply_by: String?
-        var satisfaction: String?
+        var department, reply_by, satisfaction: String?
     }
 
     struct DTO: Content {
@@ -244,9 +227,7 @@ struct ProblemService {
         var set: [(String, any Encodable & Sendable)] = [("status", next.status.rawValue), ("revision", row.revision + 1), ("updated_at", now)]
         var target: UUID?
         var note = ""
-        var department: String?
-        var replyBy: String?
-        var satisfied: String?
+        var department, replyBy, satisfied: String?
         var mergedInto: (id: UUID, status: String)?
         switch request {
         case .dispatch(let code):

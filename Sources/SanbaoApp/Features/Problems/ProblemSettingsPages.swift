@@ -21,9 +21,7 @@ struct ProblemSettingsPages: RouteCollection {
 
     struct Threshold: Codable {
         var key: String
-        var value: Int
-        var min: Int
-        var max: Int
+        var value, min, max: Int
     }
 
     struct Page: PageModel {

@@ -29,14 +29,11 @@ struct SupervisionAPI: RouteCollection {
     /// `problem_ids` (problem, group), `target` (a unit code; the problems' responsible unit or
     /// the area when left out), `category` and `area` (a unit code) for special.
     struct IssueBody: Content {
-        var kind: String
-        var title: String
+        var kind, title: String
         var instruction: String?
         var deadline: String
         var problem_ids: [UUID]?
-        var target: String?
-        var category: String?
-        var area: String?
+        var target, category, area: String?
 
         func issue() throws -> SupervisionService.Issue {
             var issues: [AppError.FieldIssue] = []

@@ -50,13 +50,8 @@ struct SupervisionPages: RouteCollection {
         var shell: Shell
         var kind: String
         var problem: ProblemService.Row?
-        var category: String
-        var area: String
-        var title: String
-        var deadline: String
-        var today: String
-        var categories: [Choice]
-        var units: [Choice]
+        var category, area, title, deadline, today: String
+        var categories, units: [Choice]
     }
 
     /// `?problem=ID` (one problem) or `?category=C&area=CODE` (a special inspection).
@@ -85,14 +80,11 @@ struct SupervisionPages: RouteCollection {
     }
 
     struct IssueForm: Content {
-        var kind: String
-        var title: String
+        var kind, title: String
         var instruction: String?
         var deadline: String
         var problem: UUID?
-        var category: String?
-        var area: String?
-        var target: String?
+        var category, area, target: String?
     }
 
     func issue(req: Request) async throws -> Response {
@@ -113,8 +105,7 @@ struct SupervisionPages: RouteCollection {
         var overdue: Bool
         var problems: [ProblemPages.ListRow]
         var timeline: [ProblemPages.Event]
-        var canReport: Bool
-        var canDecide: Bool
+        var canReport, canDecide: Bool
     }
 
     func show(req: Request) async throws -> Response {

@@ -32,8 +32,7 @@ struct SupervisionService {
 
     struct Issue: Sendable {
         var kind: Kind
-        var title: String
-        var instruction: String
+        var title, instruction: String
         var deadline: Day
         var problemIDs: [UUID] = []
         var targetUnitCode: String? = nil
@@ -49,31 +48,17 @@ struct SupervisionService {
 
     struct Order: Content {
         var id: UUID
-        var kind: String
-        var title: String
-        var instruction: String
-        var issuer_unit_name: String
-        var issuer_unit_path: String
-        var target_unit_code: String
-        var target_unit_name: String
+        var kind, title, instruction, issuer_unit_name, issuer_unit_path, target_unit_code, target_unit_name: String
         var target_unit_path: String
-        var category: String?
-        var area_unit_name: String?
-        var issued_on: String
-        var deadline: String
-        var status: String
-        var report: String?
-        var reported_on: String?
-        var closed_on: String?
-        var revision: Int
-        var problems: Int
+        var category, area_unit_name: String?
+        var issued_on, deadline, status: String
+        var report, reported_on, closed_on: String?
+        var revision, problems: Int
     }
 
     struct EventDTO: Content {
         var at: Date
-        var actor_name: String
-        var step: String
-        var note: String
+        var actor_name, step, note: String
     }
 
     struct DTO: Content {

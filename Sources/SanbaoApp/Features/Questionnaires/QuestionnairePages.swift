@@ -16,10 +16,8 @@ struct QuestionnairePages: RouteCollection {
     }
 
     struct Row: Codable {
-        var key: String
-        var title: String
-        var version: Int
-        var questions: Int
+        var key, title: String
+        var version, questions: Int
     }
 
     struct ListPage: PageModel {
@@ -43,14 +41,11 @@ struct QuestionnairePages: RouteCollection {
 
         static let template = "questionnaires/show"
         var shell: Shell
-        var key: String
-        var title: String
-        var version: Int
-        var latest: Int
+        var key, title: String
+        var version, latest: Int
         var next: String
         var versions: [Int]
-        var preview: String
-        var definition: String
+        var preview, definition: String
         var mayPublish: Bool
         var problems: [String]
         var english: Bool

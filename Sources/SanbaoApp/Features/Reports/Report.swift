@@ -61,10 +61,7 @@ final class Report: Model, @unchecked Sendable {
 
 /// What the unit writes: work done, difficulties, next steps, typical experience (典型经验).
 struct ReportNarrative: Codable, Sendable, Equatable {
-    var workDone: String
-    var difficulties: String
-    var nextSteps: String
-    var experience: String
+    var workDone, difficulties, nextSteps, experience: String
 
     static let fields = ["work_done", "difficulties", "next_steps", "experience"]
     static let empty = ReportNarrative(workDone: "", difficulties: "", nextSteps: "", experience: "")

@@ -13,10 +13,7 @@ struct ReportAPI: RouteCollection {
     }
 
     struct Entry: Content {
-        var unit_code: String
-        var unit_name: String
-        var period: String
-        var due_on: String
+        var unit_code, unit_name, period, due_on: String
         var status: String?
         var timeliness: String
         var first_submitted_on: String?
@@ -44,11 +41,7 @@ struct ReportAPI: RouteCollection {
     }
 
     struct DTO: Content {
-        var unit_code: String
-        var period: String
-        var starts_on: String
-        var ends_on: String
-        var due_on: String
+        var unit_code, period, starts_on, ends_on, due_on: String
         var status: String?
         var revision: Int
         var first_submitted_on: String?

@@ -22,34 +22,22 @@ struct ReportPages: RouteCollection {
     // MARK: The list
 
     struct OwnRow: Codable {
-        var period: String
-        var label: String
-        var due: String
-        var status: String
-        var timeliness: String
+        var period, label, due, status, timeliness: String
     }
 
     struct AwaitingRow: Codable {
-        var unitCode: String
-        var unitName: String
-        var period: String
-        var label: String
-        var submittedOn: String
+        var unitCode, unitName, period, label, submittedOn: String
     }
 
     struct ReminderRow: Codable {
-        var label: String
-        var day: String
-        var from: String
-        var period: String
+        var label, day, from, period: String
     }
 
     struct IndexPage: PageModel {
 
         static let template = "reports/index"
         var shell: Shell
-        var campaign: String
-        var unitCode: String
+        var campaign, unitCode: String
         var reports: Bool
         var own: [OwnRow]
         var awaiting: [AwaitingRow]
@@ -93,23 +81,14 @@ struct ReportPages: RouteCollection {
     // MARK: One report
 
     struct EventRow: Codable {
-        var at: String
-        var actor: String
-        var action: String
-        var comment: String
+        var at, actor, action, comment: String
     }
 
     struct ShowPage: PageModel {
 
         static let template = "reports/show"
         var shell: Shell
-        var unitCode: String
-        var unitName: String
-        var period: String
-        var label: String
-        var due: String
-        var status: String
-        var timeliness: String
+        var unitCode, unitName, period, label, due, status, timeliness: String
         var revision: Int
         var frozen: Bool
         var takenAt: String
@@ -119,9 +98,7 @@ struct ReportPages: RouteCollection {
         var cases: [ReportPresentation.CaseLine]
         var narrative: ReportNarrative
         var comment: String
-        var mayWrite: Bool
-        var mayDecide: Bool
-        var mayReopen: Bool
+        var mayWrite, mayDecide, mayReopen: Bool
         var events: [EventRow]
     }
 
@@ -149,10 +126,7 @@ struct ReportPages: RouteCollection {
     }
 
     struct SaveForm: Content {
-        var work_done: String?
-        var difficulties: String?
-        var next_steps: String?
-        var experience: String?
+        var work_done, difficulties, next_steps, experience: String?
         var revision: Int
         /// "submit" to send it up; anything else keeps it as a draft.
         var action: String?
@@ -188,14 +162,7 @@ struct ReportPages: RouteCollection {
 
         static let template = "reports/print"
         var shell: Shell
-        var title: String
-        var unitName: String
-        var label: String
-        var start: String
-        var end: String
-        var status: String
-        var submittedOn: String
-        var takenAt: String
+        var title, unitName, label, start, end, status, submittedOn, takenAt: String
         var lines: [ReportPresentation.Line]
         var categories: [ReportPresentation.CategoryLine]
         var categoryChart: String
@@ -235,28 +202,18 @@ struct ReportPages: RouteCollection {
     // MARK: Completeness
 
     struct GridCell: Codable {
-        var status: String
-        var timeliness: String
-        var href: String
-        var day: String
+        var status, timeliness, href, day: String
     }
 
     struct GridRow: Codable {
-        var code: String
-        var name: String
+        var code, name: String
         var cells: [GridCell]
     }
 
     struct Column: Codable {
-        var key: String
-        var label: String
-        var due: String
-        var expected: Int
-        var submitted: Int
-        var onTime: Int
-        var missing: Int
-        var completeness: String
-        var timeliness: String
+        var key, label, due: String
+        var expected, submitted, onTime, missing: Int
+        var completeness, timeliness: String
     }
 
     struct CompletenessPage: PageModel {
@@ -268,11 +225,9 @@ struct ReportPages: RouteCollection {
         var rows: [GridRow]
         var periods: [Choice]
         var remindPeriod: String
-        var mayRemind: Bool
-        var maySet: Bool
+        var mayRemind, maySet: Bool
         var cadence: String
-        var dueDays: Int
-        var depth: Int
+        var dueDays, depth: Int
     }
 
     func completeness(req: Request) async throws -> Response {
@@ -322,8 +277,7 @@ struct ReportPages: RouteCollection {
 
     struct SettingsForm: Content {
         var cadence: String
-        var due_days: Int
-        var depth: Int
+        var due_days, depth: Int
     }
 
     func settings(req: Request) async throws -> Response {

@@ -22,8 +22,7 @@ struct ReportPresentation {
     private func day(_ d: Day) -> String { req.t("report.period.day", "\(d.parts.month)", "\(d.parts.day)") }
 
     struct Line: Codable {
-        var key: String
-        var label: String
+        var key, label: String
         var period: Int?
         var cumulative: Int
         var target: Int?
@@ -49,9 +48,7 @@ struct ReportPresentation {
 
     struct CategoryLine: Codable {
         var name: String
-        var found: Int
-        var resolved: Int
-        var open: Int
+        var found, resolved, open: Int
     }
 
     func categories(_ f: ReportFigures) -> [CategoryLine] {
@@ -63,13 +60,7 @@ struct ReportPresentation {
     }
 
     struct CaseLine: Codable {
-        var id: String
-        var enterprise: String
-        var category: String
-        var severity: String
-        var status: String
-        var reportedOn: String
-        var deadline: String
+        var id, enterprise, category, severity, status, reportedOn, deadline: String
         var overdue: Bool
     }
 

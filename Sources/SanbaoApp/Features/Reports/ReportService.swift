@@ -170,8 +170,7 @@ struct ReportService {
 
     struct ReportingUnit: Decodable, Sendable {
         var id: UUID
-        var code: String
-        var name: String
+        var code, name: String
         var parent_id: UUID?
     }
 
@@ -246,9 +245,7 @@ struct ReportService {
     }
 
     struct Reminder: Decodable, Sendable {
-        var period_key: String
-        var day: String
-        var from_unit_name: String
+        var period_key, day, from_unit_name: String
     }
 
     /// Reminders the user's unit received in the last two weeks for reports it has still not submitted.

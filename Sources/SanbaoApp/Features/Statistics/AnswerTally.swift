@@ -21,8 +21,7 @@ enum AnswerTally {
     /// One answer as the tallies see it: a value to count (a choice, yes/no, a scale point) and/or a number.
     struct Value: Sendable, Equatable {
         var response: UUID
-        var questionnaire: String
-        var question: String
+        var questionnaire, question: String
         var category: String?
         var number: Double?
     }
@@ -30,8 +29,7 @@ enum AnswerTally {
     /// An answer as it is stored, one row per value (`answers`), read from the row's columns.
     struct Stored: Sendable, Decodable {
         var response: UUID
-        var questionnaire: String
-        var question: String
+        var questionnaire, question: String
         var number: Double?
         var text: String?
 
@@ -78,19 +76,12 @@ enum AnswerTally {
 
     struct Key: Hashable, Sendable {
         var unit: UUID
-        var stage: String
-        var questionnaire: String
-        var question: String
-        var value: String
-        var section: String
-        var size: String
+        var stage, questionnaire, question, value, section, size: String
     }
 
     struct NumberKey: Hashable, Sendable {
         var unit: UUID
-        var stage: String
-        var questionnaire: String
-        var question: String
+        var stage, questionnaire, question: String
         var value: Double
     }
 
@@ -101,12 +92,7 @@ enum AnswerTally {
     /// of one question by another counts.
     struct PairKey: Hashable, Sendable {
         var unit: UUID
-        var stage: String
-        var questionnaire: String
-        var first: String
-        var firstValue: String
-        var second: String
-        var secondValue: String
+        var stage, questionnaire, first, firstValue, second, secondValue: String
     }
 
     /// What contributions add to (or, with sign -1, take off) the three tallies.

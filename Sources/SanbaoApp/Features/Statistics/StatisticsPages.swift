@@ -25,20 +25,11 @@ struct StatisticsPages: RouteCollection {
 
     struct NumericView: Codable {
         var count: Int
-        var mean: String
-        var min: String
-        var q1: String
-        var median: String
-        var q3: String
-        var max: String
+        var mean, min, q1, median, q3, max: String
     }
 
     struct QuestionCard: Codable {
-        var key: String
-        var title: String
-        var kind: String
-        var unit: String
-        var versions: String
+        var key, title, kind, unit, versions: String
         var answered: Int
         var values: [ValueRow]
         var numeric: NumericView?
@@ -57,8 +48,7 @@ struct StatisticsPages: RouteCollection {
     }
 
     struct CrossView: Codable {
-        var question: String
-        var rowTitle: String
+        var question, rowTitle: String
         var columns: [String]
         var rows: [CrossRow]
         var totals: [Int]
@@ -71,13 +61,9 @@ struct StatisticsPages: RouteCollection {
         static let template = "statistics/index"
         var shell: Shell
         var questionnaires: [Choice]
-        var questionnaire: String
-        var unitCode: String
-        var unitName: String
+        var questionnaire, unitCode, unitName: String
         var stages: [Choice]
-        var stage: String
-        var from: String
-        var to: String
+        var stage, from, to: String
         var responses: Int
         var cards: [QuestionCard]
         var questions: [Choice]
@@ -85,8 +71,7 @@ struct StatisticsPages: RouteCollection {
         var dimensions: [Choice]
         var by: String
         var cross: CrossView?
-        var query: String
-        var crossQuery: String
+        var query, crossQuery: String
     }
 
     static func number(_ v: Double?) -> String {
@@ -170,20 +155,14 @@ struct StatisticsPages: RouteCollection {
     }
 
     struct TextRow: Codable {
-        var enterprise: String
-        var creditCode: String
-        var unit: String
-        var day: String
-        var text: String
+        var enterprise, creditCode, unit, day, text: String
     }
 
     struct TextsPage: PageModel {
 
         static let template = "statistics/texts"
         var shell: Shell
-        var question: String
-        var key: String
-        var unitName: String
+        var question, key, unitName: String
         var total: Int
         var rows: [TextRow]
         var query: String

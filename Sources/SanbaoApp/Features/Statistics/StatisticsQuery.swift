@@ -32,8 +32,7 @@ struct StatisticsQuery {
         var unitPath: String
         var unitDepth: Int = 0
         var stage: Stage?
-        var from: Day?
-        var to: Day?
+        var from, to: Day?
 
         /// Whether the answer tallies hold what is asked.
         var tallied: Bool { from == nil && to == nil && unitDepth <= AnswerTally.maxDepth }
@@ -290,9 +289,7 @@ struct StatisticsQuery {
     // MARK: Free text and responses
 
     struct TextAnswer: Decodable, Sendable {
-        var enterprise: String
-        var credit_code: String
-        var unit: String
+        var enterprise, credit_code, unit: String
         var finished_at: Date
         var text_value: String
     }
@@ -317,9 +314,7 @@ struct StatisticsQuery {
         var version: Int
         var answers: String
         var finished_at: Date
-        var enterprise: String
-        var credit_code: String
-        var unit: String
+        var enterprise, credit_code, unit: String
     }
 
     /// Every response the filter takes in, unit by unit of the subtree (in the tree's order), a

@@ -13,8 +13,7 @@ struct TransferPages: RouteCollection {
 
         static let template = "import"
         var shell: Shell
-        var kind: String
-        var header: String
+        var kind, header: String
         var outcome: Result?
     }
 
@@ -27,9 +26,7 @@ struct TransferPages: RouteCollection {
 
     struct IssueRow: Codable {
         var row: Int
-        var column: String
-        var value: String
-        var reason: String
+        var column, value, reason: String
     }
 
     private func kind(_ req: Request) throws -> TransferKind {

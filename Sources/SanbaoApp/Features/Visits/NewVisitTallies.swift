@@ -20,16 +20,12 @@ import Vapor
 final class NewVisitTallies: Sendable {
     /// What one committed visit adds, before its unit's place and its stage are looked up.
     struct Entry: Sendable {
-        var visit: UUID
-        var unit: UUID
+        var visit, unit: UUID
         var taskStage: UUID?
         var finishedAt: Date
         var enterprise: UUID
-        var industryCode: String
-        var sizeClass: String
-        var workers: Int
-        var questionnaires: Int
-        var problems: Int
+        var industryCode, sizeClass: String
+        var workers, questionnaires, problems: Int
         var answers: [AnswerTally.Stored]
     }
 

@@ -75,9 +75,7 @@ enum QuestionnaireForm {
     /// a registry worker with the visit. Names start with `@` so they never meet a question key.
     struct RegistryWorker: Decodable {
         var id: UUID
-        var name: String
-        var job: String
-        var id_masked: String
+        var name, job, id_masked: String
     }
 
     static func workerPicker(prefix: String, workers: [RegistryWorker], selected: UUID?, label: (String) -> String) -> String {

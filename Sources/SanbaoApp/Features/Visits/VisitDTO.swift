@@ -10,8 +10,7 @@ import Vapor
 /// short answer is likelier to arrive. The whole visit is at `url`.
 struct VisitReceipt: Content {
     var id: UUID
-    var client_id: String
-    var status: String
+    var client_id, status: String
     var revision: Int
     var url: String
     var worker_ids: [UUID?]
@@ -30,37 +29,22 @@ struct VisitDTO: Content {
 
     struct ProblemDTO: Content {
         var id: UUID
-        var category: String
-        var description: String
-        var severity: String
-        var status: String
+        var category, description, severity, status: String
         var worker_id: UUID?
     }
 
     struct EventDTO: Content {
-        var at: String
-        var actor: String
-        var action: String
-        var comment: String
+        var at, actor, action, comment: String
     }
 
     var id: UUID
-    var client_id: String
-    var status: String
+    var client_id, status: String
     var revision: Int
-    var enterprise_code: String
-    var enterprise_name: String
-    var cadre: String
-    var unit_code: String
+    var enterprise_code, enterprise_name, cadre, unit_code: String
     var task_id: UUID?
-    var ad_hoc_reason: String
-    var started_at: String
-    var finished_at: String
-    var lat: Double?
-    var lon: Double?
-    var accuracy_m: Double?
-    var people_met: String
-    var review_comment: String
+    var ad_hoc_reason, started_at, finished_at: String
+    var lat, lon, accuracy_m: Double?
+    var people_met, review_comment: String
     var responses: [ResponseDTO]
     var problems: [ProblemDTO]
     var photos: [VisitService.PhotoDTO]
@@ -74,10 +58,7 @@ struct VisitRow: Content {
     var id: UUID
     var status: String
     var revision: Int
-    var enterprise_code: String
-    var enterprise_name: String
-    var cadre: String
-    var unit_code: String
+    var enterprise_code, enterprise_name, cadre, unit_code: String
     var finished_at: Date
     var problems: Int
     var total: Int?

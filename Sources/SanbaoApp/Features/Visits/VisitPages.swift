@@ -73,10 +73,7 @@ struct VisitPages: RouteCollection {
     }
 
     struct Row: Codable {
-        var id: String
-        var enterprise_name: String
-        var cadre: String
-        var finished: String
+        var id, enterprise_name, cadre, finished: String
         var problems: Int
         var status: String
     }
@@ -85,23 +82,15 @@ struct VisitPages: RouteCollection {
 
         static let template = "visits/form"
         var shell: Shell
-        var enterpriseName: String
-        var enterpriseCode: String
-        var address: String
-        var taskID: String
+        var enterpriseName, enterpriseCode, address, taskID: String
         var adHoc: Bool
         /// The draft's key in the browser: one draft per task, per ad-hoc enterprise, per correction.
-        var draftKey: String
-        var visitID: String
+        var draftKey, visitID: String
         var revision: Int
-        var peopleMet: String
-        var adHocReason: String
-        var enterpriseForm: String
-        var workerForm: String
+        var peopleMet, adHocReason, enterpriseForm, workerForm: String
         var workerForms: [String]
         var problems: [VisitDTO.ProblemDTO]
-        var categories: [Choice]
-        var severities: [Choice]
+        var categories, severities: [Choice]
     }
 
     /// `?task=ID` (the cadre's own task) or `?enterprise=CODE` (ad hoc, in the cadre's subtree).
@@ -194,9 +183,7 @@ struct VisitPages: RouteCollection {
         var when: String
         var timeline: [VisitDTO.EventDTO]
         var sections: [AnswerSection]
-        var mayReview: Bool
-        var mayCorrect: Bool
-        var mayAddPhotos: Bool
+        var mayReview, mayCorrect, mayAddPhotos: Bool
         var statusLabel: String
         /// Where the phone was, and how far from the enterprise's registered place: a reviewer's
         /// first check against a visit made from the office (走过场).
@@ -210,8 +197,7 @@ struct VisitPages: RouteCollection {
     }
 
     struct AnswerRow: Codable {
-        var question: String
-        var answer: String
+        var question, answer: String
     }
 
     func show(req: Request) async throws -> Response {

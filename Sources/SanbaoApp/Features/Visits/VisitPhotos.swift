@@ -9,11 +9,9 @@ import Vapor
 /// files are `PhotoStore`'s).
 extension VisitService {
     struct PhotoDTO: Content {
-        var sha256: String
-        var content_type: String
+        var sha256, content_type: String
         var bytes: Int
-        var exif_lat: Double?
-        var exif_lon: Double?
+        var exif_lat, exif_lon: Double?
         var exif_taken_at: String?
     }
 

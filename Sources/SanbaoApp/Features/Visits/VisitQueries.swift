@@ -8,9 +8,7 @@ import Vapor
 /// and how many visits wait in a status (the home page).
 extension VisitService {
     struct FormEnterprise: Decodable, Sendable {
-        var credit_code: String
-        var name: String
-        var address: String
+        var credit_code, name, address: String
     }
 
     /// The enterprise of one of the principal's own visit tasks.

@@ -122,12 +122,10 @@ struct VisitService {
     /// ad hoc, an enterprise the cadre's unit can see.
     private struct Target: Decodable {
         var id: UUID
-        var credit_code: String
-        var name: String
+        var credit_code, name: String
         /// The task's stage (nil ad hoc).
         var stage_id: UUID?
-        var industry_code: String
-        var size_class: String
+        var industry_code, size_class: String
     }
 
     private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: Target, task: UUID?) {

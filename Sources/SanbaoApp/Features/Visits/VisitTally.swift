@@ -19,13 +19,9 @@ import Vapor
 enum VisitTally {
     /// What one counting visit adds.
     struct Contribution: Sendable, Equatable {
-        var unitPath: String
-        var stageKey: String
-        var day: String
+        var unitPath, stageKey, day: String
         var enterpriseID: UUID
-        var workers: Int
-        var questionnaires: Int
-        var problems: Int
+        var workers, questionnaires, problems: Int
         /// For the answer tallies: the visited enterprise's industry section and size class, and the answers.
         var section = ""
         var size = ""
@@ -34,8 +30,7 @@ enum VisitTally {
 
     struct Key: Hashable, Sendable {
         var unit: UUID
-        var stage: String
-        var day: String
+        var stage, day: String
     }
 
     struct Counts: Sendable, Equatable {
@@ -49,8 +44,7 @@ enum VisitTally {
     /// An enterprise visited in a stage by a unit's subtree.
     struct Claim: Hashable, Sendable {
         var stage: String
-        var enterprise: UUID
-        var unit: UUID
+        var enterprise, unit: UUID
     }
 
     /// Enterprises per unit and stage.
@@ -65,8 +59,7 @@ enum VisitTally {
     /// The stages ad-hoc visits are placed in by day.
     struct StageDates: Sendable {
         var id: UUID
-        var start: String
-        var end: String
+        var start, end: String
     }
 
     static func stages(on db: any Database) async throws -> [StageDates] {

@@ -8,10 +8,7 @@ import Vapor
 struct VisitRows: Sendable {
     var visit: [any Encodable & Sendable]
     /// Registry workers made from the visit (before the responses that name them).
-    var workers: [[any Encodable & Sendable]]
-    var responses: [[any Encodable & Sendable]]
-    var answers: [[any Encodable & Sendable]]
-    var problems: [[any Encodable & Sendable]]
+    var workers, responses, answers, problems: [[any Encodable & Sendable]]
     var event: [any Encodable & Sendable]
     var audits: [[any Encodable & Sendable]]
     var taskID: UUID?
