@@ -8,15 +8,17 @@ import Testing
 import VaporTesting
 @testable import SanbaoApp
 
-/// The databases every app test runs on: in-memory SQLite always, and PostgreSQL too when
-/// `SANBAO_TEST_POSTGRES_URL` is set. Each test gets a database of its own (a fresh
-/// in-memory SQLite, or a fresh schema), so tests never see each other's rows.
+/// The databases every app test runs on: in-memory SQLite and an SQLite file always — the file
+/// is the production default, where visits go through `SQLiteWriter` on a connection of its own
+/// — and PostgreSQL too when `SANBAO_TEST_POSTGRES_URL` is set. Each test gets a database of its
+/// own (a fresh SQLite, or a fresh schema), so tests never see each other's rows.
 enum TestDatabase: CustomStringConvertible, Sendable {
     case sqlite
+    case sqliteFile
     case postgres(String)
 
     static var all: [TestDatabase] {
-        var list: [TestDatabase] = [.sqlite]
+        var list: [TestDatabase] = [.sqlite, .sqliteFile]
         if let url = ProcessInfo.processInfo.environment["SANBAO_TEST_POSTGRES_URL"], !url.isEmpty {
             list.append(.postgres(url))
         }
@@ -26,6 +28,7 @@ enum TestDatabase: CustomStringConvertible, Sendable {
     var description: String {
         switch self {
         case .sqlite: "sqlite"
+        case .sqliteFile: "sqlite file"
         case .postgres: "postgres"
         }
     }
@@ -47,6 +50,7 @@ func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = ni
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
     let choice: AppConfig.DatabaseChoice = switch database {
     case .sqlite: file.map { .sqliteFile($0) } ?? .sqliteMemory
+    case .sqliteFile: .sqliteFile(file ?? NSTemporaryDirectory() + "sanbao-test-\(schema).sqlite")
     case .postgres(let url): .postgres(url: url, searchPath: String(schema))
     }
     var config = AppConfig(database: choice, secret: testSecret, secretSource: "test", bcryptCost: 4)
@@ -55,7 +59,12 @@ func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = ni
     config.signInBurst = 100_000
     config.photoDirectory = NSTemporaryDirectory() + "sanbao-test-photos-" + UUID().uuidString
     tune(&config)
-    defer { try? FileManager.default.removeItem(atPath: config.photoDirectory) }
+    defer {
+        try? FileManager.default.removeItem(atPath: config.photoDirectory)
+        if case .sqliteFile(let path) = choice, file == nil {
+            for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
     do {
         try await configure(app, config: config)
         try await body(app)
