@@ -160,7 +160,7 @@ struct ProblemRetallyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let start = Date()
-        try await app.serializedTransaction(on: app.db) { db in try await ProblemTally.rebuild(db as! any SQLDatabase, units: nil) }
+        try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(.problems(units: nil), on: db) }
         struct N: Decodable { var n: Int }
         let units = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM problem_tallies").first(decoding: N.self)?.n ?? 0
         context.console.print("figures rebuilt for \(units) units" + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
@@ -179,7 +179,7 @@ struct VisitRetallyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let start = Date()
-        try await app.serializedTransaction(on: app.db) { db in try await VisitTally.rebuildAll(on: db) }
+        try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(.visits, on: db) }
         struct N: Decodable { var n: Int }
         let rows = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM visit_tallies").first(decoding: N.self)?.n ?? 0
         context.console.print("tallies rebuilt: \(rows) unit-stage-day rows" + String(format: " (%.1f s)", Date().timeIntervalSince(start)))

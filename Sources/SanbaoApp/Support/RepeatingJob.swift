@@ -48,6 +48,6 @@ extension RepeatingJob {
     /// pile up for the first dashboard opened after a quiet day; readers still bring the tallies
     /// up to date themselves for what came in since.
     static func tallies(every: TimeAmount) -> RepeatingJob {
-        RepeatingJob("tally flush", initialDelay: every, every: every) { app in try await VisitTally.upToDate(app, app.db) }
+        RepeatingJob("tally flush", initialDelay: every, every: every) { app in try await Tallies.fresh(app, app.db) }
     }
 }

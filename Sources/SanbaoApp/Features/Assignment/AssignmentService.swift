@@ -170,7 +170,7 @@ struct AssignmentService {
                 WHERE d.stage_id = \(bind: stage.id!) AND d.cadre_id IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM visit_tasks v WHERE v.stage_id = d.stage_id AND v.enterprise_id = d.enterprise_id)
                 """).run()
-            try await VisitTally.retallyTasks(stage: stage.id!, on: db)
+            try await Tallies.rebuild(.tasks(stage: stage.id!), on: db)
             try await AuditLog.record(db, by: principal, action: "assignment.publish", subjectType: "stage", subjectID: stage.id!.uuidString,
                                       after: ["added": "\(changes.added)", "moved": "\(changes.moved)", "removed": "\(changes.removed)"])
         }

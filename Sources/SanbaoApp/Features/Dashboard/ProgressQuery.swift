@@ -21,7 +21,7 @@ struct ProgressQuery {
 
     /// A reader of the progress tallies with every committed visit counted.
     static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ProgressQuery {
-        try await VisitTally.upToDate(app, db)
+        try await Tallies.fresh(app, db)
         return ProgressQuery(app: app, db: db, principal: principal)
     }
 

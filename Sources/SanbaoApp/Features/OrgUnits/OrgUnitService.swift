@@ -224,7 +224,7 @@ struct OrgUnitService {
         try await db.transaction { db in
             try await Self.reparent(unit, under: parent, on: db)
             // The progress tallies roll up the tree: a move changes whose figures they are.
-            try await VisitTally.rebuildAll(on: db)
+            try await Tallies.rebuild(.visits, on: db)
             try await AuditLog.record(db, by: principal, action: "org_unit.move", subjectType: "org_unit", subjectID: code,
                                       before: ["parent_code": oldParentCode], after: ["parent_code": newParentCode])
         }

@@ -57,7 +57,7 @@ extension OrgUnitService {
                                           subjectID: row.record.code, before: Self.auditFields(old),
                                           after: Self.auditFields(row.record))
             }
-            if moved { try await VisitTally.rebuildAll(on: db) }
+            if moved { try await Tallies.rebuild(.visits, on: db) }
         }
         return outcome
     }

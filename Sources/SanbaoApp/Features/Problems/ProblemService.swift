@@ -333,7 +333,7 @@ struct ProblemService {
             try await RevisionedUpdate.apply(sql, table: "problems", id: id, revision: revision, set: assignments)
             try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
             // The figures of the unit it left and of the unit it went to.
-            try await ProblemTally.rebuild(sql, units: touched)
+            try await Tallies.rebuild(.problems(units: touched), on: db)
             if let survivor = merged {
                 // The problem it joined says so on its own timeline; its revision moves too.
                 try await sql.raw("UPDATE problems SET revision = revision + 1, updated_at = \(bind: now) WHERE id = \(bind: survivor.id)").run()

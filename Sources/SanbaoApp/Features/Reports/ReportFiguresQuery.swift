@@ -16,7 +16,7 @@ struct ReportFiguresQuery {
 
     /// A reader with every committed visit counted.
     static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ReportFiguresQuery {
-        try await VisitTally.upToDate(app, db)
+        try await Tallies.fresh(app, db)
         return ReportFiguresQuery(app: app, db: db, principal: principal)
     }
 

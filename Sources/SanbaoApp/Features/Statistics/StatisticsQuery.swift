@@ -20,7 +20,7 @@ struct StatisticsQuery {
     /// A reader of the answer tallies with every committed visit counted: the one way to start
     /// one where figures are shown (the tallies take in what waits first).
     static func fresh(_ app: Application, _ db: any Database) async throws -> StatisticsQuery {
-        try await VisitTally.upToDate(app, db)
+        try await Tallies.fresh(app, db)
         return StatisticsQuery(db: db)
     }
 

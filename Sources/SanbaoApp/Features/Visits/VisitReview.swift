@@ -35,10 +35,10 @@ extension VisitService {
         try await app.serializedTransaction(on: db) { db in
             try await Self.claim(id, revision: revision, status: .submitted, on: db)
             // Returned, it stops counting until it is corrected (the tallies brought up to date first).
-            try await VisitTally.flush(app, on: db)
-            let counted = accept ? nil : try await VisitTally.stored([visit.id!], on: db).first
+            try await Tallies.settle(in: app, on: db)
+            let counted = accept ? nil : try await Tallies.contribution(of: visit.id!, on: db)
             try await visit.update(on: db)
-            if let counted { try await VisitTally.remove(counted, on: db) }
+            if let counted { try await Tallies.uncount(counted, on: db) }
             try await VisitEvent(visitID: visit.id!, by: principal, action: accept ? "accepted" : "returned", comment: note).create(on: db)
             try await AuditLog.record(db, by: principal, action: accept ? "visit.accept" : "visit.return", subjectType: "visit",
                                       subjectID: visit.id!.uuidString, before: ["status": before],
@@ -86,7 +86,7 @@ extension VisitService {
         try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await Self.claim(id, revision: revision, status: .returned, on: db)
-            try await VisitTally.flush(app, on: db)
+            try await Tallies.settle(in: app, on: db)
             try await visit.update(on: db)
             try await BulkInsert.rows(into: "workers", columns: WorkerService.columns, newWorkers.rows, on: db)
             try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, newWorkers.audits, on: db)
@@ -98,7 +98,7 @@ extension VisitService {
             try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
             try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
             // Counting again, with what it says now.
-            try await VisitTally.add(try await VisitTally.stored([id], on: db), on: db)
+            try await Tallies.recount(visit: id, on: db)
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)
             try await AuditLog.record(db, by: principal, action: "visit.resubmit", subjectType: "visit", subjectID: id.uuidString,
                                       after: ["revision": "\(visit.revision)"])

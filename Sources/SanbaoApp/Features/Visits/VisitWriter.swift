@@ -160,8 +160,7 @@ actor VisitWriter {
     }
 
     private static func committed(_ group: [VisitRows], in app: Application) {
-        let buffer = app.newVisitTallies
-        if buffer.add(group.map(\.tally)) { buffer.catchUp(app) }
+        Tallies.committed(group.map(\.tally), in: app)
     }
 
     private static func insert(_ group: [VisitRows], on db: any Database) async throws {
