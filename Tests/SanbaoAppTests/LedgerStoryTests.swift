@@ -73,13 +73,13 @@ import VaporTesting
             #expect(try await scan.run(today: Day("2026-02-27")!, now: Self.at("2026-02-27")) == .init(escalated: 1))
             p = try await office.row(id)
             #expect(p.escalation_level == 1)
-            #expect(try await office.list(PageRequest(), status: nil, view: .escalated, today: Day("2026-02-27")!).total == 1)
+            #expect(try await office.store.list(PageRequest(), status: nil, view: .escalated, today: Day("2026-02-27")!).total == 1)
 
             // The office puts it under supervision; the industry union resolves it and reports back.
             let orders = SupervisionService(app: app, db: app.db, principal: office.principal)
             let order = try await orders.issue(.init(kind: .problem, title: "督办：拖欠工资", instruction: "三个工作日内办结并报告",
                                                      deadline: Day("2026-03-04")!, problemIDs: [id]), now: Self.at("2026-02-27", 11))
-            #expect(try await office.list(PageRequest(), status: nil, view: .supervised).total == 1)
+            #expect(try await office.store.list(PageRequest(), status: nil, view: .supervised).total == 1)
             r = try await office.row(id).revision
             r = try await industry.step(.resolve(summary: "企业已补发两个月工资"), on: id, revision: r, now: Self.at("2026-03-02"))
             let answering = SupervisionService(app: app, db: app.db, principal: industry.principal)

@@ -132,12 +132,12 @@ import VaporTesting
             try await (app.db as! any SQLDatabase).raw("UPDATE problems SET escalation_level = 1 WHERE id = \(bind: id)").run()
             let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
             let admin = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "adminA"))
-            #expect(try await admin.list(PageRequest(), status: nil, view: .escalated).total == 1)
-            #expect(try await office.list(PageRequest(), status: nil, view: .escalated).total == 0)
+            #expect(try await admin.store.list(PageRequest(), status: nil, view: .escalated).total == 1)
+            #expect(try await office.store.list(PageRequest(), status: nil, view: .escalated).total == 0)
             // The cadre's own list is what they reported.
             let reporter = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "A001"))
-            #expect(try await reporter.list(PageRequest(), status: nil, view: .mine).items.map(\.id) == [id])
-            #expect(try await admin.list(PageRequest(), status: nil, view: .mine).total == 0)
+            #expect(try await reporter.store.list(PageRequest(), status: nil, view: .mine).items.map(\.id) == [id])
+            #expect(try await admin.store.list(PageRequest(), status: nil, view: .mine).total == 0)
         }
     }
 

@@ -189,17 +189,17 @@ import VaporTesting
             let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
             let rules = try await ProblemRules.current(app, app.db)
             let row = try await office.row(second)
-            #expect(try await office.mergeCandidates(for: row, windowDays: 30).map(\.id) == [first])
-            #expect(try await office.mergeCandidates(for: row, windowDays: 5).isEmpty, "eight days apart: outside a 5-day window")
-            #expect(try await office.mergeProposals(windowDays: 30, today: Day("2026-03-12")!).map(\.latest) == [second])
+            #expect(try await office.store.mergeCandidates(for: row, windowDays: 30).map(\.id) == [first])
+            #expect(try await office.store.mergeCandidates(for: row, windowDays: 5).isEmpty, "eight days apart: outside a 5-day window")
+            #expect(try await office.store.mergeProposals(windowDays: 30, today: Day("2026-03-12")!).map(\.latest) == [second])
             await #expect(throws: AppError.self) { _ = try await office.step(.merge(into: other), on: second, revision: 1) }
             await #expect(throws: AppError.self) { _ = try await office.step(.merge(into: second), on: second, revision: 1) }
             _ = try await office.step(.merge(into: first), on: second, revision: 1)
             let merged = try await office.row(second)
             #expect(merged.status == "merged" && merged.merged_into_id == first)
-            #expect(try await office.mergedIn(first).map(\.reporter_unit_code) == ["340104"])
+            #expect(try await office.store.mergedIn(first).map(\.reporter_unit_code) == ["340104"])
             #expect(try await office.detail(first).timeline.map(\.step) == ["merged_in"])
-            #expect(try await office.mergeProposals(windowDays: 30, today: Day("2026-03-12")!).isEmpty)
+            #expect(try await office.store.mergeProposals(windowDays: 30, today: Day("2026-03-12")!).isEmpty)
             // Merged, it no longer counts on its own.
             _ = try await office.step(.dispatch(unitCode: "340104"), on: first, revision: 2)
             let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first()).path
@@ -285,15 +285,15 @@ import VaporTesting
             _ = try await Self.report(app, "B001", enterprise: Fixture.enterpriseB, on: "2026-03-03")
             _ = try await Self.report(app, "B001", category: "safety", enterprise: Fixture.enterpriseB, on: "2026-03-12")
             let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
-            let byArea = try await office.hotspots(by: .district, week: week)
+            let byArea = try await office.store.hotspots(by: .district, week: week)
             #expect(byArea.map { "\($0.category) \($0.place) \($0.current)-\($0.previous)" }
                     == ["wage_arrears 蜀山区总工会 3-1", "safety 瑶海区总工会 1-0"], "瑶海's wage arrears fell: not a hotspot")
             #expect(byArea.first?.unitCode == "340104")
-            let byIndustry = try await office.hotspots(by: .industry, week: week)
+            let byIndustry = try await office.store.hotspots(by: .industry, week: week)
             #expect(byIndustry.first?.place.contains("市机械冶金工会") == true)
             // A district sees only its own.
             let district = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "adminA"))
-            #expect(try await district.hotspots(by: .district, week: week).count == 1)
+            #expect(try await district.store.hotspots(by: .district, week: week).count == 1)
             var pages = TestClient(app)
             try await pages.signIn("office")
             let page = try await pages.send(.GET, "/problems/overview?week=2026-03-09")

@@ -15,7 +15,7 @@ extension ProblemService {
             SELECT COUNT(*) AS received,
                    SUM(CASE WHEN p.first_resolved_on IS NOT NULL THEN 1 ELSE 0 END) AS resolved,
                    SUM(CASE WHEN p.first_on_time THEN 1 ELSE 0 END) AS on_time,
-                   SUM(CASE WHEN \(unsafeRaw: Self.open) AND p.paused_since IS NULL AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END) AS overdue,
+                   SUM(CASE WHEN \(unsafeRaw: ProblemStore.open) AND p.paused_since IS NULL AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END) AS overdue,
                    SUM(CASE WHEN p.rework_count > 0 THEN 1 ELSE 0 END) AS reworked
             FROM problems p JOIN org_units su ON su.id = p.responsible_unit_id WHERE \(subtree)
             """).first(decoding: Counts.self) {

@@ -83,7 +83,7 @@ enum DemoProblemLoader {
         struct Late: Decodable { var id: UUID; var category: String; var name: String }
         let late = try await (app.db as! any SQLDatabase).raw("""
             SELECT p.id, p.category, e.name FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
-            WHERE \(unsafeRaw: ProblemService.open) AND p.responsible_unit_id IS NOT NULL AND p.paused_since IS NULL
+            WHERE \(unsafeRaw: ProblemStore.open) AND p.responsible_unit_id IS NOT NULL AND p.paused_since IS NULL
               AND p.deadline < \(bind: today.description)
             ORDER BY p.deadline, p.id LIMIT 3
             """).all(decoding: Late.self)
@@ -95,7 +95,7 @@ enum DemoProblemLoader {
             if n == 0 { _ = try await office.step(.report, on: order, revision: 1, note: "已约谈企业负责人，制定了整改计划") }
         }
         let problems = ProblemService(app: app, db: app.db, principal: .system("demo"))
-        if let top = try await problems.hotspots(by: .district, week: Hotspots.weekStart(of: today)).first, let area = top.unitCode,
+        if let top = try await problems.store.hotspots(by: .district, week: Hotspots.weekStart(of: today)).first, let area = top.unitCode,
            let category = ProblemCategory(rawValue: top.category) {
             _ = try await office.issue(.init(kind: .special, title: "\(top.place)\(category.chineseName)专项督查",
                                              instruction: "对本区域该类问题逐件核查，限期办结", deadline: rules.calendar.adding(workingDays: 10, to: today),

@@ -21,7 +21,7 @@ struct ProblemAPI: RouteCollection {
     private func id(_ req: Request) throws -> UUID { try req.problemID() }
 
     func list(req: Request) async throws -> Page<ProblemService.Row> {
-        try await service(req).list(try PageRequest(req), status: req.query["status"])
+        try await service(req).store.list(try PageRequest(req), status: req.query["status"])
     }
 
     /// A problem entered directly: `enterprise` (credit code), `category`, `severity`, `description`,

@@ -90,11 +90,11 @@ struct ProblemPages: RouteCollection {
         // `?unit=CODE`: one unit's subtree within the user's (a dashboard figure drilled into).
         var within: OrgUnit?
         if let code = req.query[String.self, at: "unit"], !code.isEmpty { within = try await s.scope.unit(code: code, on: req.db) }
-        let page = try await s.list(try PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo, within: within?.path)
+        let page = try await s.store.list(try PageRequest(req), status: nil, view: view, countUpTo: Self.countUpTo, within: within?.path)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let rows = page.items.map { ListRow($0, rules: rules, today: today) }
-        let notices = try await s.notices(today: today)
+        let notices = try await s.store.notices(today: today)
         // The figures: the user's unit (or the one the list is narrowed to) over its whole
         // subtree, then each unit directly under it.
         let figures = try await s.figureTable(code: within?.code, rules: rules, today: today).enumerated().map {
@@ -152,8 +152,8 @@ struct ProblemPages: RouteCollection {
         return try await req.render(OverviewPage(
             shell: Shell(req, title: req.t("problems.hotspots")), place: place.rawValue, week: week.description,
             previousWeek: week.adding(-7).description, nextWeek: week < thisWeek ? week.adding(7).description : nil,
-            hotspots: try await s.hotspots(by: place, week: week),
-            proposals: try await s.mergeProposals(windowDays: rules.thresholds.mergeWindowDays),
+            hotspots: try await s.store.hotspots(by: place, week: week),
+            proposals: try await s.store.mergeProposals(windowDays: rules.thresholds.mergeWindowDays),
             mayIssue: s.principal.can(.superviseProblems)))
     }
 
@@ -214,8 +214,8 @@ struct ProblemPages: RouteCollection {
                             canDecideExtension: moves.contains(.decideExtension),
                             canAnswerReferral: moves.contains(.referralAnswered),
                             canSupervise: canSupervise, orders: try await SupervisionService(app: req.application, db: req.db, principal: p).orders(covering: row.id),
-                            mergeCandidates: canMerge ? try await s.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
-                            mergedIn: try await s.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,
+                            mergeCandidates: canMerge ? try await s.store.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
+                            mergedIn: try await s.store.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,
                             canAddEvidence: s.mayAddEvidence(to: row))
         return try await req.render(page)
     }

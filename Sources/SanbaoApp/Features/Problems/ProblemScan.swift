@@ -49,7 +49,7 @@ struct ProblemScan {
         let held = try await sql.raw("SELECT DISTINCT deadline FROM problem_open WHERE deadline <= \(bind: next.description)")
             .all(decoding: Due.self)
         let waiting = try await sql.raw("""
-            SELECT DISTINCT deadline FROM problems WHERE status IN \(unsafeRaw: ProblemService.openStatuses) AND deadline <= \(bind: next.description)
+            SELECT DISTINCT deadline FROM problems WHERE status IN \(unsafeRaw: ProblemStore.openStatuses) AND deadline <= \(bind: next.description)
               AND responsible_unit_id IS NULL AND paused_since IS NULL
             """).all(decoding: Due.self)
         let days = Set((held + waiting).compactMap { Day($0.deadline) }).sorted()
@@ -82,7 +82,7 @@ struct ProblemScan {
             try await (db as! any SQLDatabase).raw("""
                 INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
                 SELECT COALESCE(p.responsible_unit_id, p.unit_id), p.id, \(bind: kind), \(bind: today.description), \(bind: detail), \(bind: now)
-                FROM problems p WHERE p.status IN \(unsafeRaw: ProblemService.openStatuses) AND p.deadline = \(bind: deadline.description)
+                FROM problems p WHERE p.status IN \(unsafeRaw: ProblemStore.openStatuses) AND p.deadline = \(bind: deadline.description)
                   AND p.paused_since IS NULL
                 ON CONFLICT DO NOTHING
                 """).run()
@@ -97,7 +97,7 @@ struct ProblemScan {
             try await (db as! any SQLDatabase).raw("""
                 INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
                 SELECT p.responsible_unit_id, p.id, 'referral_due', \(bind: today.description), p.referral_reply_by, \(bind: now)
-                FROM problems p WHERE p.referral_reply_by = \(bind: today.description) AND p.status IN \(unsafeRaw: ProblemService.workingStatuses)
+                FROM problems p WHERE p.referral_reply_by = \(bind: today.description) AND p.status IN \(unsafeRaw: ProblemStore.workingStatuses)
                   AND p.responsible_unit_id IS NOT NULL
                 ON CONFLICT DO NOTHING
                 """).run()
@@ -139,7 +139,7 @@ struct ProblemScan {
             for c in try await sql.raw("""
                 SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, p.paused_since, su.path FROM problems p
                 JOIN org_units su ON su.id = p.responsible_unit_id
-                WHERE p.status IN \(unsafeRaw: ProblemService.workingStatuses) AND \(condition)
+                WHERE p.status IN \(unsafeRaw: ProblemStore.workingStatuses) AND \(condition)
                 """).all(decoding: Candidate.self) where seen.insert(c.id).inserted {
                 candidates.append(c)
             }

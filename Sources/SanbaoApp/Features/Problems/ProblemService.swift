@@ -16,6 +16,16 @@ struct ProblemService {
 
     var scope: Scope { principal.scope }
     var sql: any SQLDatabase { db as! any SQLDatabase }
+    /// The ledger's SQL, as the principal may see it.
+    var store: ProblemStore { ProblemStore(sql: sql, principal: principal) }
+
+    typealias Row = ProblemStore.Row
+    typealias EventDTO = ProblemStore.Event
+    typealias View = ProblemStore.View
+    typealias Notice = ProblemStore.Notice
+    typealias MergeProposal = ProblemStore.MergeProposal
+    typealias HotspotPlace = ProblemStore.HotspotPlace
+    typealias HotspotRow = ProblemStore.HotspotRow
 
     /// A step as a page or the API asks for it.
     enum Action: Sendable {
@@ -77,45 +87,6 @@ struct ProblemService {
         }
     }
 
-    struct Row: Content {
-        var id: UUID
-        var category, description, severity, status, enterprise_code, enterprise_name, reporter_unit_code: String
-        var reporter_unit_name: String
-        var reporter_unit_id: UUID
-        var reporter_unit_path: String
-        var responsible_unit_code, responsible_unit_name: String?
-        var responsible_unit_id: UUID?
-        var responsible_unit_path, reported_on, deadline: String?
-        var rework_count: Int
-        var first_resolved_on: String?
-        var first_on_time: Bool?
-        var resolved_on, satisfaction: String?
-        var revision: Int
-        var visit_id: UUID?
-        /// How many levels above the responsible unit it has gone (overdue or reworked).
-        var escalation_level: Int
-        /// nil, requested, approved or refused; the deadline before an approved extension.
-        var extension_state: String?
-        var extension_days: Int?
-        var extension_reason, original_deadline: String?
-        /// The day a referral stopped the clock (nil: running), and the working days it has
-        /// stood still in all.
-        var paused_since: String? = nil
-        var paused_days: Int = 0
-        var merged_into_id: UUID? = nil
-        /// Callbacks made, and how many of them found the person satisfied (or basically).
-        var callbacks: Int = 0
-        var satisfied_callbacks: Int = 0
-    }
-
-    struct EventDTO: Content {
-        var at: Date
-        var actor_name, step, from_status, to_status: String
-        var unit_code, unit_name: String?
-        var note: String
-        var department, reply_by, satisfaction: String?
-    }
-
     struct DTO: Content {
         var problem: Row
         /// Working days past the deadline today (0 when not late or no longer open).
@@ -125,38 +96,12 @@ struct ProblemService {
         var evidence: [EvidenceDTO]
     }
 
-    static let select = """
-        SELECT p.id, p.category, p.description, p.severity, p.status, e.credit_code AS enterprise_code, e.name AS enterprise_name,
-               ru.code AS reporter_unit_code, ru.name AS reporter_unit_name, ru.id AS reporter_unit_id, ru.path AS reporter_unit_path,
-               su.code AS responsible_unit_code, su.name AS responsible_unit_name, su.id AS responsible_unit_id,
-               su.path AS responsible_unit_path,
-               p.reported_on, p.deadline, p.rework_count, p.first_resolved_on, p.first_on_time, p.resolved_on, p.satisfaction,
-               p.revision, p.visit_id, p.escalation_level, p.extension_state, p.extension_days, p.extension_reason, p.original_deadline,
-               p.paused_since, p.paused_days, p.merged_into_id, p.callbacks, p.satisfied_callbacks
-        FROM problems p JOIN enterprises e ON e.id = p.enterprise_id JOIN org_units ru ON ru.id = p.unit_id
-        LEFT JOIN org_units su ON su.id = p.responsible_unit_id
-        """
-
-    /// Reported in the principal's subtree, or the responsibility of a unit in it.
-    var visible: any SQLExpression {
-        if scope.isEverything { return SQLRaw("1 = 1") }
-        return SQLQueryString("(\(scope.sqlCondition(unitIDColumn: "p.unit_id")) OR \(scope.sqlCondition(unitIDColumn: "p.responsible_unit_id")))")
-    }
-
-    func row(_ id: UUID) async throws -> Row {
-        guard let row = try await sql.raw("\(unsafeRaw: Self.select) WHERE p.id = \(bind: id) AND \(visible)").first(decoding: Row.self) else {
-            throw AppError(.notFound, "error.not_found")
-        }
-        return row
-    }
+    /// The problem, if the principal may see it (another unit's is not found).
+    func row(_ id: UUID) async throws -> Row { try await store.row(id) }
 
     func detail(_ id: UUID) async throws -> DTO {
         let row = try await row(id)
-        let events = try await sql.raw("""
-            SELECT ev.at, ev.actor_name, ev.step, ev.from_status, ev.to_status, o.code AS unit_code, o.name AS unit_name, ev.note,
-                   ev.department, ev.reply_by, ev.satisfaction
-            FROM problem_events ev LEFT JOIN org_units o ON o.id = ev.unit_id WHERE ev.problem_id = \(bind: id) ORDER BY ev.at, ev.id
-            """).all(decoding: EventDTO.self)
+        let events = try await store.timeline(id)
         let rules = try await ProblemRules.current(app, db)
         return DTO(problem: row, overdue_days: Self.overdueDays(row, rules: rules, today: ProblemRules.today()), timeline: events,
                    evidence: try await evidence(of: id))
@@ -175,12 +120,6 @@ struct ProblemService {
         ProblemSide(reporting: scope.contains(path: row.reporter_unit_path) && principal.can(.dispatchProblems),
                     responsible: (row.responsible_unit_path.map { scope.contains(path: $0) } ?? false) && principal.can(.handleProblems),
                     aboveResponsible: scope.isEverything || row.responsible_unit_path != principal.unitPath)
-    }
-
-    func wasReferred(_ id: UUID) async throws -> Bool {
-        struct N: Decodable { var n: Int }
-        return try await sql.raw("SELECT COUNT(*) AS n FROM problem_events WHERE problem_id = \(bind: id) AND step = 'refer'")
-            .first(decoding: N.self).map { $0.n > 0 } ?? false
     }
 
     /// One step on a problem, taken on `revision`; the problem as it is after it.
@@ -211,7 +150,7 @@ struct ProblemService {
         }
         // Whether it was referred matters only to an answered referral: read only for that.
         let state = ProblemState(status: status, extensionState: row.extension_state,
-                                 referred: move == .referralAnswered ? try await wasReferred(id) : false)
+                                 referred: move == .referralAnswered ? try await store.wasReferred(id) : false)
         if let reason = move.refusal(in: state) {
             throw AppError(.conflict, "problem.refused.\(reason)", [status.rawValue, request.name])
         }
@@ -261,9 +200,7 @@ struct ProblemService {
         case .merge(let survivorID):
             guard survivorID != id else { throw AppError.invalid([AppError.field("into", "problem.reason.merge_self")]) }
             let survivor = try await self.row(survivorID)
-            struct Named: Decodable { var worker_id: UUID? }
-            let workers = Set(try await sql.raw("SELECT worker_id FROM problems WHERE id IN (\(bind: id), \(bind: survivorID))")
-                .all(decoding: Named.self).compactMap(\.worker_id))
+            let workers = try await store.namedWorkers(of: [id, survivorID])
             guard survivor.enterprise_code == row.enterprise_code, survivor.category == row.category, workers.count <= 1 else {
                 throw AppError.invalid([AppError.field("into", "problem.reason.merge_other_matter")])
             }
@@ -336,7 +273,7 @@ struct ProblemService {
             try await Tallies.rebuild(.problems(units: touched), on: db)
             if let survivor = merged {
                 // The problem it joined says so on its own timeline; its revision moves too.
-                try await sql.raw("UPDATE problems SET revision = revision + 1, updated_at = \(bind: now) WHERE id = \(bind: survivor.id)").run()
+                try await ProblemStore.touch(survivor.id, at: now, on: sql)
                 try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns,
                                           [[UUID(), survivor.id, now, principal.userID, principal.displayName, principal.unitID, "merged_in",
                                             survivor.status, survivor.status, nil as UUID?, id.uuidString, nil as String?, nil as String?, nil as String?]], on: db)

@@ -122,7 +122,7 @@ struct SupervisionService {
     func detail(_ id: UUID, today: Day = ProblemRules.today()) async throws -> DTO {
         let order = try await order(id)
         let problems = ProblemService(app: app, db: db, principal: principal)
-        let covered = try await problems.rows(coveredBy: id)
+        let covered = try await problems.store.rows(coveredBy: id)
         let events = try await sql.raw("""
             SELECT at, actor_name, step, note FROM supervision_events WHERE order_id = \(bind: id) ORDER BY at, id
             """).all(decoding: EventDTO.self)
@@ -285,7 +285,7 @@ struct SupervisionService {
         try await sql.raw("""
             INSERT INTO supervision_problems (order_id, problem_id)
             SELECT so.id, p.id FROM supervision_orders so JOIN org_units au ON au.id = so.area_unit_id
-            JOIN problems p ON p.category = so.category AND p.reported_on >= so.issued_on AND \(unsafeRaw: ProblemService.open)
+            JOIN problems p ON p.category = so.category AND p.reported_on >= so.issued_on AND \(unsafeRaw: ProblemStore.open)
             JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
             WHERE so.kind = 'special' AND so.status <> 'closed'
               AND (ru.path LIKE au.path || '%' OR su.path LIKE au.path || '%')
@@ -299,7 +299,7 @@ struct SupervisionService {
         struct Id: Decodable { var id: UUID }
         return try await sql.raw("""
             SELECT p.id FROM problems p JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE p.category = \(bind: category.rawValue) AND \(unsafeRaw: ProblemService.open)
+            WHERE p.category = \(bind: category.rawValue) AND \(unsafeRaw: ProblemStore.open)
               AND (ru.path LIKE \(bind: path + "%") OR su.path LIKE \(bind: path + "%"))
             LIMIT 10000
             """).all(decoding: Id.self).map(\.id)
@@ -311,15 +311,5 @@ struct SupervisionService {
             .values(SQLBind(UUID()), SQLBind(order), SQLBind(now), SQLBind(principal.displayName), SQLBind(principal.unitID),
                     SQLBind(step), SQLBind(note))
             .run()
-    }
-}
-
-extension ProblemService {
-    /// The problems an order covers that the principal may see.
-    func rows(coveredBy order: UUID) async throws -> [Row] {
-        try await sql.raw("""
-            \(unsafeRaw: Self.select) JOIN supervision_problems sp ON sp.problem_id = p.id
-            WHERE sp.order_id = \(bind: order) AND \(visible) ORDER BY p.deadline, p.id LIMIT 500
-            """).all(decoding: Row.self)
     }
 }

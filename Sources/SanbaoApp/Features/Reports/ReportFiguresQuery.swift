@@ -98,9 +98,9 @@ struct ReportFiguresQuery {
         let rows = try await sql.raw("""
             SELECT p.category, SUM(CASE WHEN p.reported_on BETWEEN \(bind: a) AND \(bind: b) THEN 1 ELSE 0 END) AS found,
                    SUM(CASE WHEN p.first_resolved_on BETWEEN \(bind: a) AND \(bind: b) THEN 1 ELSE 0 END) AS resolved,
-                   SUM(CASE WHEN \(unsafeRaw: ProblemService.open) THEN 1 ELSE 0 END) AS open
+                   SUM(CASE WHEN \(unsafeRaw: ProblemStore.open) THEN 1 ELSE 0 END) AS open
             FROM problems p WHERE p.unit_id \(subtree) AND p.status <> 'merged'
-              AND (p.reported_on BETWEEN \(bind: a) AND \(bind: b) OR p.first_resolved_on BETWEEN \(bind: a) AND \(bind: b) OR \(unsafeRaw: ProblemService.open))
+              AND (p.reported_on BETWEEN \(bind: a) AND \(bind: b) OR p.first_resolved_on BETWEEN \(bind: a) AND \(bind: b) OR \(unsafeRaw: ProblemStore.open))
             GROUP BY p.category
             """).all(decoding: Row.self)
         // In the order the ledger lists categories, empty ones left out.
@@ -118,7 +118,7 @@ struct ReportFiguresQuery {
         }
         let columns = SQLQueryString("""
             p.id, e.name AS enterprise, p.category, p.severity, p.status, p.reported_on, p.deadline,
-            CASE WHEN \(unsafeRaw: ProblemService.open) AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END AS overdue
+            CASE WHEN \(unsafeRaw: ProblemStore.open) AND p.deadline < \(bind: today.description) THEN 1 ELSE 0 END AS overdue
             """)
         let serious = try await sql.raw("""
             SELECT \(columns) FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
@@ -128,7 +128,7 @@ struct ReportFiguresQuery {
             """).all(decoding: Row.self)
         let overdue = try await sql.raw("""
             SELECT \(columns) FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
-            WHERE p.unit_id \(subtree) AND \(unsafeRaw: ProblemService.open) AND p.deadline < \(bind: today.description)
+            WHERE p.unit_id \(subtree) AND \(unsafeRaw: ProblemStore.open) AND p.deadline < \(bind: today.description)
             ORDER BY p.deadline, p.id LIMIT 5
             """).all(decoding: Row.self)
         var seen = Set<UUID>()

@@ -37,7 +37,7 @@ enum ProblemTally {
         try await sql.raw("""
             INSERT INTO problem_open (unit_id, deadline, n)
             SELECT responsible_unit_id, deadline, COUNT(*) FROM problems
-            WHERE \(scope("responsible_unit_id")) AND status IN \(unsafeRaw: ProblemService.openStatuses)
+            WHERE \(scope("responsible_unit_id")) AND status IN \(unsafeRaw: ProblemStore.openStatuses)
               AND paused_since IS NULL AND deadline IS NOT NULL
             GROUP BY responsible_unit_id, deadline
             """).run()
