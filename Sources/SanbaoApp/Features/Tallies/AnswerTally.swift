@@ -223,11 +223,7 @@ enum AnswerTally {
                 ordered(d.pairs) { [$0.unit.upperHex, $0.stage, $0.questionnaire, $0.first, $0.firstValue, $0.second, $0.secondValue].joined(separator: "\u{1}") })
     }
 
-    /// The three tallies as tables: each row's columns, the count `n` last.
-    static let countColumns = ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "section", "size_class", "n"]
-    static let numberColumns = ["unit_id", "stage_key", "questionnaire_key", "question_key", "value", "n"]
-    static let pairColumns = ["unit_id", "stage_key", "questionnaire_key", "first_key", "first_value", "second_key", "second_value", "n"]
-
+    /// Each tally's rows, in `TallyTable.answers`, `.numbers` and `.pairs` column order.
     static func rows(_ d: Deltas) -> (counts: [[any Encodable & Sendable]], numbers: [[any Encodable & Sendable]], pairs: [[any Encodable & Sendable]]) {
         let (counts, numbers, pairs) = sorted(d)
         return (counts.map { [$0.key.unit, $0.key.stage, $0.key.questionnaire, $0.key.question, $0.key.value, $0.key.section, $0.key.size, $0.value] },
@@ -238,30 +234,17 @@ enum AnswerTally {
     /// Adds the counts to the rows already there (a new visit, a return, a correction).
     static func apply(_ d: Deltas, on db: any Database) async throws {
         let (counts, numbers, pairs) = rows(d)
-        try await add(counts, into: "answer_tallies", countColumns, on: db)
-        try await add(numbers, into: "number_tallies", numberColumns, on: db)
-        try await add(pairs, into: "pair_tallies", pairColumns, on: db)
-    }
-
-    /// One multi-row upsert per hundred rows: the count is added where the rest of the row is there.
-    private static func add(_ rows: [[any Encodable & Sendable]], into table: String, _ columns: [String], on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        let key = SQLList(columns.dropLast().map { SQLIdentifier($0) as any SQLExpression })
-        for chunk in rows.chunked(100) {
-            let values = SQLList(chunk.map { row in SQLGroupExpression(SQLList(row.map { SQLBind($0) as any SQLExpression })) as any SQLExpression })
-            try await sql.raw("""
-                INSERT INTO \(ident: table) (\(SQLList(columns.map { SQLIdentifier($0) as any SQLExpression }))) VALUES \(values)
-                ON CONFLICT (\(key)) DO UPDATE SET n = \(ident: table).n + excluded.n
-                """).run()
-        }
+        try await TallyTable.answers.add(counts, on: db)
+        try await TallyTable.numbers.add(numbers, on: db)
+        try await TallyTable.pairs.add(pairs, on: db)
     }
 
     /// Writes a whole rebuild's rows into the emptied tallies.
     static func insert(_ d: Deltas, on db: any Database) async throws {
         let (counts, numbers, pairs) = rows(d)
-        try await BulkInsert.rows(into: "answer_tallies", columns: countColumns, counts, on: db)
-        try await BulkInsert.rows(into: "number_tallies", columns: numberColumns, numbers, on: db)
-        try await BulkInsert.rows(into: "pair_tallies", columns: pairColumns, pairs, on: db)
+        try await TallyTable.answers.insert(counts, on: db)
+        try await TallyTable.numbers.insert(numbers, on: db)
+        try await TallyTable.pairs.insert(pairs, on: db)
     }
 
     /// The industry section of a code as enterprises store it ("C3411", "3411"), or "".

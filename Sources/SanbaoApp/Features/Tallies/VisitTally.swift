@@ -209,37 +209,23 @@ enum VisitTally {
         return made
     }
 
+    /// The rows of `visit_tallies` the counts make, in key order.
+    static func rows(_ d: [Key: Counts]) -> [[any Encodable & Sendable]] {
+        sortedRows(d).map { k, c in [k.unit, k.stage, k.day, c.visits, c.workers, c.questionnaires, c.problems] }
+    }
+
+    /// The rows of `enterprise_tallies` the new claims make, in key order.
+    static func rows(_ d: [StageKey: Int]) -> [[any Encodable & Sendable]] {
+        sortedRows(d).map { k, n in [k.unit, k.stage, n] }
+    }
+
     /// Adds the counts to their rows.
     static func apply(_ d: [Key: Counts], on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        for chunk in sortedRows(d).chunked(100) {
-            var values = SQLQueryString("")
-            for (i, (k, c)) in chunk.enumerated() {
-                values = SQLQueryString("""
-                    \(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: k.day), \(bind: c.visits), \(bind: c.workers), \(bind: c.questionnaires), \(bind: c.problems))
-                    """)
-            }
-            try await sql.raw("""
-                INSERT INTO visit_tallies (unit_id, stage_key, day, visits, workers, questionnaires, problems) VALUES \(values)
-                ON CONFLICT (unit_id, stage_key, day) DO UPDATE SET visits = visit_tallies.visits + excluded.visits,
-                  workers = visit_tallies.workers + excluded.workers, questionnaires = visit_tallies.questionnaires + excluded.questionnaires,
-                  problems = visit_tallies.problems + excluded.problems
-                """).run()
-        }
+        try await TallyTable.visits.add(rows(d), on: db)
     }
 
     static func apply(_ d: [StageKey: Int], on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        for chunk in sortedRows(d).chunked(200) {
-            var values = SQLQueryString("")
-            for (i, (k, n)) in chunk.enumerated() {
-                values = SQLQueryString("\(values)\(unsafeRaw: i == 0 ? "" : ", ")(\(bind: k.unit), \(bind: k.stage), \(bind: n))")
-            }
-            try await sql.raw("""
-                INSERT INTO enterprise_tallies (unit_id, stage_key, enterprises) VALUES \(values)
-                ON CONFLICT (unit_id, stage_key) DO UPDATE SET enterprises = enterprise_tallies.enterprises + excluded.enterprises
-                """).run()
-        }
+        try await TallyTable.enterprises.add(rows(d), chunk: 200, on: db)
     }
 
     /// A visit stopped counting (returned): its counts come off, and its enterprise's claims in
