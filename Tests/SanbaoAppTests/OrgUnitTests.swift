@@ -47,7 +47,7 @@ import VaporTesting
             try await sql.raw("UPDATE org_units SET retired_at = \(bind: Date()) WHERE code = '340104001001'").run()
             try await sql.raw("UPDATE users SET retired_at = \(bind: Date()) WHERE username = 'A001'").run()
             let all = try await OrgUnit.query(on: app.db).all()
-            let counts = try await OrgUnitService(db: app.db, principal: .system("t")).subtreeCounts(of: all)
+            let counts = try await OrgUnitService(app: app, db: app.db, principal: .system("t")).subtreeCounts(of: all)
             struct N: Decodable { var n: Int }
             for unit in all {
                 let below = SQLQueryString("o.path LIKE \(bind: unit.path + "%")")
@@ -80,7 +80,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all) func exportReimportsUnchangedAndBadFilesAreReportedRowByRow(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)
-            let office = OrgUnitService(db: app.db, principal: .system("test"))
+            let office = OrgUnitService(app: app, db: app.db, principal: .system("test"))
             let export = try await office.exportCSV()
             let again = try await office.importCSV(Array(export.utf8), mode: .validRows)
             #expect(again.summary.unchanged == 8 && again.summary.created == 0 && again.issues.isEmpty)

@@ -254,7 +254,7 @@ import VaporTesting
             try await Fixture.load(app)
             let principal = try await AuthService(app: app, db: app.db).principal(bearer: try await Fixture.token(app, "adminA"), ip: "t")!
             let before = try await Snapshot(app)
-            let units = try await OrgUnitService(db: app.db, principal: principal).importCSV(Array("""
+            let units = try await OrgUnitService(app: app, db: app.db, principal: principal).importCSV(Array("""
                 code,name,kind,parent_code
                 340102009,越权街道,street,340102
                 340102001,改名,street,340102

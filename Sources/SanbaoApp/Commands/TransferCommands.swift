@@ -43,7 +43,7 @@ struct ImportCommand: AsyncCommand {
         let outcome: ImportOutcome
         switch kind {
         case .orgUnits:
-            outcome = try await OrgUnitService(db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
+            outcome = try await OrgUnitService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
         case .cadres:
             outcome = try await UserService(app: app, db: app.db, principal: Commands.principal).importCadres(Array(data), mode: mode)
         case .enterprises:
@@ -149,7 +149,7 @@ extension TransferKind {
 
     func exportRows(app: Application, principal: Principal, clear: Bool, filter: EnterpriseService.Filter = .init()) async throws -> [[String]] {
         switch self {
-        case .orgUnits: try await OrgUnitService(db: app.db, principal: principal).exportRows()
+        case .orgUnits: try await OrgUnitService(app: app, db: app.db, principal: principal).exportRows()
         case .cadres: try await UserService(app: app, db: app.db, principal: principal).exportCadreRows()
         case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: principal).exportRows(filter: filter, clearContacts: clear)
         case .workers: try await WorkerService(app: app, db: app.db, principal: principal).exportRows(clear: clear)

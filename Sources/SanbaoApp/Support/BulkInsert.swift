@@ -101,3 +101,17 @@ extension UUID {
         }
     }
 }
+
+/// A row to insert, typed: it names its table and columns and gives its values in that order, in
+/// one place, so that no list of values is matched to a list of columns by hand anywhere else.
+protocol TableRow: Sendable {
+    static var table: String { get }
+    static var columns: [String] { get }
+    var values: [any Encodable & Sendable] { get }
+}
+
+extension BulkInsert {
+    static func insert<Row: TableRow>(_ rows: [Row], on db: any Database) async throws {
+        try await Self.rows(into: Row.table, columns: Row.columns, rows.map(\.values), on: db)
+    }
+}

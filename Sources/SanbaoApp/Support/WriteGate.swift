@@ -38,6 +38,8 @@ actor WriteGate {
 extension Application {
     /// A transaction that waits its turn on SQLite.
     func serializedTransaction<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        // Inside a transaction already (a service called by another's): it holds the turn.
+        if db.inTransaction { return try await body(db) }
         guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await db.transaction(body) }
         return try await writeGate.turn { try await db.transaction(body) }
     }

@@ -134,7 +134,7 @@ enum Fixture {
     /// plus cadres A001, B001.
     static func load(_ app: Application) async throws {
         let system = Principal.system("test")
-        let units = try await OrgUnitService(db: app.db, principal: system).importCSV(Array(unitsCSV.utf8), mode: .allOrNothing)
+        let units = try await OrgUnitService(app: app, db: app.db, principal: system).importCSV(Array(unitsCSV.utf8), mode: .allOrNothing)
         #expect(units.issues.isEmpty, "\(units.issues)")
         let people = UserService(app: app, db: app.db, principal: system)
         let cadres = try await people.importCadres(Array(cadresCSV.utf8), mode: .allOrNothing)

@@ -192,7 +192,7 @@ struct AuthService {
         token.tokenHash = Self.hash(clear)
         token.prefix = String(clear.prefix(10))
         token.createdAt = Date()
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await token.create(on: db)
             try await AuditLog.record(db, by: principal, action: "token.create", subjectType: "api_token",
                                       subjectID: token.id!.uuidString, after: ["name": trimmed, "prefix": token.prefix])
@@ -208,7 +208,7 @@ struct AuthService {
         }
         guard token.revokedAt == nil else { return }
         token.revokedAt = Date()
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await token.update(on: db)
             try await AuditLog.record(db, by: principal, action: "token.revoke", subjectType: "api_token",
                                       subjectID: id.uuidString, before: ["name": token.name])

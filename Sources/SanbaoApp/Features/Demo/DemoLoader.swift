@@ -23,7 +23,7 @@ enum DemoLoader {
     static func load(_ app: Application, seed: UInt64 = DemoCity.defaultSeed) async throws -> Loaded {
         let city = DemoCity(seed: seed)
         let system = Principal.system("demo")
-        let units = try await check(OrgUnitService(db: app.db, principal: system).importCSV(Array(city.unitsCSV.utf8), mode: .allOrNothing))
+        let units = try await check(OrgUnitService(app: app, db: app.db, principal: system).importCSV(Array(city.unitsCSV.utf8), mode: .allOrNothing))
         let people = UserService(app: app, db: app.db, principal: system)
         let cadres = try await check(people.importCadres(Array(city.cadresCSV.utf8), mode: .allOrNothing))
         let enterprises = try await check(EnterpriseService(app: app, db: app.db, principal: system)
@@ -45,7 +45,7 @@ enum DemoLoader {
                              progress: (String) -> Void = { _ in }) async throws -> Loaded {
         let province = DemoProvince(seed: seed)
         let system = Principal.system("demo")
-        let units = try await check(OrgUnitService(db: app.db, principal: system).importCSV(Array(province.unitsCSV.utf8), mode: .allOrNothing))
+        let units = try await check(OrgUnitService(app: app, db: app.db, principal: system).importCSV(Array(province.unitsCSV.utf8), mode: .allOrNothing))
         progress("\(units.created) units")
         let people = UserService(app: app, db: app.db, principal: system)
         let cadres = try await check(people.importCadres(Array(province.cadresCSV.utf8), mode: .allOrNothing))

@@ -38,7 +38,7 @@ extension EnterpriseService {
             throw AppError(.conflict, "error.not_duplicates")
         }
         let (a, b) = first.creditCode < second.creditCode ? (first, second) : (second, first)
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("""
                 INSERT INTO enterprise_duplicates (id, first_id, second_id, decision, decided_by, decided_at)

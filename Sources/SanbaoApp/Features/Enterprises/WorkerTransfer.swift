@@ -39,7 +39,7 @@ extension WorkerService {
 
         let now = Date()
         let fileDigest = Hex.lower(SHA256.hash(data: bytes).prefix(8))
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             var inserts: [[any Encodable & Sendable]] = []
             var created = 0

@@ -31,7 +31,7 @@ struct HomePage: RouteCollection {
 
     func home(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let units = OrgUnitService(db: req.db, principal: principal)
+        let units = OrgUnitService(app: req.application, db: req.db, principal: principal)
         let unit = try await units.home()
         let children = try await units.children(of: unit)
         let counts = try await units.subtreeCounts(of: [unit] + children)

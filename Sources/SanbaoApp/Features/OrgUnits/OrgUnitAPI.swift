@@ -10,7 +10,7 @@ struct OrgUnitAPI: RouteCollection {
     }
 
     private func service(_ req: Request) throws -> OrgUnitService {
-        OrgUnitService(db: req.db, principal: try req.requirePrincipal())
+        OrgUnitService(app: req.application, db: req.db, principal: try req.requirePrincipal())
     }
 
     /// Scripts poll this list; a page is kept briefly in `ReadCaches`, keyed by everything

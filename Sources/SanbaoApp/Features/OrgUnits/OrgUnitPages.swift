@@ -27,7 +27,7 @@ struct OrgUnitPages: RouteCollection {
     }
 
     func index(req: Request) async throws -> Response {
-        let unit = try await OrgUnitService(db: req.db, principal: try req.requirePrincipal()).home()
+        let unit = try await OrgUnitService(app: req.application, db: req.db, principal: try req.requirePrincipal()).home()
         return req.redirect(to: Site.unit(unit.code))
     }
 
@@ -38,7 +38,7 @@ struct OrgUnitPages: RouteCollection {
     private func render(_ req: Request, code: String, errors: [String] = [], form: [String: String] = [:],
                         status: HTTPResponseStatus = .ok) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let service = OrgUnitService(db: req.db, principal: principal)
+        let service = OrgUnitService(app: req.application, db: req.db, principal: principal)
         let unit = try await service.scope.unit(code: code, on: req.db)
         let children = try await service.children(of: unit)
         let ancestors = try await service.ancestors(of: unit).filter { $0.id != unit.id }
@@ -61,7 +61,7 @@ struct OrgUnitPages: RouteCollection {
     /// form as typed, so nothing the user entered is lost.
     private func write(_ req: Request, code: String, form: [String: String], redirect: String,
                        _ body: (OrgUnitService) async throws -> Void) async throws -> Response {
-        let service = OrgUnitService(db: req.db, principal: try req.requirePrincipal())
+        let service = OrgUnitService(app: req.application, db: req.db, principal: try req.requirePrincipal())
         do {
             try await body(service)
             return req.redirect(to: redirect)

@@ -7,6 +7,7 @@ import Vapor
 /// Reading and restructuring the org tree, for pages, the API and the command line alike.
 /// Every read goes through the principal's `Scope`; every write checks it and is audited.
 struct OrgUnitService {
+    let app: Application
     let db: any Database
     let principal: Principal
 
@@ -173,7 +174,7 @@ struct OrgUnitService {
         // The check above answers the common case; two creating the same code at once meet the
         // unique index, and the second hears the same "taken" instead of a 500.
         try await UniqueViolation.named("code", "import.reason.duplicate_code", [record.code, ""]) {
-            try await db.transaction { db in
+            try await app.serializedTransaction(on: db) { db in
                 try await Self.insert(record, under: parent, into: unit, on: db)
                 try await AuditLog.record(db, by: principal, action: "org_unit.create", subjectType: "org_unit",
                                           subjectID: record.code, after: Self.auditFields(record))
@@ -202,7 +203,7 @@ struct OrgUnitService {
         let old = unit.name
         guard old != name else { return }
         unit.name = name
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await unit.update(on: db)
             try await AuditLog.record(db, by: principal, action: "org_unit.rename", subjectType: "org_unit", subjectID: code,
                                       before: ["name": old], after: ["name": name])
@@ -221,7 +222,7 @@ struct OrgUnitService {
         }
         let oldParentCode = try await parentCodes(of: [unit]).values.first ?? ""
         guard parent.id != unit.$parent.id else { return }
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await Self.reparent(unit, under: parent, on: db)
             // The progress tallies roll up the tree: a move changes whose figures they are.
             try await Tallies.rebuild(.visits, on: db)
@@ -255,7 +256,7 @@ struct OrgUnitService {
             throw AppError(.conflict, "error.retire_nonempty", ["\(activeChildren)", "\(activeUsers)"])
         }
         unit.retiredAt = Date()
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await unit.update(on: db)
             try await AuditLog.record(db, by: principal, action: "org_unit.retire", subjectType: "org_unit", subjectID: code,
                                       before: ["retired": "false"], after: ["retired": "true"])

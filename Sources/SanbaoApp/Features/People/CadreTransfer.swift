@@ -41,7 +41,7 @@ extension UserService {
         let unitByCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
         let stored = existing
         let cadreByStaffNo = Dictionary(uniqueKeysWithValues: cadres.map { ($0.staffNo, $0) })
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             for row in plan.rows where row.action != .unchanged {
                 let r = row.record
                 let unit = unitByCode[r.unitCode]!

@@ -91,7 +91,7 @@ struct UserService {
         if !password.isEmpty { user.passwordHash = try await AuthService(app: app, db: db).hashPassword(password) }
         if let phone { try setPhone(phone, on: user) }
         try await UniqueViolation.named("username", "import.reason.username_taken", [username, ""]) {
-            try await db.transaction { db in
+            try await app.serializedTransaction(on: db) { db in
                 try await user.create(on: db)
                 try await AuditLog.record(db, by: principal, action: "user.create", subjectType: "user", subjectID: username,
                                           after: ["display_name": name, "unit_code": unit.code, "roles": Role.encode(granted),
@@ -126,7 +126,7 @@ struct UserService {
         user.passwordHash = try await AuthService(app: app, db: db).hashPassword(password)
         user.failedAttempts = 0
         user.lockedUntil = nil
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await user.update(on: db)
             // A new password ends every session and token the old one could have opened.
             try await UserSession.query(on: db).filter(\.$user.$id == user.id!).delete()
@@ -143,7 +143,7 @@ struct UserService {
         try requireNotHigher(user)
         guard user.retiredAt == nil else { return }
         user.retiredAt = Date()
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await user.update(on: db)
             try await UserSession.query(on: db).filter(\.$user.$id == user.id!).delete()
             try await ApiToken.query(on: db).filter(\.$user.$id == user.id!).filter(\.$revokedAt == nil)

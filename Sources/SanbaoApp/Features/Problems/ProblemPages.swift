@@ -193,7 +193,7 @@ struct ProblemPages: RouteCollection {
         let moves = ProblemMove.open(to: side, in: ProblemState(status: status, extensionState: row.extension_state,
                                                                  referred: dto.timeline.contains { $0.step == "refer" }))
         let canDispatch = moves.contains(.dispatch)
-        let units = canDispatch ? try await OrgUnitService(db: req.db, principal: p).choices() : []
+        let units = canDispatch ? try await OrgUnitService(app: req.application, db: req.db, principal: p).choices() : []
         let rules = try await ProblemRules.current(req.application, req.db)
         let open = status.isOpen
         let canMerge = moves.contains(.merge)

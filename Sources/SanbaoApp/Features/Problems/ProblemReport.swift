@@ -56,11 +56,11 @@ extension ProblemService {
         let rules = try await ProblemRules.current(app, db)
         let today = ProblemRules.today(now)
         let id = UUID()
-        let row: [any Encodable & Sendable] = [id, nil as UUID?, enterpriseID, workerID, unitID, userID, category.rawValue, text,
-                                               severity.rawValue, ProblemStatus.reported.rawValue, now, now, today.description,
-                                               rules.deadline(category, from: today).description]
+        let row = NewProblemRow(id: id, visit: nil, enterprise: enterpriseID, worker: workerID, unit: unitID, reporter: userID,
+                                category: category.rawValue, description: text, severity: severity.rawValue, now: now,
+                                reportedOn: today.description, deadline: rules.deadline(category, from: today).description)
         try await app.serializedTransaction(on: db) { db in
-            try await BulkInsert.rows(into: "problems", columns: VisitService.problemColumns, [row], on: db)
+            try await BulkInsert.insert([row], on: db)
             try await AuditLog.record(db, by: principal, action: "problem.report", subjectType: "problem", subjectID: id.uuidString,
                                       before: [:], after: ["category": category.rawValue, "enterprise": r.enterpriseCode.trimmed])
         }

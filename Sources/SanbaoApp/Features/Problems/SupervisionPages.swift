@@ -71,7 +71,7 @@ struct SupervisionPages: RouteCollection {
             title = req.t("supervision.special_title", unit.name, req.t("problem.category." + category))
         }
         // The units below the issuer's own: an order goes down the tree.
-        let units = problem == nil ? try await OrgUnitService(db: req.db, principal: principal).choices(below: true) : []
+        let units = problem == nil ? try await OrgUnitService(app: req.application, db: req.db, principal: principal).choices(below: true) : []
         return try await req.render(NewPage(
             shell: Shell(req, title: req.t("supervision.issue")), kind: problem == nil ? "special" : "problem", problem: problem,
             category: category, area: area, title: title, deadline: rules.calendar.adding(workingDays: 5, to: today).description,

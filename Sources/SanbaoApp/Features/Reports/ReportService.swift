@@ -285,7 +285,7 @@ struct ReportService {
         campaign.reportDueDays = dueDays
         campaign.reportDepth = depth
         let actor = self.principal
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await campaign.save(on: db)
             try await AuditLog.record(db, by: actor, action: "campaign.reporting", subjectType: "campaign", subjectID: campaign.id!.uuidString,
                                       before: before, after: ["cadence": cadence.rawValue, "due_days": "\(dueDays)", "depth": "\(depth)"])

@@ -67,7 +67,7 @@ struct TransferPages: RouteCollection {
         let bytes = Array(file.data.readableBytesView)
         let mode: ImportMode = form.mode == ImportMode.allOrNothing.rawValue ? .allOrNothing : .validRows
         let outcome = switch kind {
-        case .orgUnits: try await OrgUnitService(db: req.db, principal: principal).importCSV(bytes, mode: mode)
+        case .orgUnits: try await OrgUnitService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .cadres: try await UserService(app: req.application, db: req.db, principal: principal).importCadres(bytes, mode: mode)
         case .enterprises: try await EnterpriseService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .workers: try await WorkerService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)

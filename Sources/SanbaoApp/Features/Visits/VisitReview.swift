@@ -94,9 +94,9 @@ extension VisitService {
             try await sql.raw("DELETE FROM responses WHERE visit_id = \(bind: id)").run()
             // Problems already taken up by the ledger stay; those only reported are replaced.
             try await sql.raw("DELETE FROM problems WHERE visit_id = \(bind: id) AND status = 'reported'").run()
-            try await BulkInsert.rows(into: "responses", columns: VisitService.responseColumns, content.responses, on: db)
-            try await BulkInsert.rows(into: "answers", columns: VisitService.answerColumns, content.answers, on: db)
-            try await BulkInsert.rows(into: "problems", columns: Self.problemColumns, content.problems, on: db)
+            try await BulkInsert.insert(content.responses, on: db)
+            try await BulkInsert.insert(content.answers, on: db)
+            try await BulkInsert.insert(content.problems, on: db)
             // Counting again, with what it says now.
             try await Tallies.recount(visit: id, on: db)
             try await VisitEvent(visitID: id, by: principal, action: "resubmitted").create(on: db)

@@ -67,10 +67,11 @@ struct VisitService {
                                       rules: rules, now: now)
         let location = submission.location
         let rows = VisitRows(
-            visit: [visitID, key, digest, userID, unitID, enterpriseID, taskID,
-                    taskID == nil ? (submission.adHocReason ?? "").trimmed : "", submission.startedAt, submission.finishedAt,
-                    location?.lat, location?.lon, location?.accuracyM, submission.peopleMet.trimmed,
-                    Visit.Status.submitted.rawValue, "", 1, now, now],
+            visit: NewVisitRow(id: visitID, clientID: key, requestDigest: digest, cadre: userID, unit: unitID, enterprise: enterpriseID,
+                               task: taskID, adHocReason: taskID == nil ? (submission.adHocReason ?? "").trimmed : "",
+                               startedAt: submission.startedAt, finishedAt: submission.finishedAt, lat: location?.lat, lon: location?.lon,
+                               accuracyM: location?.accuracyM, peopleMet: submission.peopleMet.trimmed, status: Visit.Status.submitted.rawValue,
+                               now: now),
             workers: newWorkers.rows, responses: content.responses, answers: content.answers, problems: content.problems,
             event: [visitIDs.next(now: now), visitID, now, userID, principal.displayName, "submitted", ""],
             audits: [AuditLog.row(by: principal, action: "visit.submit", subjectType: "visit", subjectID: visitID.uuidString,
@@ -92,7 +93,7 @@ struct VisitService {
         // Answered from what was just written, without reading it back.
         return VisitReceipt(id: visitID, client_id: key, status: Visit.Status.submitted.rawValue, revision: 1,
                             url: APIRoute.visit(visitID.uuidString).path, worker_ids: submission.workerResponses.map(\.workerID),
-                            problem_ids: content.problems.map { $0[0] as! UUID })
+                            problem_ids: content.problems.map(\.id))
     }
 
     /// A task is done by one visit; a correction goes through the review, not a second visit.
@@ -228,43 +229,37 @@ struct VisitService {
         return (rows, audits)
     }
 
-    static let visitColumns = ["id", "client_id", "request_digest", "cadre_user_id", "unit_id", "enterprise_id", "task_id", "ad_hoc_reason",
-                               "started_at", "finished_at", "lat", "lon", "accuracy_m", "people_met", "status", "review_comment",
-                               "revision", "created_at", "updated_at"]
-    static let responseColumns = ["id", "visit_id", "questionnaire_id", "questionnaire_key", "version", "worker_id", "position", "answers"]
-    static let answerColumns = ["response_id", "visit_id", "questionnaire_key", "question_key", "number_value", "text_value"]
     static let eventColumns = ["id", "visit_id", "at", "actor_user_id", "actor_name", "action", "comment"]
-    static let problemColumns = ["id", "visit_id", "enterprise_id", "worker_id", "unit_id", "reporter_user_id", "category", "description",
-                                 "severity", "status", "created_at", "updated_at", "reported_on", "deadline"]
-
     /// Responses, their answers one row per value, and the problems found, as rows to insert.
     func contentRows(of s: VisitSubmission, visitID: UUID, enterpriseID: UUID, unitID: UUID,
                      enterpriseAnswers: [String: Answer], workerAnswers: [[String: Answer]],
                      versions: [String: CachedQuestionnaire], rules: ProblemRules?, now: Date)
-        throws -> (responses: [[any Encodable & Sendable]], answers: [[any Encodable & Sendable]], problems: [[any Encodable & Sendable]],
-                   stored: [AnswerTally.Stored]) {
-        var responses: [[any Encodable & Sendable]] = []
-        var answers: [[any Encodable & Sendable]] = []
+        throws -> (responses: [ResponseRow], answers: [AnswerRow], problems: [NewProblemRow], stored: [AnswerTally.Stored]) {
+        var responses: [ResponseRow] = []
+        var answers: [AnswerRow] = []
         var stored: [AnswerTally.Stored] = []
         var ids = TimeOrderedID()
         let all = [(s.enterpriseResponse, enterpriseAnswers)] + zip(s.workerResponses, workerAnswers).map { ($0, $1) }
         for (position, (response, kept)) in all.enumerated() {
             let id = ids.next(now: now)
             let version = versions["\(response.questionnaire) \(response.version)"]!
-            responses.append([id, visitID, version.id, response.questionnaire, response.version, response.workerID,
-                              position, AnswerJSON.encode(kept)])
+            responses.append(ResponseRow(id: id, visit: visitID, questionnaire: version.id, questionnaireKey: response.questionnaire,
+                                         version: response.version, worker: response.workerID, position: position, answers: AnswerJSON.encode(kept)))
             for (question, answer) in kept.sorted(by: { $0.key < $1.key }) {
                 for (number, text) in Self.values(answer) {
-                    answers.append([id, visitID, response.questionnaire, question, number, text])
+                    answers.append(AnswerRow(response: id, visit: visitID, questionnaireKey: response.questionnaire, questionKey: question,
+                                             number: number, text: text))
                     stored.append(AnswerTally.Stored(response: id, questionnaire: response.questionnaire, question: question, number: number, text: text))
                 }
             }
         }
         // The deadline is fixed when the problem comes in, on the calendar and settings of that day.
         let reportedOn = ProblemRules.today(now)
-        let problems: [[any Encodable & Sendable]] = s.problems.map { p in
-            [ids.next(now: now), visitID, enterpriseID, p.workerID, unitID, principal.userID!, p.category.rawValue, p.description.trimmed,
-             p.severity.rawValue, "reported", now, now, reportedOn.description, rules.map { $0.deadline(p.category, from: reportedOn).description }]
+        let problems = s.problems.map { p in
+            NewProblemRow(id: ids.next(now: now), visit: visitID, enterprise: enterpriseID, worker: p.workerID, unit: unitID,
+                          reporter: principal.userID!, category: p.category.rawValue, description: p.description.trimmed,
+                          severity: p.severity.rawValue, now: now, reportedOn: reportedOn.description,
+                          deadline: rules.map { $0.deadline(p.category, from: reportedOn).description })
         }
         return (responses, answers, problems, stored)
     }

@@ -6,9 +6,12 @@ import Vapor
 
 /// Everything one new visit writes, made ready before it reaches the writer.
 struct VisitRows: Sendable {
-    var visit: [any Encodable & Sendable]
+    var visit: NewVisitRow
     /// Registry workers made from the visit (before the responses that name them).
-    var workers, responses, answers, problems: [[any Encodable & Sendable]]
+    var workers: [[any Encodable & Sendable]]
+    var responses: [ResponseRow]
+    var answers: [AnswerRow]
+    var problems: [NewProblemRow]
     var event: [any Encodable & Sendable]
     var audits: [[any Encodable & Sendable]]
     var taskID: UUID?
@@ -173,13 +176,13 @@ actor VisitWriter {
 
     /// What a visit writes, table by table, in an order the foreign keys accept.
     private static let layout: [(name: String, columns: [String], rows: @Sendable (VisitRows) -> [[any Encodable & Sendable]])] = [
-        ("visits", VisitService.visitColumns, { [$0.visit] }),
+        (NewVisitRow.table, NewVisitRow.columns, { [$0.visit.values] }),
         ("workers", WorkerService.columns, { $0.workers }),
-        ("responses", VisitService.responseColumns, { $0.responses }),
-        ("answers", VisitService.answerColumns, { $0.answers }),
-        ("problems", VisitService.problemColumns, { $0.problems }),
+        (ResponseRow.table, ResponseRow.columns, { $0.responses.map(\.values) }),
+        (AnswerRow.table, AnswerRow.columns, { $0.answers.map(\.values) }),
+        (NewProblemRow.table, NewProblemRow.columns, { $0.problems.map(\.values) }),
         ("visit_events", VisitService.eventColumns, { [$0.event] }),
-        ("tally_pending", ["visit_id"], { [[$0.visit[0]]] }),
+        ("tally_pending", ["visit_id"], { [[$0.visit.id]] }),
         ("audit_events", AuditLog.columns, { $0.audits }),
     ]
 }
