@@ -36,6 +36,6 @@ let package = Package(
             "SanbaoApp",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        ], exclude: ["Fixtures"]),   // read from the source tree by PageRenderTests
     ]
 )

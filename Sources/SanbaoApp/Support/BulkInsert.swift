@@ -80,28 +80,6 @@ enum BulkInsert {
 private protocol OptionalValue { var isNone: Bool { get } }
 extension Optional: OptionalValue { var isNone: Bool { self == nil } }
 
-extension UUID {
-    /// `uuidString` without going through the C library's sprintf, which costs more than the
-    /// insert itself when a file has a million rows.
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    var upperHex: String {
-        let digits = Self.hexDigits
-        return withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var i = 0
-                for (n, b) in bytes.enumerated() {
-                    if n == 4 || n == 6 || n == 8 || n == 10 { out[i] = 0x2D; i += 1 }
-                    out[i] = digits[Int(b >> 4)]
-                    out[i + 1] = digits[Int(b & 0x0F)]
-                    i += 2
-                }
-                return i
-            }
-        }
-    }
-}
-
 /// A row to insert, typed: it names its table and columns and gives its values in that order, in
 /// one place, so that no list of values is matched to a list of columns by hand anywhere else.
 protocol TableRow: Sendable {

@@ -17,44 +17,13 @@ import Vapor
 /// out again from the visits left. Claims do not depend on the order visits arrive in, so a
 /// rebuild from the rows gives the same tallies.
 enum VisitTally {
-    /// What one counting visit adds.
-    struct Contribution: Sendable, Equatable {
-        var unitPath, stageKey, day: String
-        var enterpriseID: UUID
-        var workers, questionnaires, problems: Int
-        /// For the answer tallies: the visited enterprise's industry section and size class, and the answers.
-        var section = ""
-        var size = ""
-        var answers: [AnswerTally.Value] = []
-    }
+    typealias Contribution = TallyArithmetic.Contribution
+    typealias Key = TallyArithmetic.Key
+    typealias Counts = TallyArithmetic.Counts
+    typealias Claim = TallyArithmetic.Claim
+    typealias StageKey = TallyArithmetic.StageKey
 
-    struct Key: Hashable, Sendable {
-        var unit: UUID
-        var stage, day: String
-    }
-
-    struct Counts: Sendable, Equatable {
-        var visits = 0
-        var workers = 0
-        var questionnaires = 0
-        var problems = 0
-        var isZero: Bool { visits == 0 && workers == 0 && questionnaires == 0 && problems == 0 }
-    }
-
-    /// An enterprise visited in a stage by a unit's subtree.
-    struct Claim: Hashable, Sendable {
-        var stage: String
-        var enterprise, unit: UUID
-    }
-
-    /// Enterprises per unit and stage.
-    struct StageKey: Hashable, Sendable {
-        var unit: UUID
-        var stage: String
-    }
-
-    /// The unit and every unit above it, read from its path ("/root/…/unit/").
-    static func ancestors(_ path: String) -> [UUID] { UnitPath(path).ids }
+    static func ancestors(_ path: String) -> [UUID] { TallyArithmetic.ancestors(path) }
 
     /// The stages ad-hoc visits are placed in by day.
     struct StageDates: Sendable {
@@ -75,36 +44,10 @@ enum VisitTally {
 
     static func day(_ date: Date) -> String { ShanghaiTime.day(date).description }
 
-    /// Visits, workers and questionnaires for every unit above each contribution, times `sign`.
-    static func deltas(_ cs: [Contribution], sign: Int) -> [Key: Counts] {
-        var out: [Key: Counts] = [:]
-        var above: [String: [UUID]] = [:]
-        for c in cs {
-            let units = above[c.unitPath] ?? ancestors(c.unitPath)
-            above[c.unitPath] = units
-            for unit in units {
-                let key = Key(unit: unit, stage: c.stageKey, day: c.day)
-                out[key, default: Counts()].visits += sign
-                out[key, default: Counts()].workers += sign * c.workers
-                out[key, default: Counts()].questionnaires += sign * c.questionnaires
-                out[key, default: Counts()].problems += sign * c.problems
-            }
-        }
-        return out
-    }
-
-    /// The claims the contributions would make, one per enterprise, stage and unit above.
-    static func candidateClaims(_ cs: [Contribution]) -> [Claim] {
-        var seen = Set<Claim>()
-        var above: [String: [UUID]] = [:]
-        for c in cs {
-            let units = above[c.unitPath] ?? ancestors(c.unitPath)
-            above[c.unitPath] = units
-            for unit in units { seen.insert(Claim(stage: c.stageKey, enterprise: c.enterpriseID, unit: unit)) }
-        }
-        // The sort text made once per claim, not in every comparison.
-        return seen.map { ($0.enterprise.upperHex + $0.unit.upperHex + $0.stage, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-    }
+    static func deltas(_ cs: [Contribution], sign: Int) -> [Key: Counts] { TallyArithmetic.deltas(cs, sign: sign) }
+    static func candidateClaims(_ cs: [Contribution]) -> [Claim] { TallyArithmetic.candidateClaims(cs) }
+    static func sortedRows(_ d: [Key: Counts]) -> [(key: Key, value: Counts)] { TallyArithmetic.sortedRows(d) }
+    static func sortedRows(_ d: [StageKey: Int]) -> [(key: StageKey, value: Int)] { TallyArithmetic.sortedRows(d) }
 
     // MARK: Visits read back
 
@@ -150,15 +93,6 @@ enum VisitTally {
             }
         }
         return out
-    }
-
-    /// In one order (two writers never wait on each other in a circle), without rows that add nothing.
-    static func sortedRows(_ d: [Key: Counts]) -> [(key: Key, value: Counts)] {
-        d.filter { !$0.value.isZero }.sorted { ($0.key.unit.upperHex, $0.key.stage, $0.key.day) < ($1.key.unit.upperHex, $1.key.stage, $1.key.day) }
-    }
-
-    static func sortedRows(_ d: [StageKey: Int]) -> [(key: StageKey, value: Int)] {
-        d.filter { $0.value != 0 }.sorted { ($0.key.unit.upperHex, $0.key.stage) < ($1.key.unit.upperHex, $1.key.stage) }
     }
 
     // MARK: Adding and taking off
