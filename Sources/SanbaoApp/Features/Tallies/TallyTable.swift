@@ -9,10 +9,23 @@ import SQLKit
 /// upsert on PostgreSQL or a pooled connection (`add`) — so the two cannot drift.
 struct TallyTable: Sendable {
     let name: String
-    let key: [String]
-    let counts: [String]
+    let key, counts, columns: [String]
+    /// One row's upsert for the visit writer's SQLite connection: made once, since the writer
+    /// runs it for each of a batch's thousands of rows while it holds the write turn.
+    let sqliteUpsert: String
+    /// The counts added to the row with this key, or the row made.
+    private let onConflict: String
 
-    var columns: [String] { key + counts }
+    init(name: String, key: [String], counts: [String]) {
+        self.name = name
+        self.key = key
+        self.counts = counts
+        columns = key + counts
+        onConflict = " ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET "
+            + counts.map { "\($0) = \(name).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        sqliteUpsert = "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+            + onConflict
+    }
 
     static let visits = TallyTable(name: "visit_tallies", key: ["unit_id", "stage_key", "day"],
                                    counts: ["visits", "workers", "questionnaires", "problems"])
@@ -24,16 +37,6 @@ struct TallyTable: Sendable {
     static let pairs = TallyTable(name: "pair_tallies",
                                   key: ["unit_id", "stage_key", "questionnaire_key", "first_key", "first_value", "second_key", "second_value"],
                                   counts: ["n"])
-
-    /// The counts added to the row with this key, or the row made.
-    private var onConflict: String {
-        " ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET " + counts.map { "\($0) = \(name).\($0) + excluded.\($0)" }.joined(separator: ", ")
-    }
-
-    /// One row's upsert for the visit writer's SQLite connection.
-    var sqliteUpsert: String {
-        "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))" + onConflict
-    }
 
     /// Rows (key values, then counts, in `columns` order) as the SQLite connection takes them.
     static func sqliteValues(_ rows: [[any Encodable & Sendable]]) throws -> [[SQLiteData]] {
