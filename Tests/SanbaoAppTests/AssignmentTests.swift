@@ -34,7 +34,7 @@ import VaporTesting
         try await withApp(db) { app in
             try await Fixture.load(app)
             let (campaign, stage) = try await campaign(app)
-            let office = AssignmentService(db: app.db, principal: .system("t"))
+            let office = AssignmentService(app: app, db: app.db, principal: .system("t"))
             let summary = try await office.solve(stage: stage, campaign: campaign, dryRun: false)
             #expect(summary.placed == 2)
             #expect(summary.conflicts.coveredBySeveral == 1)   // A: 光明社区 (蜀山) and the machinery union
@@ -57,7 +57,7 @@ import VaporTesting
             try await Fixture.load(app)
             // 蜀山区's quota is 0: its cadre may take nothing, and A has no other cadre.
             let (campaign, stage) = try await campaign(app, quotaShushan: 0)
-            let office = AssignmentService(db: app.db, principal: .system("t"))
+            let office = AssignmentService(app: app, db: app.db, principal: .system("t"))
             var summary = try await office.solve(stage: stage, campaign: campaign, dryRun: false)
             #expect(summary.placed == 1 && summary.unplaced == ["all_full": 1])
             #expect(try await draft(app)[Fixture.enterpriseA]?.reason == "all_full")
@@ -82,7 +82,7 @@ import VaporTesting
             let (campaign, stage) = try await campaign(app)
             let admin = try await AuthService(app: app, db: app.db).principal(bearer: try await Fixture.token(app, "adminA"), ip: "t")!
             await #expect(throws: AppError.self) {
-                _ = try await AssignmentService(db: app.db, principal: admin).solve(stage: stage, campaign: campaign, dryRun: false)
+                _ = try await AssignmentService(app: app, db: app.db, principal: admin).solve(stage: stage, campaign: campaign, dryRun: false)
             }
             #expect(try await draft(app).isEmpty)
         }
@@ -129,7 +129,7 @@ import VaporTesting
         try await withApp(db) { app in
             try await Fixture.load(app)
             _ = try await campaign(app)
-            let office = CampaignService(db: app.db, principal: .system("t"))
+            let office = CampaignService(app: app, db: app.db, principal: .system("t"))
             let file = """
             单位编码,阶段,走访企业数,走访职工数,回收问卷数,解决问题数
             340104,走访调研,30,90,120,6

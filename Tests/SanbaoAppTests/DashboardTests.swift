@@ -11,7 +11,7 @@ import VaporTesting
         try await withApp(db) { app in
             try await Fixture.load(app)
             let (campaign, stage) = try await AssignmentTests().campaign(app)
-            let assignment = AssignmentService(db: app.db, principal: .system("t"))
+            let assignment = AssignmentService(app: app, db: app.db, principal: .system("t"))
             _ = try await assignment.solve(stage: stage, campaign: campaign, dryRun: false)
             _ = try await assignment.publish(stage: stage)
             struct Task: Decodable { var id: UUID }

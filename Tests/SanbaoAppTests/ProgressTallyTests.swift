@@ -95,7 +95,7 @@ import VaporTesting
                 try await Quota(stageID: stage.id!, unitID: unit.id!, figures: .init(enterprises: n, workers: 0, questionnaires: 0, problems: 0)).create(on: app.db)
             }
             func dated(_ body: String, _ day: Day) -> String { body.replacingOccurrences(of: "2026-11-20T", with: day.description + "T") }
-            let assignment = AssignmentService(db: app.db, principal: .system("t"))
+            let assignment = AssignmentService(app: app, db: app.db, principal: .system("t"))
             _ = try await assignment.solve(stage: stage, campaign: campaign, dryRun: false)
             _ = try await assignment.publish(stage: stage)
             func check(_ step: String) async throws {

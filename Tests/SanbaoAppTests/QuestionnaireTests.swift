@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: TestDatabase.all) func theOfficePublishesVersionTwoWithoutTouchingVersionOne(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)
-            let office = QuestionnaireService(db: app.db, principal: .system("t"))
+            let office = QuestionnaireService(app: app, db: app.db, principal: .system("t"))
             #expect(try await office.current().map(\.key) == ["enterprise", "worker"], "the defaults ship as version 1")
             let v1 = try await office.version(key: "enterprise").questionnaire()
             #expect(v1 == DefaultQuestionnaires.enterprise)
@@ -27,7 +27,7 @@ import Testing
             #expect(try await office.version(key: "enterprise").version == 2, "a broken file publishes nothing")
 
             let admin = try await AuthService(app: app, db: app.db).principal(bearer: try await Fixture.token(app, "adminA"), ip: "t")!
-            await #expect(throws: AppError.self) { try await QuestionnaireService(db: app.db, principal: admin).publish(edited) }
+            await #expect(throws: AppError.self) { try await QuestionnaireService(app: app, db: app.db, principal: admin).publish(edited) }
         }
     }
 }

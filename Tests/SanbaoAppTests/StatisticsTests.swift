@@ -109,7 +109,7 @@ import VaporTesting
             #expect(byFinancing.rows.map(\.key) == ["yes", "no"] && byFinancing.rows.map(\.counts) == [[1, 2], [1, 0]])
 
             // A second version renames a question; answers to both count under its key.
-            let office = QuestionnaireService(db: app.db, principal: .system("t"))
+            let office = QuestionnaireService(app: app, db: app.db, principal: .system("t"))
             var v2 = try await office.version(key: "enterprise").questionnaire()
             v2.sections[0].questions[0].title = .init("目前生产经营情况", "Production now")
             #expect(try await office.publish(v2) == .published(version: 2))

@@ -175,7 +175,7 @@ import VaporTesting
         try await withApp(db) { app in
             try await Fixture.load(app)
             let stages = try StageSpec.parse("走访调研:2026-12-01:2027-02-28", campaignStarts: "2026-12-01", campaignEnds: "2027-05-31").get()
-            let campaign = try await CampaignService(db: app.db, principal: .system("t"))
+            let campaign = try await CampaignService(app: app, db: app.db, principal: .system("t"))
                 .create(name: "测试行动", startsOn: "2026-12-01", endsOn: "2027-05-31", stages: stages)
             let stage = try await Stage.query(on: app.db).filter(\.$campaign.$id == campaign.id!).first()!
             let cadreA = try await Cadre.query(on: app.db).filter(\.$staffNo == "A001").first()!

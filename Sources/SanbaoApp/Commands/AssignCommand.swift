@@ -21,10 +21,10 @@ struct AssignCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let principal = Commands.principal
-        let campaigns = CampaignService(db: app.db, principal: principal)
+        let campaigns = CampaignService(app: app, db: app.db, principal: principal)
         let campaign = try await campaigns.campaign(signature.campaign)
         let stage = try await campaigns.stage(of: campaign, signature.stage)
-        let service = AssignmentService(db: app.db, principal: principal)
+        let service = AssignmentService(app: app, db: app.db, principal: principal)
         if let code = signature.explain {
             let why = try await service.explain(stage: stage, campaign: campaign, creditCode: code)
             let encoder = JSONEncoder()
@@ -85,7 +85,7 @@ struct CampaignCreateCommand: AsyncCommand {
             context.console.error(error.description)
             throw ExitCode(2)
         case .success(let stages):
-            let campaign = try await CampaignService(db: context.application.db, principal: Commands.principal)
+            let campaign = try await CampaignService(app: context.application, db: context.application.db, principal: Commands.principal)
                 .create(name: name, startsOn: signature.starts!, endsOn: signature.ends!, stages: stages)
             context.console.print("campaign \(campaign.id!.uuidString): \(name), \(stages.count) stages")
         }

@@ -8,7 +8,7 @@ struct QuestionnaireListCommand: AsyncCommand {
     var help: String { "List the questionnaires and their latest versions." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        for v in try await QuestionnaireService(db: context.application.db, principal: Commands.principal).current() {
+        for v in try await QuestionnaireService(app: context.application, db: context.application.db, principal: Commands.principal).current() {
             let q = try v.questionnaire()
             context.console.print("\(v.key)\tv\(v.version)\t\(q.questions.count) questions\t\(v.title)")
         }
@@ -29,7 +29,7 @@ struct QuestionnaireExportCommand: AsyncCommand {
         let app = context.application
         let json: Data
         do {
-            json = try QuestionnaireJSON.encode(try await QuestionnaireService(db: app.db, principal: Commands.principal)
+            json = try QuestionnaireJSON.encode(try await QuestionnaireService(app: app, db: app.db, principal: Commands.principal)
                 .version(key: signature.key, version: signature.version).questionnaire())
         } catch {
             context.console.error(commandLineMessage(for: error, in: app))
@@ -65,7 +65,7 @@ struct QuestionnaireImportCommand: AsyncCommand {
             throw ExitCode(1)
         }
         do {
-            switch try await QuestionnaireService(db: app.db, principal: Commands.principal).publish(q) {
+            switch try await QuestionnaireService(app: app, db: app.db, principal: Commands.principal).publish(q) {
             case .unchanged(let v): context.console.print("\(q.key): unchanged, still version \(v)")
             case .published(let v): context.console.print("\(q.key): published version \(v)")
             }

@@ -52,7 +52,7 @@ struct ImportCommand: AsyncCommand {
         case .workers:
             outcome = try await WorkerService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data), mode: mode)
         case .quotas:
-            outcome = try await CampaignService(db: app.db, principal: Commands.principal).importQuotas(Array(data), mode: mode)
+            outcome = try await CampaignService(app: app, db: app.db, principal: Commands.principal).importQuotas(Array(data), mode: mode)
         case .calendar:
             outcome = try await CalendarService(app: app, db: app.db, principal: Commands.principal).importCSV(Array(data))
         }
@@ -153,7 +153,7 @@ extension TransferKind {
         case .cadres: try await UserService(app: app, db: app.db, principal: principal).exportCadreRows()
         case .enterprises: try await EnterpriseService(app: app, db: app.db, principal: principal).exportRows(filter: filter, clearContacts: clear)
         case .workers: try await WorkerService(app: app, db: app.db, principal: principal).exportRows(clear: clear)
-        case .quotas: try await CampaignService(db: app.db, principal: principal).exportQuotaRows()
+        case .quotas: try await CampaignService(app: app, db: app.db, principal: principal).exportQuotaRows()
         case .calendar: try await CalendarService(app: app, db: app.db, principal: principal).exportRows()
         }
     }

@@ -18,7 +18,7 @@ extension AssignmentService {
             """).first(decoding: Done.self) != nil {
             throw AppError.invalid([AppError.field("credit_code", "assignment.already_visited")])
         }
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("DELETE FROM assignment_locks WHERE stage_id = \(bind: stage.id!) AND enterprise_id = \(bind: enterprise)").run()
             try await sql.raw("""
@@ -33,7 +33,7 @@ extension AssignmentService {
     func unlock(stage: Stage, creditCode: String) async throws {
         try principal.require(.manageAssignment)
         let enterprise = try await enterpriseID(creditCode)
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await (db as! any SQLDatabase).raw("DELETE FROM assignment_locks WHERE stage_id = \(bind: stage.id!) AND enterprise_id = \(bind: enterprise)").run()
             try await AuditLog.record(db, by: principal, action: "assignment.unlock", subjectType: "enterprise", subjectID: CreditCode.normalise(creditCode),
                                       after: ["stage": stage.name])
@@ -45,7 +45,7 @@ extension AssignmentService {
         let cadre = try await cadreID(staffNo)
         let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         guard !reason.isEmpty else { throw AppError.invalid([AppError.field("reason", "assignment.reason_required")]) }
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("DELETE FROM assignment_exclusions WHERE stage_id = \(bind: stage.id!) AND cadre_id = \(bind: cadre)").run()
             try await sql.raw("""
@@ -60,7 +60,7 @@ extension AssignmentService {
     func include(stage: Stage, staffNo: String) async throws {
         try principal.require(.manageAssignment)
         let cadre = try await cadreID(staffNo)
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await (db as! any SQLDatabase).raw("DELETE FROM assignment_exclusions WHERE stage_id = \(bind: stage.id!) AND cadre_id = \(bind: cadre)").run()
             try await AuditLog.record(db, by: principal, action: "assignment.include", subjectType: "cadre", subjectID: staffNo,
                                       after: ["stage": stage.name])

@@ -53,7 +53,7 @@ struct AssignmentPages: RouteCollection {
     }
 
     private func stage(_ req: Request, _ principal: Principal) async throws -> (Campaign, Stage, [Stage]) {
-        let campaigns = CampaignService(db: req.db, principal: principal)
+        let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
         let campaign = try await campaigns.campaign(nil)
         let key: String? = req.query["stage"] ?? (try? req.content.get(String.self, at: "stage"))
         return (campaign, try await campaigns.stage(of: campaign, key), try await campaigns.stages(of: campaign))
@@ -65,7 +65,7 @@ struct AssignmentPages: RouteCollection {
         let sql = req.db as! any SQLDatabase
         let review = AssignmentReview(sql: sql, stageID: stage.id!)
         let totals = try await review.totals()
-        let changes = try await AssignmentService(db: req.db, principal: principal).changes(stageID: stage.id!, draft: try await review.draft())
+        let changes = try await AssignmentService(app: req.application, db: req.db, principal: principal).changes(stageID: stage.id!, draft: try await review.draft())
         let districts = try await OrgUnit.query(on: req.db).filter(\.$depth == 1).filter(\.$retiredAt == nil)
             .filter(\.$territory != "").sort(\.$code).all()
             .filter { $0.kind.jurisdiction == .territorial }
@@ -118,7 +118,7 @@ struct AssignmentPages: RouteCollection {
         guard principal.can(.manageAssignment) else { throw AppError(.forbidden, "error.forbidden") }
         let (campaign, stage, _) = try await stage(req, principal)
         let code = try req.query.get(String.self, at: "code")
-        let why = try await AssignmentService(db: req.db, principal: principal).explain(stage: stage, campaign: campaign, creditCode: code)
+        let why = try await AssignmentService(app: req.application, db: req.db, principal: principal).explain(stage: stage, campaign: campaign, creditCode: code)
         let outcome = why.cadre.map { req.t("assignment.goes_to", $0, why.unit ?? "", "\(why.metres ?? 0)") }
             ?? req.t("assignment.reason." + (why.unplaced ?? "all_full"))
         return try await req.render(ExplainPage(
@@ -135,7 +135,7 @@ struct AssignmentPages: RouteCollection {
         let principal = try req.requirePrincipal()
         try principal.require(.manageAssignment)
         let (campaign, stage, _) = try await stage(req, principal)
-        _ = try await AssignmentService(db: req.db, principal: principal).solve(stage: stage, campaign: campaign, dryRun: false)
+        _ = try await AssignmentService(app: req.application, db: req.db, principal: principal).solve(stage: stage, campaign: campaign, dryRun: false)
         return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "solved"]))
     }
 
@@ -143,7 +143,7 @@ struct AssignmentPages: RouteCollection {
         let principal = try req.requirePrincipal()
         try principal.require(.manageAssignment)
         let (_, stage, _) = try await stage(req, principal)
-        _ = try await AssignmentService(db: req.db, principal: principal).publish(stage: stage)
+        _ = try await AssignmentService(app: req.application, db: req.db, principal: principal).publish(stage: stage)
         return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "published"]))
     }
 
@@ -153,7 +153,7 @@ struct AssignmentPages: RouteCollection {
         try principal.require(.manageAssignment)
         let (campaign, stage, _) = try await stage(req, principal)
         let form = try req.content.decode(Form.self)
-        try await CampaignService(db: req.db, principal: principal).setFairness(campaign, percent: form.percent ?? -1, penalty: form.penalty ?? -1)
+        try await CampaignService(app: req.application, db: req.db, principal: principal).setFairness(campaign, percent: form.percent ?? -1, penalty: form.penalty ?? -1)
         return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "saved"]))
     }
 
@@ -185,7 +185,7 @@ struct AssignmentPages: RouteCollection {
         let principal = try req.requirePrincipal()
         try principal.require(.manageAssignment)
         let (_, stage, _) = try await stage(req, principal)
-        try await body(AssignmentService(db: req.db, principal: principal), stage, try req.content.decode(DecisionForm.self))
+        try await body(AssignmentService(app: req.application, db: req.db, principal: principal), stage, try req.content.decode(DecisionForm.self))
         return req.redirect(to: Site.assignment.with(["stage": "\(stage.position)", "flash": "saved"]))
     }
 }

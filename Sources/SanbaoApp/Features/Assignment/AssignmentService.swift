@@ -7,6 +7,7 @@ import Vapor
 /// Solving, explaining and publishing a stage's assignment: the campaign office's, since it
 /// decides between units. A result is returned only once its optimality certificate holds.
 struct AssignmentService {
+    let app: Application
     let db: any Database
     let principal: Principal
 
@@ -55,7 +56,7 @@ struct AssignmentService {
         let (draftRows, placedCount, metres) = (rows, placed, solver.totalDistance)
         if !dryRun {
             let rows = draftRows, placed = placedCount
-            try await db.transaction { db in
+            try await app.serializedTransaction(on: db) { db in
                 let sql = db as! any SQLDatabase
                 try await sql.raw("DELETE FROM assignment_drafts WHERE stage_id = \(bind: stage.id!)").run()
                 try await BulkInsert.rows(into: "assignment_drafts",
@@ -160,7 +161,7 @@ struct AssignmentService {
         guard !draft.isEmpty else { throw AppError(.badRequest, "assignment.nothing_to_publish") }
         let changes = try await changes(stageID: stage.id!, draft: Dictionary(draft.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a }))
             ?? Changes(added: draft.count, moved: 0, removed: 0)
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("DELETE FROM visit_tasks WHERE stage_id = \(bind: stage.id!) AND status = 'open'").run()
             try await sql.raw("""

@@ -26,10 +26,10 @@ struct CampaignPages: RouteCollection {
             return String(key[key.index(key.startIndex, offsetBy: 2)..<dot])
         })
         for code in codes.sorted() { rows.append([code, stage] + fields.map { form["q.\(code).\($0)"] ?? "" }) }
-        let service = CampaignService(db: req.db, principal: principal)
+        let service = CampaignService(app: req.application, db: req.db, principal: principal)
         let current = try await service.stage(of: try await service.campaign(nil), stage)
         try EditBasis.check(form[EditBasis.field], current: CampaignService.basis(try await service.quotaTable(stageID: current.requireID())))
-        let outcome = try await CampaignService(db: req.db, principal: principal)
+        let outcome = try await CampaignService(app: req.application, db: req.db, principal: principal)
             .importQuotas(Array(CSVWriter.document(rows).utf8), mode: .allOrNothing)
         if outcome.hasRejections {
             let reasons = outcome.issues.map { issue in
@@ -66,7 +66,7 @@ struct CampaignPages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let service = CampaignService(db: req.db, principal: principal)
+        let service = CampaignService(app: req.application, db: req.db, principal: principal)
         let campaign = try await service.campaign(nil)
         let stages = try await service.stages(of: campaign)
         let stage = try await service.stage(of: campaign, req.query["stage"])

@@ -6,6 +6,7 @@ import Vapor
 
 /// Campaigns, stages and the task decomposition table.
 struct CampaignService {
+    let app: Application
     let db: any Database
     let principal: Principal
 
@@ -91,7 +92,7 @@ struct CampaignService {
         let before = ["percent": "\(campaign.fairnessPercent)", "penalty": "\(campaign.fairnessPenalty)"]
         campaign.fairnessPercent = percent
         campaign.fairnessPenalty = penalty
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await campaign.save(on: db)
             try await AuditLog.record(db, by: principal, action: "campaign.fairness", subjectType: "campaign", subjectID: campaign.id!.uuidString,
                                       before: before, after: ["percent": "\(percent)", "penalty": "\(penalty)"])
@@ -101,7 +102,7 @@ struct CampaignService {
     /// A new campaign with its stages (the office's). Quotas come next, from a file or the page.
     func create(name: String, startsOn: String, endsOn: String, stages: [StageSpec]) async throws -> Campaign {
         try principal.require(.manageAssignment)
-        return try await db.transaction { db in
+        return try await app.serializedTransaction(on: db) { db in
             let campaign = Campaign(name: name, startsOn: startsOn, endsOn: endsOn)
             try await campaign.create(on: db)
             for (i, s) in stages.enumerated() {
@@ -119,7 +120,7 @@ struct CampaignService {
         let units = try await OrgUnit.query(on: db).all()
         let unitID = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.id!) })
         let quotas = plan.quotas(units: records, cadres: cadres)
-        return try await db.transaction { db in
+        return try await app.serializedTransaction(on: db) { db in
             let campaign = Campaign(name: plan.name, startsOn: plan.startsOn, endsOn: plan.endsOn)
             try await campaign.create(on: db)
             for (i, s) in plan.stages.enumerated() {

@@ -34,7 +34,7 @@ extension CampaignService {
         let outcome = ImportOutcome(summary: summary, issues: plan.issues)
         if TableHeader.isFatal(plan.issues) { return outcome.nothingWritten() }
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             for row in plan.rows where row.action != .unchanged {
                 let stage = stageID[row.stage]!, unit = unitID[row.unitCode]!
                 let quota = try await Quota.query(on: db).filter(\.$stage.$id == stage).filter(\.$unit.$id == unit).first()

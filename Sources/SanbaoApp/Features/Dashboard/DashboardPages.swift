@@ -51,7 +51,7 @@ struct DashboardPages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let campaigns = CampaignService(db: req.db, principal: principal)
+        let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
         let campaign = try await campaigns.campaign(req.query["campaign"])
         let stage = try await campaigns.stage(of: campaign, req.query["stage"])
         let sql = req.db as! any SQLDatabase

@@ -30,7 +30,7 @@ enum DemoLoader {
             .importCSV(Array(city.enterprisesCSV.utf8), mode: .allOrNothing))
         let workers = try await check(WorkerService(app: app, db: app.db, principal: system)
             .importCSV(Array(city.workersCSV.utf8), mode: .allOrNothing))
-        _ = try await CampaignService(db: app.db, principal: system).createDemo(units: city.units, cadres: city.cadres)
+        _ = try await CampaignService(app: app, db: app.db, principal: system).createDemo(units: city.units, cadres: city.cadres)
         try await giveSignIns(city.signIns, app: app)
         let visits = try await DemoVisitLoader.load(app, count: 2_000, seed: seed)
         try await DemoProblemLoader.load(app, seed: seed)
@@ -69,7 +69,7 @@ enum DemoLoader {
             + province.workers(of: sample).map { CSVWriter.line($0.csvFields) }.joined()
         let workers = try await check(WorkerService(app: app, db: app.db, principal: system).importCSV(Array(workersCSV.utf8), mode: .allOrNothing))
         progress("\(workers.created) workers")
-        _ = try await CampaignService(db: app.db, principal: system).createDemo(units: province.units, cadres: province.cadres)
+        _ = try await CampaignService(app: app, db: app.db, principal: system).createDemo(units: province.units, cadres: province.cadres)
         try await giveSignIns(province.signIns, app: app)
         return Loaded(units: units, cadres: cadres, enterprises: enterprises, workers: workers, signIns: province.signIns)
     }

@@ -33,7 +33,7 @@ enum DemoReportLoader {
 
     static func load(_ app: Application, seed: UInt64) async throws {
         let system = Principal.system("demo")
-        let campaign = try await CampaignService(db: app.db, principal: system).campaign(nil)
+        let campaign = try await CampaignService(app: app, db: app.db, principal: system).campaign(nil)
         let today = ProblemRules.today()
         let rules = try await ProblemRules.current(app, app.db)
         let periods = ReportService.periods(of: campaign).filter { $0.due(after: campaign.reportDueDays, on: rules.calendar) < today }
@@ -74,7 +74,7 @@ enum DemoReportLoader {
                 report.decidedAt = events.count > 1 ? events.last!.3 : nil
                 report.revision = events.count
                 let steps = events
-                try await app.db.transaction { db in
+                try await app.serializedTransaction(on: app.db) { db in
                     try await report.create(on: db)
                     for (action, who, comment, at) in steps {
                         try await ReportEvent(reportID: report.id!, by: who, action: action, comment: comment, at: at).create(on: db)

@@ -11,10 +11,10 @@ import Vapor
 enum DemoVisitLoader {
     static func load(_ app: Application, count: Int, seed: UInt64) async throws -> Int {
         let system = Principal.system("demo")
-        let campaigns = CampaignService(db: app.db, principal: system)
+        let campaigns = CampaignService(app: app, db: app.db, principal: system)
         let campaign = try await campaigns.campaign(nil)
         let stage = try await campaigns.stage(of: campaign, nil)
-        let assignment = AssignmentService(db: app.db, principal: system)
+        let assignment = AssignmentService(app: app, db: app.db, principal: system)
         _ = try await assignment.solve(stage: stage, campaign: campaign, dryRun: false)
         _ = try await assignment.publish(stage: stage)
 

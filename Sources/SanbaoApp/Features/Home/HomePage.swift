@@ -41,7 +41,7 @@ struct HomePage: RouteCollection {
         if let userID = principal.userID { tasks = try await VisitTaskRow.forUser(userID, on: req.db as! any SQLDatabase) }
         // Report work that waits on this unit: the reminders it got, its children's reports to decide.
         var reminders: [ReportPages.ReminderRow] = [], awaiting = 0
-        if principal.can(.writeReports), let campaign = try await CampaignService(db: req.db, principal: principal).campaigns().first {
+        if principal.can(.writeReports), let campaign = try await CampaignService(app: req.application, db: req.db, principal: principal).campaigns().first {
             let reports = ReportService(app: req.application, db: req.db, principal: principal)
             reminders = try await ReportPages.reminderRows(reports, campaign, ReportPresentation(req: req))
             awaiting = try await reports.awaitingDecision(campaign).count

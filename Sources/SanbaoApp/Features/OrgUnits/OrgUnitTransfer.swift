@@ -29,7 +29,7 @@ extension OrgUnitService {
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }
 
         let before = existing
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             // The progress tallies roll up the tree: a move changes whose figures they are.
             var moved = false
             for row in plan.rows where row.action != .unchanged {

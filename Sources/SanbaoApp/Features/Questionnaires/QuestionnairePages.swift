@@ -30,7 +30,7 @@ struct QuestionnairePages: RouteCollection {
     func index(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let english = req.locale == .en
-        let rows = try await QuestionnaireService(db: req.db, principal: principal).current().map { v in
+        let rows = try await QuestionnaireService(app: req.application, db: req.db, principal: principal).current().map { v in
             let q = try v.questionnaire()
             return Row(key: v.key, title: QuestionnaireForm.text(q.title, english), version: v.version, questions: q.questions.count)
         }
@@ -58,7 +58,7 @@ struct QuestionnairePages: RouteCollection {
 
     private func page(_ req: Request, definition: String?, problems: [String]) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let service = QuestionnaireService(db: req.db, principal: principal)
+        let service = QuestionnaireService(app: req.application, db: req.db, principal: principal)
         let key = req.parameters.get("key")!
         let latest = try await service.version(key: key)
         let shown = try await service.version(key: key, version: req.query[Int.self, at: "version"] ?? latest.version)
@@ -101,7 +101,7 @@ struct QuestionnairePages: RouteCollection {
     }
 
     func export(req: Request) async throws -> Response {
-        let service = QuestionnaireService(db: req.db, principal: try req.requirePrincipal())
+        let service = QuestionnaireService(app: req.application, db: req.db, principal: try req.requirePrincipal())
         let v = try await service.version(key: req.parameters.get("key")!, version: req.query[Int.self, at: "version"])
         return Download.bytes(try QuestionnaireJSON.encode(try v.questionnaire()), contentType: "application/json; charset=utf-8",
                               named: "\(v.key)-v\(v.version).json")
@@ -128,7 +128,7 @@ struct QuestionnairePages: RouteCollection {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         do {
-            switch try await QuestionnaireService(db: req.db, principal: principal).publish(q) {
+            switch try await QuestionnaireService(app: req.application, db: req.db, principal: principal).publish(q) {
             case .unchanged: return req.redirect(to: Site.questionnaire(key).flash("questionnaire_unchanged"))
             case .published(let v): return req.redirect(to: Site.questionnaire(key).with(["version": "\(v)", "flash": "questionnaire_published"]))
             }

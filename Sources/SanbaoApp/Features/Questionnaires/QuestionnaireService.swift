@@ -6,6 +6,7 @@ import Vapor
 /// Questionnaire versions: everyone reads them (a cadre's form is drawn from one); only the
 /// campaign office publishes, because a version is shared by every unit.
 struct QuestionnaireService {
+    let app: Application
     let db: any Database
     let principal: Principal
 
@@ -48,7 +49,7 @@ struct QuestionnaireService {
         numbered.version = (latest?.version ?? 0) + 1
         let next = numbered
         let row = try QuestionnaireVersion(next, by: principal.username)
-        try await db.transaction { db in
+        try await app.serializedTransaction(on: db) { db in
             try await row.create(on: db)
             try await AuditLog.record(db, by: principal, action: "questionnaire.publish", subjectType: "questionnaire",
                                       subjectID: "\(next.key) v\(next.version)",

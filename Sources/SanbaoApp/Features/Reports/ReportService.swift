@@ -297,7 +297,7 @@ extension ReportService {
     /// The service for the request's user, and the campaign it asks for (`?campaign=ID`; the latest without).
     static func context(_ req: Request) async throws -> (ReportService, Campaign) {
         let principal = try req.requirePrincipal()
-        let campaign = try await CampaignService(db: req.db, principal: principal).campaign(req.query["campaign"])
+        let campaign = try await CampaignService(app: req.application, db: req.db, principal: principal).campaign(req.query["campaign"])
         return (ReportService(app: req.application, db: req.db, principal: principal), campaign)
     }
 

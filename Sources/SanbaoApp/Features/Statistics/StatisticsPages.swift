@@ -124,9 +124,9 @@ struct StatisticsPages: RouteCollection {
                               },
                               totals: totals, total: tab.total, chart: chart)
         }
-        let campaigns = CampaignService(db: req.db, principal: principal)
+        let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
         let stages = (try? await campaigns.stages(of: try await campaigns.campaign(nil))) ?? []
-        let questionnaires = try await QuestionnaireService(db: req.db, principal: principal).current()
+        let questionnaires = try await QuestionnaireService(app: req.application, db: req.db, principal: principal).current()
         var dimensions = [Choice(value: "district", label: req.t("statistics.by.district")), Choice(value: "industry", label: req.t("statistics.by.industry")),
                           Choice(value: "size", label: req.t("statistics.by.size"))]
         dimensions += crossable.filter { $0.key != question?.key }.map { Choice(value: "q:" + $0.key, label: req.t("statistics.by.question", present.text($0.title))) }

@@ -37,7 +37,7 @@ struct StatisticsPresentation {
         guard let unit else { throw AppError(.notFound, "error.not_found") }
         var stage: Stage?
         if let s = req.query[String.self, at: "stage"], !s.isEmpty {
-            let campaigns = CampaignService(db: req.db, principal: principal)
+            let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
             stage = try await campaigns.stage(of: try await campaigns.campaign(nil), s)
         }
         return (.init(questionnaire: key.isEmpty ? "enterprise" : key, unitID: try unit.requireID(), unitPath: unit.path, unitDepth: unit.depth,

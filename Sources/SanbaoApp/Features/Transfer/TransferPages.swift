@@ -71,7 +71,7 @@ struct TransferPages: RouteCollection {
         case .cadres: try await UserService(app: req.application, db: req.db, principal: principal).importCadres(bytes, mode: mode)
         case .enterprises: try await EnterpriseService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
         case .workers: try await WorkerService(app: req.application, db: req.db, principal: principal).importCSV(bytes, mode: mode)
-        case .quotas: try await CampaignService(db: req.db, principal: principal).importQuotas(bytes, mode: mode)
+        case .quotas: try await CampaignService(app: req.application, db: req.db, principal: principal).importQuotas(bytes, mode: mode)
         case .calendar: try await CalendarService(app: req.application, db: req.db, principal: principal).importCSV(bytes)
         }
         let s = outcome.summary

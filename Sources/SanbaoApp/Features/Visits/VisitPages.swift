@@ -119,10 +119,10 @@ struct VisitPages: RouteCollection {
 
     private func form(_ req: Request, _ s: VisitService, enterprise: (code: String, name: String, address: String), taskID: String,
                       draftKey: String, visit: VisitDTO?) async throws -> Response {
-        let latest = try await QuestionnaireService(db: req.db, principal: s.principal).current()
+        let latest = try await QuestionnaireService(app: req.application, db: req.db, principal: s.principal).current()
         let english = req.locale == .en
         func questionnaire(_ key: String, version: Int?) async throws -> Questionnaire {
-            if let version, let v = try? await QuestionnaireService(db: req.db, principal: s.principal).version(key: key, version: version) {
+            if let version, let v = try? await QuestionnaireService(app: req.application, db: req.db, principal: s.principal).version(key: key, version: version) {
                 return try v.questionnaire()
             }
             guard let v = latest.first(where: { $0.key == key }) else { throw AppError(.notFound, "error.not_found") }
@@ -208,7 +208,7 @@ struct VisitPages: RouteCollection {
         var sections: [AnswerSection] = []
         let workerNames = try await s.workerNames(dto.responses.compactMap(\.worker_id))
         for (i, r) in dto.responses.enumerated() {
-            guard let q = try? await QuestionnaireService(db: req.db, principal: s.principal).version(key: r.questionnaire, version: r.version)
+            guard let q = try? await QuestionnaireService(app: req.application, db: req.db, principal: s.principal).version(key: r.questionnaire, version: r.version)
                 .questionnaire() else { continue }
             let rows = q.questions.compactMap { question -> AnswerRow? in
                 guard let a = r.answers[question.key] else { return nil }
