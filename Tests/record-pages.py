@@ -7,22 +7,14 @@ import http.cookiejar
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import tempfile
-import time
+import sys
 import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "SanbaoAppTests", "Fixtures", "Pages")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(ROOT, "e2e"))
+from demo_server import demo_server  # noqa: E402
 
 
 class User:
@@ -51,27 +43,9 @@ class User:
 
 
 def main():
-    binary = os.environ.get("SANBAO_BIN", os.path.join(ROOT, ".build", "debug", "sanbao"))
-    workdir = tempfile.mkdtemp(prefix="sanbao-record-")
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "demo.sqlite"), SANBAO_BCRYPT_COST="6",
-               SANBAO_RECORD_PAGES=OUT)
-    log = open(os.path.join(workdir, "server.log"), "w")
-    proc = subprocess.Popen([binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 300
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except Exception:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise SystemExit("server did not start; see " + log.name)
-                time.sleep(0.5)
+    with demo_server(SANBAO_RECORD_PAGES=OUT) as base:
         User(base).get("/sign-in")
         office = User(base, "office")
         for path in ["/", "/dashboard", "/assignment", "/assignment/explain?stage=1&code=" +
@@ -101,10 +75,6 @@ def main():
         cadre = User(base, "C00193")
         cadre.get("/visits/new?task=" + cadre.first("/", r'href="/visits/new\?task=([0-9A-Fa-f-]{36})"'))
         cadre.get("/")
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-        shutil.rmtree(workdir, ignore_errors=True)
     print(len(os.listdir(OUT)), "page models in", os.path.relpath(OUT, ROOT))
 
 

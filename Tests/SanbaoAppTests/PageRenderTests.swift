@@ -79,11 +79,20 @@ import Vapor
     @Test func questionnaire() async throws { try await check(QuestionnairePages.ShowPage.self) { p in [p.key, p.next] } }
     @Test func importFile() async throws { try await check(TransferPages.Page.self) { p in [p.header] } }
 
-    /// Every template under `Resources/Views` that draws a page has a fixture and a test above.
-    @Test func everyPageHasAFixture() throws {
+    /// Every page the app declares (`static let template = "…"` in `Sources`) has a fixture and is
+    /// in the list of pages the tests above draw: a new page without them fails here.
+    @Test func everyPageHasAFixtureAndATest() throws {
+        let sources = Self.root.appendingPathComponent("Sources/SanbaoApp")
+        let files = FileManager.default.enumerator(atPath: sources.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        let pattern = try Regex(#"static let template = "([^"]+)""#)
+        var declared = Set<String>()
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: pattern) { declared.insert(String(match.output[1].substring!)) }
+        }
         let fixtures = Set(try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path))
-        let templates = Self.pageTemplates.map(PageRecorder.fileName)
-        #expect(Set(templates) == fixtures, "templates without a fixture: \(Set(templates).subtracting(fixtures).sorted())")
+        #expect(Set(declared.map(PageRecorder.fileName)) == fixtures, "pages without a fixture, or fixtures of no page")
+        #expect(declared == Set(Self.pageTemplates), "pages the tests above do not draw: \(declared.subtracting(Self.pageTemplates).sorted())")
     }
 
     static let pageTemplates: [String] = [

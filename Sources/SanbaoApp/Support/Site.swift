@@ -294,7 +294,7 @@ struct PathTag: LeafTag {
     }
 }
 
-/// A page model holds places; a template gets their paths (`href="#(row.href)"`).
+/// A place in a page model (`Shell.links`) reaches its template as its path.
 extension Site: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -303,7 +303,7 @@ extension Site: Encodable {
 }
 
 /// The fixed places pages link to, in every page model's shell (`#(shell.links.newProblem)`).
-/// A place with a parameter is built by the page model that knows the value.
+/// A place with a parameter is built in the template by `#path` (`PathTag`).
 struct Links: Codable, Sendable {
     var home = Site.home, signIn = Site.signIn, signOut = Site.signOut
     var units = Site.units, people = Site.people, enterprises = Site.enterprises, workers = Site.workers

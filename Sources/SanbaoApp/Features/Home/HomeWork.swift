@@ -27,7 +27,7 @@ struct HomeWork {
         }
         let app = req.application, db = req.db
         let problems = ProblemService(app: app, db: db, principal: principal)
-        func problemCount(_ view: ProblemService.View) async throws -> Int {
+        func problemCount(_ view: ProblemStore.View) async throws -> Int {
             try await problems.store.list(PageRequest(page: 1, per: 1), status: nil, view: view, countUpTo: Self.countUpTo).total
         }
         let visits = VisitService(app: app, db: db, principal: principal)

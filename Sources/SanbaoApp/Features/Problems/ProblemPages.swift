@@ -50,7 +50,8 @@ struct ProblemPages: RouteCollection {
         var views: [String]
         var rows: [ListRow]
         var total: String
-        var notices: [Notice]
+        /// What the scan left for the signed-in user's own unit this past week.
+        var notices: [ProblemStore.Notice]
         var figures: [FigureRow]
         /// The unit the list is narrowed to, if any.
         var within: String?
@@ -79,14 +80,11 @@ struct ProblemPages: RouteCollection {
         }
     }
 
-    /// What the scan left for the signed-in user's own unit this past week.
-    typealias Notice = ProblemService.Notice
-
     func index(req: Request) async throws -> Response {
         let s = try service(req)
         // A cadre starts from what they reported; a unit from what it must work on.
-        let start: ProblemService.View = s.principal.can(.handleProblems) || s.principal.can(.dispatchProblems) ? .toHandle : .mine
-        let view = ProblemService.View(rawValue: req.query["view"] ?? "") ?? start
+        let start: ProblemStore.View = s.principal.can(.handleProblems) || s.principal.can(.dispatchProblems) ? .toHandle : .mine
+        let view = ProblemStore.View(rawValue: req.query["view"] ?? "") ?? start
         // `?unit=CODE`: one unit's subtree within the user's (a dashboard figure drilled into).
         var within: OrgUnit?
         if let code = req.query[String.self, at: "unit"], !code.isEmpty { within = try await s.scope.unit(code: code, on: req.db) }
@@ -101,7 +99,7 @@ struct ProblemPages: RouteCollection {
             FigureRow(unit: $0.element.name, own: $0.offset == 0, $0.element.figures)
         }
         return try await req.render(ListPage(shell: Shell(req, title: req.t("problems.title")), view: view.rawValue,
-                                                                    views: ProblemService.View.allCases.map(\.rawValue), rows: rows,
+                                                                    views: ProblemStore.View.allCases.map(\.rawValue), rows: rows,
                                                                     total: page.total > Self.countUpTo ? "\(Self.countUpTo)+" : "\(page.total)",
                                                                     notices: notices, figures: figures,
                                                                     within: within.map { "\($0.name)（\($0.code)）" }))
@@ -136,8 +134,8 @@ struct ProblemPages: RouteCollection {
         var shell: Shell
         var place, week, previousWeek: String
         var nextWeek: String?
-        var hotspots: [ProblemService.HotspotRow]
-        var proposals: [ProblemService.MergeProposal]
+        var hotspots: [ProblemStore.HotspotRow]
+        var proposals: [ProblemStore.MergeProposal]
         var mayIssue: Bool
     }
 
@@ -145,7 +143,7 @@ struct ProblemPages: RouteCollection {
     /// with a special inspection a click away, and the proposed merges.
     func overview(req: Request) async throws -> Response {
         let s = try service(req)
-        let place = ProblemService.HotspotPlace(rawValue: req.query["place"] ?? "") ?? .district
+        let place = ProblemStore.HotspotPlace(rawValue: req.query["place"] ?? "") ?? .district
         let thisWeek = Hotspots.weekStart(of: ProblemRules.today())
         let week = Hotspots.weekStart(of: req.query[String.self, at: "week"].flatMap(Day.init) ?? thisWeek)
         let rules = try await ProblemRules.current(req.application, req.db)

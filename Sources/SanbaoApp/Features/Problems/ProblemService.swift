@@ -20,12 +20,6 @@ struct ProblemService {
     var store: ProblemStore { ProblemStore(sql: sql, principal: principal) }
 
     typealias Row = ProblemStore.Row
-    typealias EventDTO = ProblemStore.Event
-    typealias View = ProblemStore.View
-    typealias Notice = ProblemStore.Notice
-    typealias MergeProposal = ProblemStore.MergeProposal
-    typealias HotspotPlace = ProblemStore.HotspotPlace
-    typealias HotspotRow = ProblemStore.HotspotRow
 
     /// A step as a page or the API asks for it.
     enum Action: Sendable {
@@ -91,7 +85,7 @@ struct ProblemService {
         var problem: Row
         /// Working days past the deadline today (0 when not late or no longer open).
         var overdue_days: Int
-        var timeline: [EventDTO]
+        var timeline: [ProblemStore.Event]
         /// Photos added to the problem itself (its visit's are on the visit).
         var evidence: [EvidenceDTO]
     }
