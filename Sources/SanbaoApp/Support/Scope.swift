@@ -41,6 +41,13 @@ struct Scope: Sendable {
         return SQLQueryString("\(unsafeRaw: column) IN (SELECT scope_o.id FROM org_units scope_o WHERE scope_o.path LIKE \(bind: pathPrefix + "%"))")
     }
 
+    /// The same rule for enterprises (`enterprises alias`): covered by a unit in the subtree (the
+    /// office sees all, including those no unit covers).
+    func sqlCondition(enterpriseAlias alias: String) -> any SQLExpression {
+        guard pathPrefix != nil else { return SQLRaw("1 = 1") }
+        return SQLQueryString("EXISTS (SELECT 1 FROM enterprise_units eu JOIN org_units o ON o.id = eu.unit_id WHERE eu.enterprise_id = \(unsafeRaw: alias).id AND \(sqlCondition(unitAlias: "o")))")
+    }
+
     func contains(_ unit: OrgUnit) -> Bool { contains(path: unit.path) }
 
     /// For rows read with their unit's path (hand-written SQL).

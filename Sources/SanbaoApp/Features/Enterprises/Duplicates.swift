@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Enterprises that are probably one: different credit codes, but the same name once width,
@@ -13,16 +12,7 @@ extension EnterpriseService {
     }
 
     func duplicateCandidates(limit: Int = 200) async throws -> [Candidate] {
-        try await sql.raw("""
-            SELECT a.credit_code AS first_code, a.name AS first_name, b.credit_code AS second_code, b.name AS second_name,
-                   a.address AS address
-            FROM enterprises a JOIN enterprises b
-              ON a.name_key = b.name_key AND a.address_key = b.address_key AND a.credit_code < b.credit_code
-            WHERE a.merged_into_id IS NULL AND b.merged_into_id IS NULL AND a.address_key <> ''
-              AND \(visible("a")) AND \(visible("b"))
-              AND NOT EXISTS (SELECT 1 FROM enterprise_duplicates d WHERE d.first_id = a.id AND d.second_id = b.id)
-            ORDER BY a.name LIMIT \(bind: limit)
-            """).all(decoding: Candidate.self)
+        try await store.duplicateCandidates(limit: limit)
     }
 
     enum Decision: String, Sendable { case merged, distinct }
@@ -39,17 +29,12 @@ extension EnterpriseService {
         }
         let (a, b) = first.creditCode < second.creditCode ? (first, second) : (second, first)
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try await sql.raw("""
-                INSERT INTO enterprise_duplicates (id, first_id, second_id, decision, decided_by, decided_at)
-                VALUES (\(bind: UUID()), \(bind: a.id!), \(bind: b.id!), \(bind: decision.rawValue), \(bind: principal.username), \(bind: Date()))
-                """).run()
+            let store = EnterpriseStore(db: db, principal: principal)
+            try await store.recordDuplicate(first: a.id!, second: b.id!, decision)
             if decision == .merged {
                 var aliases = first.aliases.isEmpty ? [] : first.aliases.components(separatedBy: ";")
                 if !aliases.contains(second.name) && second.name != first.name { aliases.append(second.name) }
-                try await sql.raw("UPDATE enterprises SET aliases = \(bind: aliases.joined(separator: ";")) WHERE id = \(bind: first.id!)").run()
-                try await sql.raw("UPDATE enterprises SET merged_into_id = \(bind: first.id!) WHERE id = \(bind: second.id!)").run()
-                try await sql.raw("UPDATE workers SET enterprise_id = \(bind: first.id!) WHERE enterprise_id = \(bind: second.id!)").run()
+                try await store.merge(second.id!, into: first.id!, aliases: aliases)
             }
             try await AuditLog.record(db, by: principal, action: "enterprise.duplicate_\(decision.rawValue)", subjectType: "enterprise",
                                       subjectID: second.creditCode, after: ["kept": first.creditCode, "other": second.creditCode])

@@ -2,7 +2,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 
 /// Enterprise files in and out. A file is read, checked and written in batches inside one
 /// transaction, so a province's million-row list takes bounded memory and a file that turns
@@ -42,7 +41,7 @@ extension EnterpriseService {
         do {
             // One long write: other writers in this process wait for it instead of spinning.
             try await app.serializedTransaction(on: db) { db in
-                try await Self.withBulkSettings(on: db as! any SQLDatabase) {
+                try await EnterpriseStore(db: db, principal: principal).withBulkSettings {
                     // Reading and checking the next batch overlaps with writing the last one.
                     var writing: Task<Int, any Error>?
                     do {
@@ -170,17 +169,13 @@ extension EnterpriseService {
     }
 
     private func insert(_ inserts: [Insertion], on db: any Database) async throws {
-        try await BulkInsert.rows(into: "enterprises", columns: ["id", "credit_code", "name", "name_key", "aliases", "address",
-            "address_key", "division_code", "industry_code", "size_class", "above_scale", "employees", "migrant_workers", "union_established",
-            "legal_rep", "contact_cipher", "contact_masked", "contact_digest", "lat", "lon", "tags", "created_at", "updated_at"],
-            inserts.map(\.enterprise), on: db)
-        try await BulkInsert.rows(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], inserts.flatMap(\.links), on: db)
+        try await EnterpriseStore(db: db, principal: principal).insert(inserts.map(\.enterprise), units: inserts.flatMap(\.links))
     }
 
     /// Changed enterprises one by one, each audited with what changed.
     private func update(_ rows: [EnterpriseImportPlan.Row], covering: [String: [OrgUnit]], stored byCode: [String: Enterprise],
                         now: Date, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let store = EnterpriseStore(db: db, principal: principal)
         let cipher = app.fieldCipher
         for row in rows {
             let r = row.record
@@ -191,50 +186,11 @@ extension EnterpriseService {
             let contactMasked = keepContact ? old.contactMasked : ContactMask.mask(r.contact)
             var after = Self.auditFields(r)
             after["contact"] = contactMasked
-            try await sql.raw("""
-                UPDATE enterprises SET name = \(bind: r.name), name_key = \(bind: EnterpriseName.key(r.name)),
-                aliases = \(bind: r.aliases.joined(separator: ";")), address = \(bind: r.address),
-                address_key = \(bind: EnterpriseName.addressKey(r.address)),
-                division_code = \(bind: r.divisionCode), industry_code = \(bind: r.industry.description),
-                size_class = \(bind: r.sizeClass.rawValue), above_scale = \(bind: r.aboveScale), employees = \(bind: r.employees),
-                migrant_workers = \(bind: r.migrantWorkers), union_established = \(bind: r.unionEstablished),
-                legal_rep = \(bind: r.legalRep), contact_cipher = \(bind: contactCipher), contact_masked = \(bind: contactMasked),
-                contact_digest = \(bind: contactDigest), lat = \(bind: r.lat), lon = \(bind: r.lon),
-                tags = \(bind: r.tags.joined(separator: ";")), updated_at = \(bind: now) WHERE id = \(bind: old.id!)
-                """).run()
-            try await sql.raw("DELETE FROM enterprise_units WHERE enterprise_id = \(bind: old.id!)").run()
-            let links: [[any Encodable & Sendable]] = (covering[r.creditCode] ?? []).map { [UUID(), old.id!, $0.id!] }
-            try await BulkInsert.rows(into: "enterprise_units", columns: ["id", "enterprise_id", "unit_id"], links, on: db)
+            try await store.update(old.id!, to: r, contact: (contactCipher, contactMasked, contactDigest),
+                                   covering: (covering[r.creditCode] ?? []).map { $0.id! }, now: now)
             try await AuditLog.record(db, by: principal, action: "enterprise.import_update", subjectType: "enterprise",
                                       subjectID: r.creditCode, before: Self.auditFields(old.maskedRecord), after: after)
         }
-    }
-
-    /// SQLite keeps 2 MB of pages per connection by default, and each multi-row insert that
-    /// could fail halfway opens a statement journal in a temporary file; a large import inserts
-    /// into half a dozen indexes, and with that little cache each insert reads and spills
-    /// pages. The import's connection gets 160 MB of cache and journals in memory while `body` runs.
-    static func withBulkSettings(on sql: any SQLDatabase, _ body: () async throws -> Void) async throws {
-        guard sql.dialect.name == "sqlite" else { return try await body() }
-        struct Size: Decodable { var cache_size: Int }
-        struct Store: Decodable { var temp_store: Int }
-        let cache = try await sql.raw("PRAGMA cache_size").first(decoding: Size.self)?.cache_size ?? -2000
-        let store = try await sql.raw("PRAGMA temp_store").first(decoding: Store.self)?.temp_store ?? 0
-        try await sql.raw("PRAGMA cache_size = -163840").run()
-        // SQLite refuses to move temporary storage inside a transaction once the connection has
-        // used it (a migration's table rebuild does): then statement journals stay on disk,
-        // which is slower but the same import.
-        let movedTemp = (try? await sql.raw("PRAGMA temp_store = MEMORY").run()) != nil
-        func restore() async throws {
-            try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(cache))").run()
-            if movedTemp { try await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(store))").run() }
-            try await sql.raw("PRAGMA shrink_memory").run()
-        }
-        do { try await body() } catch {
-            try? await restore()
-            throw error
-        }
-        try await restore()
     }
 
     /// Enterprises in scope, as a file that re-imports unchanged. Contacts are masked unless
@@ -254,25 +210,14 @@ extension EnterpriseService {
     func exportPages(filter: Filter = Filter(), clearContacts: Bool = false,
                      _ sink: @Sendable ([[String]]) async throws -> Void) async throws {
         if clearContacts { try principal.require(.revealPersonalData) }
-        struct Stored: Decodable {
-            var credit_code: String, name: String, aliases: String, address: String, division_code: String, industry_code: String
-            var size_class: String, above_scale: Bool, employees: Int, migrant_workers: Int, union_established: Bool
-            var legal_rep: String, contact_masked: String, contact_cipher: String?, lat: Double?, lon: Double?, tags: String
-        }
-        let conditions = try await conditions(for: filter)
+        let conditions = try await store.conditions(for: filter)
         let cipher = app.fieldCipher
         try await sink([EnterpriseRecord.header.columns.map(\.key)])
         var count = 0
         // Keyset pages (code > last code): each page costs the same however deep the export is.
         var last = ""
         while true {
-            let page = try await sql.raw("""
-                SELECT e.credit_code, e.name, e.aliases, e.address, e.division_code, e.industry_code, e.size_class, e.above_scale,
-                       e.employees, e.migrant_workers, e.union_established, e.legal_rep, e.contact_masked, e.contact_cipher,
-                       e.lat, e.lon, e.tags
-                FROM enterprises e WHERE \(SQLList(conditions, separator: SQLRaw(" AND "))) AND e.credit_code > \(bind: last)
-                ORDER BY e.credit_code LIMIT 5000
-                """).all(decoding: Stored.self)
+            let page = try await store.exportPage(conditions, after: last)
             guard let tail = page.last else { break }
             try await sink(try page.map { e in
                 let contact = clearContacts ? try e.contact_cipher.map(cipher.open) ?? "" : e.contact_masked

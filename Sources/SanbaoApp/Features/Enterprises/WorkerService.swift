@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Workers of the enterprises a principal sees. Lists show masked ID numbers and phones;
@@ -13,7 +12,7 @@ struct WorkerService {
     let principal: Principal
 
     var enterprises: EnterpriseService { EnterpriseService(app: app, db: db, principal: principal) }
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var store: WorkerStore { WorkerStore(db: db, principal: principal) }
 
     struct Row: Content {
         var id: UUID
@@ -37,39 +36,27 @@ struct WorkerService {
     }
 
     func list(_ page: PageRequest, enterpriseCode: String = "", hardship: String = "", search: String = "") async throws -> Page<Row> {
-        var conditions: [any SQLExpression] = [enterprises.visible]
+        var filter = WorkerStore.Filter()
         if !enterpriseCode.isEmpty {
             // Naming an enterprise the caller cannot see is "not found", as for units.
-            let (enterprise, _) = try await enterprises.detail(creditCode: enterpriseCode)
-            conditions.append(SQLQueryString("e.id = \(bind: enterprise.id!)"))
+            filter.enterprise = try await enterprises.detail(creditCode: enterpriseCode).0.id
         }
         // Filtering by hardship would tell as much as showing it.
-        if hardshipShown, let h = WorkerRecord.Hardship(parsing: hardship), !hardship.isEmpty { conditions.append(SQLQueryString("w.hardship = \(bind: h.rawValue)")) }
+        if hardshipShown, let h = WorkerRecord.Hardship(parsing: hardship), !hardship.isEmpty { filter.hardship = h }
         if !search.isEmpty {
             let id = CreditCode.normalise(search)
             if id.count == 18, case .success = ResidentID.check(id, today: Self.today) {
-                // An exact ID number finds its worker through the keyed digest, never by decrypting.
-                conditions.append(SQLQueryString("w.id_digest = \(bind: app.fieldCipher.digest(id))"))
+                filter.idDigest = app.fieldCipher.digest(id)
             } else {
-                conditions.append(SQLQueryString("w.name LIKE \(bind: "%" + search.replacingOccurrences(of: "%", with: "") + "%")"))
+                filter.name = search
             }
         }
-        let rows = try await sql.raw("""
-            SELECT w.id, w.name, w.id_masked, w.phone_masked, w.gender, w.birth_year, e.credit_code AS enterprise_code,
-                   e.name AS enterprise_name, w.job, w.migrant, w.hardship, COUNT(*) OVER () AS total
-            FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
-            WHERE \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY w.name, w.id
-            LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
-            """).all(decoding: Row.self)
-        return Page(items: rows.map(shown), page: page.page, per: page.per, total: rows.first?.total ?? 0)
+        let found = try await store.list(page, filter)
+        return Page(items: found.items.map(shown), page: found.page, per: found.per, total: found.total)
     }
 
     func detail(id: UUID) async throws -> Row {
-        guard let row = try await sql.raw("""
-            SELECT w.id, w.name, w.id_masked, w.phone_masked, w.gender, w.birth_year, e.credit_code AS enterprise_code,
-                   e.name AS enterprise_name, w.job, w.migrant, w.hardship
-            FROM workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE w.id = \(bind: id) AND \(enterprises.visible)
-            """).first(decoding: Row.self) else { throw AppError(.notFound, "error.not_found") }
+        guard let row = try await store.row(id) else { throw AppError(.notFound, "error.not_found") }
         return shown(row)
     }
 
@@ -93,11 +80,7 @@ struct WorkerService {
     /// who may not know it).
     func hardshipCounts() async throws -> [(category: String, n: Int)] {
         guard hardshipShown else { return [] }
-        struct C: Decodable { var hardship: String; var n: Int }
-        return try await sql.raw("""
-            SELECT w.hardship, COUNT(*) AS n FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
-            WHERE w.hardship <> 'none' AND \(enterprises.visible) GROUP BY w.hardship ORDER BY w.hardship
-            """).all(decoding: C.self).map { ($0.hardship, $0.n) }
+        return try await store.hardshipCounts()
     }
 
     static var today: (Int, Int, Int) { ResidentID.day(of: Date()) }

@@ -2,7 +2,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 
 /// Worker files in and out: `name,id_number,phone,enterprise_code,job,migrant,household,hardship`.
 extension WorkerService {
@@ -13,12 +12,8 @@ extension WorkerService {
         summary.encoding = encoding ?? ""
         if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
 
-        struct E: Decodable { var id: UUID; var credit_code: String }
-        let all = try await sql.raw("SELECT e.id, e.credit_code FROM enterprises e").all(decoding: E.self)
-        let visible = Set(try await sql.raw("SELECT e.id, e.credit_code FROM enterprises e WHERE \(enterprises.visible)")
-            .all(decoding: E.self).map(\.id))
-        let enterpriseID = Dictionary(uniqueKeysWithValues: all.map { ($0.credit_code, $0.id) })
-        let codeOf = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.credit_code) })
+        let (enterpriseID, visible) = try await store.enterpriseCodes()
+        let codeOf = Dictionary(uniqueKeysWithValues: enterpriseID.map { ($1, $0) })
         let stored = Dictionary(uniqueKeysWithValues: try await Worker.query(on: db).all().map { ($0.idDigest, $0) })
         let cipher = app.fieldCipher
         let privateDigest: @Sendable (WorkerRecord) -> String = { cipher.digest($0.phone + "\u{1F}" + $0.household) }
@@ -40,7 +35,7 @@ extension WorkerService {
         let now = Date()
         let fileDigest = Hex.lower(SHA256.hash(data: bytes).prefix(8))
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
+            let store = WorkerStore(db: db, principal: principal)
             var inserts: [[any Encodable & Sendable]] = []
             var created = 0
             for row in plan.rows where row.action != .unchanged {
@@ -53,13 +48,11 @@ extension WorkerService {
                 let after = ["name": r.name, "id_number": id.masked, "phone": r.phone.isEmpty ? "" : Phone.mask(r.phone),
                              "enterprise_code": r.enterpriseCode, "job": r.job, "migrant": "\(r.migrant)", "hardship": r.hardship.rawValue]
                 if let old = stored[digest] {
-                    try await sql.raw("""
-                        UPDATE workers SET name = \(bind: r.name), phone_cipher = \(bind: phoneCipher),
-                        phone_masked = \(bind: r.phone.isEmpty ? "" : Phone.mask(r.phone)), phone_digest = \(bind: phoneDigest),
-                        enterprise_id = \(bind: enterpriseID[r.enterpriseCode]!), job = \(bind: r.job), migrant = \(bind: r.migrant),
-                        household_cipher = \(bind: household), private_digest = \(bind: privateDigest(r)),
-                        hardship = \(bind: r.hardship.rawValue), updated_at = \(bind: now) WHERE id = \(bind: old.id!)
-                        """).run()
+                    try await store.update(old.id!, .init(name: r.name, phoneCipher: phoneCipher, phoneDigest: phoneDigest,
+                                                          phoneMasked: r.phone.isEmpty ? "" : Phone.mask(r.phone),
+                                                          enterprise: enterpriseID[r.enterpriseCode]!, job: r.job, migrant: r.migrant,
+                                                          householdCipher: household, privateDigest: privateDigest(r),
+                                                          hardship: r.hardship.rawValue), now: now)
                     try await AuditLog.record(db, by: principal, action: "worker.import_update", subjectType: "worker",
                                               subjectID: old.id!.uuidString,
                                               before: ["name": old.name, "job": old.job, "hardship": old.hardship,
@@ -72,7 +65,7 @@ extension WorkerService {
                     created += 1
                 }
             }
-            try await BulkInsert.rows(into: "workers", columns: Self.columns, inserts, on: db)
+            try await store.insert(inserts)
             if created > 0 {
                 try await AuditLog.record(db, by: principal, action: "worker.import_create", subjectType: "worker_file",
                                           subjectID: fileDigest, after: ["created": "\(created)"])
@@ -80,10 +73,6 @@ extension WorkerService {
         }
         return outcome
     }
-
-    static let columns = ["id", "name", "id_cipher", "id_masked", "id_digest", "phone_cipher", "phone_masked", "phone_digest", "gender",
-                          "birth_year", "enterprise_id", "job", "migrant", "household_cipher", "private_digest", "hardship",
-                          "created_at", "updated_at"]
 
     /// A new registry worker as a row: the ID number, phone and household sealed, masked
     /// copies for lists, digests to find them again. From an import or from a visit.
@@ -102,22 +91,12 @@ extension WorkerService {
     func exportRows(clear: Bool = false) async throws -> [[String]] {
         if clear { try principal.require(.revealWorkerData) }
         var out = [WorkerRecord.header.columns.map(\.key)]
-        struct Stored: Decodable {
-            var id: UUID, name: String, id_masked: String, phone_masked: String, enterprise_code: String, job: String
-            var migrant: Bool, hardship: String, id_cipher: String, phone_cipher: String?, household_cipher: String?
-        }
         let cipher = app.fieldCipher
         var count = 0
         // Keyset pages by id: constant cost per page however many workers there are.
         var last: UUID?
         while true {
-            let after: any SQLExpression = last.map { SQLQueryString("w.id > \(bind: $0)") } ?? SQLRaw("1 = 1")
-            let page = try await sql.raw("""
-                SELECT w.id, w.name, w.id_masked, w.phone_masked, e.credit_code AS enterprise_code, w.job, w.migrant, w.hardship,
-                       w.id_cipher, w.phone_cipher, w.household_cipher
-                FROM workers w JOIN enterprises e ON e.id = w.enterprise_id
-                WHERE \(enterprises.visible) AND \(after) ORDER BY w.id LIMIT 5000
-                """).all(decoding: Stored.self)
+            let page = try await store.exportPage(after: last)
             guard let tail = page.last else { break }
             for w in page {
                 var record = WorkerRecord(name: w.name, idNumber: w.id_masked, phone: w.phone_masked, enterpriseCode: w.enterprise_code,

@@ -103,7 +103,7 @@ struct TransferPages: RouteCollection {
             // Streamed: a million rows go out a page at a time. What could refuse the export
             // (no right to clear values, an unknown unit in the filter) is checked before it starts.
             if clear { try principal.require(.revealPersonalData) }
-            _ = try await EnterpriseService(app: req.application, db: req.db, principal: principal).conditions(for: filter)
+            try await EnterpriseService(app: req.application, db: req.db, principal: principal).check(filter)
             let app = req.application
             return Download.csvStream(named: file) { emit in
                 try await kind.exportPages(app: app, principal: principal, clear: clear, filter: filter) { try await emit($0) }

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// What a submission gets back: that the visit is stored, under which id and revision, and the
@@ -70,20 +69,11 @@ extension VisitService {
         let enterprise = try await Enterprise.find(visit.$enterprise.id, on: db)!
         let cadre = try await User.find(visit.$cadre.id, on: db)!
         let unit = try await OrgUnit.find(visit.$unit.id, on: db)!
-        struct R: Decodable { var questionnaire_key: String; var version: Int; var worker_id: UUID?; var answers: String }
-        let responses = try await sql.raw("""
-            SELECT questionnaire_key, version, worker_id, answers FROM responses WHERE visit_id = \(bind: id) ORDER BY position
-            """).all(decoding: R.self).map {
+        let responses = try await store.responses(of: id).map {
             VisitDTO.ResponseDTO(questionnaire: $0.questionnaire_key, version: $0.version, worker_id: $0.worker_id,
                                  answers: (try? JSONDecoder().decode([String: Answer].self, from: Data($0.answers.utf8))) ?? [:])
         }
-        struct P: Decodable { var id: UUID; var category: String; var description: String; var severity: String; var status: String; var worker_id: UUID? }
-        let problems = try await sql.raw("""
-            SELECT id, category, description, severity, status, worker_id FROM problems WHERE visit_id = \(bind: id) ORDER BY created_at, id
-            """).all(decoding: P.self).map {
-            VisitDTO.ProblemDTO(id: $0.id, category: $0.category, description: $0.description, severity: $0.severity,
-                                status: $0.status, worker_id: $0.worker_id)
-        }
+        let problems = try await store.problems(of: id)
         let events = try await VisitEvent.query(on: db).filter(\.$visit.$id == id).sort(\.$at).all().map {
             VisitDTO.EventDTO(at: VisitDTO.iso($0.at), actor: $0.actorName, action: $0.action, comment: $0.comment)
         }
@@ -97,20 +87,5 @@ extension VisitService {
     }
 
     /// The visits the principal may see (their own, and their subtree's), newest first.
-    func list(_ page: PageRequest, status: String?) async throws -> Page<VisitRow> {
-        var conditions: [any SQLExpression] = [
-            SQLQueryString("(v.cadre_user_id = \(bind: principal.userID ?? UUID()) OR \(scope.sqlCondition(unitAlias: "o")))"),
-        ]
-        if let status, !status.isEmpty { conditions.append(SQLQueryString("v.status = \(bind: status)")) }
-        let rows = try await sql.raw("""
-            SELECT v.id, v.status, v.revision, e.credit_code AS enterprise_code, e.name AS enterprise_name, u.display_name AS cadre,
-                   o.code AS unit_code, v.finished_at,
-                   (SELECT COUNT(*) FROM problems p WHERE p.visit_id = v.id) AS problems, COUNT(*) OVER () AS total
-            FROM visits v JOIN enterprises e ON e.id = v.enterprise_id JOIN users u ON u.id = v.cadre_user_id
-            JOIN org_units o ON o.id = v.unit_id
-            WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
-            ORDER BY v.finished_at DESC, v.id LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
-            """).all(decoding: VisitRow.self)
-        return Page(items: rows.map { var r = $0; r.total = nil; return r }, page: page.page, per: page.per, total: rows.first?.total ?? 0)
-    }
+    func list(_ page: PageRequest, status: String?) async throws -> Page<VisitRow> { try await store.list(page, status: status) }
 }

@@ -97,7 +97,7 @@ struct VisitPages: RouteCollection {
     func new(req: Request) async throws -> Response {
         let s = try service(req)
         try s.principal.require(.recordVisits)
-        let enterprise: VisitService.FormEnterprise
+        let enterprise: VisitStore.FormEnterprise
         var taskID = ""
         if let task = req.query[UUID.self, at: "task"] {
             enterprise = try await s.enterprise(ofTask: task)

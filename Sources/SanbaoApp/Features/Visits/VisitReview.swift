@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Reading visits, and the review: the cadre's unit admin accepts a submitted visit or returns
@@ -84,16 +83,12 @@ extension VisitService {
                                       enterpriseAnswers: enterpriseAnswers, workerAnswers: workerAnswers, versions: versions,
                                       rules: fixed.problems.isEmpty ? nil : try await ProblemRules.current(app, db), now: now)
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
             try await Self.claim(id, revision: revision, status: .returned, on: db)
             try await Tallies.settle(in: app, on: db)
             try await visit.update(on: db)
-            try await BulkInsert.rows(into: "workers", columns: WorkerService.columns, newWorkers.rows, on: db)
+            try await BulkInsert.rows(into: "workers", columns: WorkerStore.columns, newWorkers.rows, on: db)
             try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, newWorkers.audits, on: db)
-            try await sql.raw("DELETE FROM answers WHERE visit_id = \(bind: id)").run()
-            try await sql.raw("DELETE FROM responses WHERE visit_id = \(bind: id)").run()
-            // Problems already taken up by the ledger stay; those only reported are replaced.
-            try await sql.raw("DELETE FROM problems WHERE visit_id = \(bind: id) AND status = 'reported'").run()
+            try await VisitStore(db: db, principal: principal).clearContent(of: id)
             try await BulkInsert.insert(content.responses, on: db)
             try await BulkInsert.insert(content.answers, on: db)
             try await BulkInsert.insert(content.problems, on: db)
@@ -113,15 +108,8 @@ extension VisitService {
     /// corrections) sent at once the second finds no row and hears 409, and the tallies see one
     /// change, not two. The checks before the write only give the common case a quick answer.
     static func claim(_ id: UUID, revision: Int, status: Visit.Status, on db: any Database) async throws {
-        struct Claimed: Decodable { var revision: Int }
-        let sql = db as! any SQLDatabase
-        let claimed = try await sql.update("visits").set(SQLIdentifier("revision"), to: SQLRaw("revision + 1"))
-            .where("id", .equal, id).where("revision", .equal, revision).where("status", .equal, status.rawValue)
-            .returning("revision").first(decoding: Claimed.self)
-        guard claimed != nil else {
-            struct Current: Decodable { var revision: Int }
-            let now = try await sql.select().column("revision").from("visits").where("id", .equal, id).first(decoding: Current.self)
-            throw AppError(.conflict, "visit.conflict", ["\(now?.revision ?? revision)"])
+        if let now = try await VisitStore.claim(id, revision: revision, status: status, on: db) {
+            throw AppError(.conflict, "visit.conflict", ["\(now)"])
         }
     }
 }

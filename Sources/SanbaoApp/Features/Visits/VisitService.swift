@@ -14,7 +14,7 @@ struct VisitService {
     let principal: Principal
 
     var scope: Scope { principal.scope }
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var store: VisitStore { VisitStore(db: db, principal: principal) }
 
     static let decoder: JSONDecoder = {
         let d = JSONDecoder()
@@ -105,45 +105,21 @@ struct VisitService {
 
     /// The visit this cadre already made with this key; a different body under it is a mistake.
     private func existing(userID: UUID, key: String, digest: String) async throws -> VisitReceipt? {
-        struct Row: Decodable { var id: UUID; var request_digest: String; var status: String; var revision: Int }
-        guard let row = try await sql.raw("""
-            SELECT id, request_digest, status, revision FROM visits WHERE cadre_user_id = \(bind: userID) AND client_id = \(bind: key)
-            """).first(decoding: Row.self) else { return nil }
+        guard let row = try await store.visit(cadre: userID, key: key) else { return nil }
         guard row.request_digest == digest else { throw AppError(.conflict, "visit.key_reused") }
-        struct Worker: Decodable { var worker_id: UUID? }
-        struct Problem: Decodable { var id: UUID }
-        let workers = try await sql.raw("SELECT worker_id FROM responses WHERE visit_id = \(bind: row.id) AND position > 0 ORDER BY position")
-            .all(decoding: Worker.self)
-        let problems = try await sql.raw("SELECT id FROM problems WHERE visit_id = \(bind: row.id) ORDER BY id").all(decoding: Problem.self)
         return VisitReceipt(id: row.id, client_id: key, status: row.status, revision: row.revision, url: APIRoute.visit(row.id.uuidString).path,
-                            worker_ids: workers.map(\.worker_id), problem_ids: problems.map(\.id))
+                            worker_ids: try await store.responseWorkers(of: row.id), problem_ids: try await store.problemIDs(of: row.id))
     }
 
     /// The enterprise visited and the task fulfilled: the cadre's own open or done task, or,
     /// ad hoc, an enterprise the cadre's unit can see.
-    private struct Target: Decodable {
-        var id: UUID
-        var credit_code, name: String
-        /// The task's stage (nil ad hoc).
-        var stage_id: UUID?
-        var industry_code, size_class: String
-    }
-
-    private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: Target, task: UUID?) {
+    private func target(of s: VisitSubmission, userID: UUID) async throws -> (enterprise: VisitStore.Target, task: UUID?) {
         if let taskID = s.taskID {
-            guard let row = try await sql.raw("""
-                SELECT e.id, e.credit_code, e.name, t.stage_id, e.industry_code, e.size_class FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id
-                JOIN enterprises e ON e.id = t.enterprise_id
-                WHERE t.id = \(bind: taskID) AND c.user_id = \(bind: userID)
-                """).first(decoding: Target.self) else { throw AppError(.notFound, "error.not_found") }
+            guard let row = try await store.target(task: taskID, cadre: userID) else { throw AppError(.notFound, "error.not_found") }
             try await refuseSecondVisit(task: taskID)
             return (row, taskID)
         }
-        let service = EnterpriseService(app: app, db: db, principal: principal)
-        guard let row = try await sql.raw("""
-            SELECT e.id, e.credit_code, e.name, e.industry_code, e.size_class FROM enterprises e
-            WHERE e.credit_code = \(bind: (s.enterprise ?? "").trimmed.uppercased()) AND \(service.visible)
-            """).first(decoding: Target.self) else {
+        guard let row = try await store.target(code: (s.enterprise ?? "").trimmed.uppercased()) else {
             throw AppError.invalid([AppError.field("enterprise", "visit.reason.unknown_enterprise")])
         }
         return (row, nil)
@@ -185,13 +161,8 @@ struct VisitService {
         guard !named.isEmpty else { return ([], []) }
         let cipher = app.fieldCipher
         let residents = try named.map { try ResidentID.check(s.workerResponses[$0].newWorker!.idNumber, today: ResidentID.day(of: now)).get() }
-        struct Known: Decodable { var id: UUID; var enterprise_id: UUID; var id_digest: String; var visible: Int }
         let digests = residents.map { cipher.digest($0.value) }
-        let visible = EnterpriseService(app: app, db: db, principal: principal).visible("e")
-        let known = Dictionary(try await sql.raw("""
-            SELECT w.id, w.enterprise_id, w.id_digest, CASE WHEN \(visible) THEN 1 ELSE 0 END AS visible
-            FROM workers w JOIN enterprises e ON e.id = w.enterprise_id WHERE w.id_digest IN \(SQLBind.group(digests))
-            """).all(decoding: Known.self).map { ($0.id_digest, $0) }, uniquingKeysWith: { a, _ in a })
+        let known = Dictionary(try await store.workers(withDigests: digests).map { ($0.id_digest, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [[any Encodable & Sendable]] = []
         var audits: [[any Encodable & Sendable]] = []
         var refused: [AppError.FieldIssue] = []

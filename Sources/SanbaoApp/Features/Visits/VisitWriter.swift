@@ -177,7 +177,7 @@ actor VisitWriter {
     /// What a visit writes, table by table, in an order the foreign keys accept.
     private static let layout: [(name: String, columns: [String], rows: @Sendable (VisitRows) -> [[any Encodable & Sendable]])] = [
         (NewVisitRow.table, NewVisitRow.columns, { [$0.visit.values] }),
-        ("workers", WorkerService.columns, { $0.workers }),
+        ("workers", WorkerStore.columns, { $0.workers }),
         (ResponseRow.table, ResponseRow.columns, { $0.responses.map(\.values) }),
         (AnswerRow.table, AnswerRow.columns, { $0.answers.map(\.values) }),
         (NewProblemRow.table, NewProblemRow.columns, { $0.problems.map(\.values) }),
