@@ -1,22 +1,14 @@
 import Foundation
 import SanbaoDomain
-import SQLKit
 
-/// The assignment of one stage as the solver sees it, read from the database in a handful of
-/// plain queries: every active enterprise with the cadres whose unit covers it (a unit covers
+/// The assignment of one stage as the solver sees it, made from what `AssignmentStore.instance`
+/// reads: every active enterprise with the cadres whose unit covers it (a unit covers
 /// what the units below it cover), great-circle metres from the cadre's home, cadre
 /// capacities, the stage's unit quotas as nested groups, locks, exclusions and done visits.
 struct AssignmentInstance {
-    struct UnitRow: Decodable { var id: UUID; var code: String; var name: String; var path: String; var lat: Double?; var lon: Double? }
-    struct CadreRow: Decodable { var id: UUID; var staff_no: String; var display_name: String; var unit_id: UUID; var lat: Double?; var lon: Double?; var capacity: Int }
-    struct EnterpriseRow: Decodable { var id: UUID; var credit_code: String; var name: String; var lat: Double?; var lon: Double? }
-    struct LinkRow: Decodable { var enterprise_id: UUID; var unit_id: UUID }
-    struct QuotaRow: Decodable { var unit_id: UUID; var enterprises: Int }
-    struct PairRow: Decodable { var enterprise_id: UUID; var cadre_id: UUID }
-
-    var units: [UUID: UnitRow] = [:]
-    var cadres: [CadreRow] = []
-    var enterprises: [EnterpriseRow] = []
+    var units: [UUID: AssignmentStore.UnitRow] = [:]
+    var cadres: [AssignmentStore.CadreRow] = []
+    var enterprises: [AssignmentStore.EnterpriseRow] = []
     /// The units each enterprise is linked to by the registry (its most specific covering units).
     var links: [[UUID]] = []
     var excluded: Set<UUID> = []
@@ -25,32 +17,8 @@ struct AssignmentInstance {
     var done: [UUID: UUID] = [:]
     var problem: AssignmentProblem
 
-    static func load(stageID: UUID, fairness: AssignmentProblem.Fairness?, on sql: any SQLDatabase) async throws -> AssignmentInstance {
-        let units = try await sql.raw("SELECT id, code, name, path, lat, lon FROM org_units WHERE retired_at IS NULL")
-            .all(decoding: UnitRow.self)
-        let cadres = try await sql.raw("""
-            SELECT c.id, c.staff_no, u.display_name, u.unit_id, c.lat, c.lon, c.capacity
-            FROM cadres c JOIN users u ON u.id = c.user_id WHERE u.retired_at IS NULL ORDER BY c.staff_no
-            """).all(decoding: CadreRow.self)
-        let enterprises = try await sql.raw("""
-            SELECT id, credit_code, name, lat, lon FROM enterprises WHERE merged_into_id IS NULL ORDER BY credit_code
-            """).all(decoding: EnterpriseRow.self)
-        let links = try await sql.raw("SELECT enterprise_id, unit_id FROM enterprise_units").all(decoding: LinkRow.self)
-        let quotas = try await sql.raw("SELECT unit_id, enterprises FROM quotas WHERE stage_id = \(bind: stageID)")
-            .all(decoding: QuotaRow.self)
-        let locks = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_locks WHERE stage_id = \(bind: stageID)")
-            .all(decoding: PairRow.self)
-        let done = try await sql.raw("SELECT enterprise_id, cadre_id FROM visit_tasks WHERE stage_id = \(bind: stageID) AND status = 'done'")
-            .all(decoding: PairRow.self)
-        struct Excluded: Decodable { var cadre_id: UUID }
-        let excluded = try await sql.raw("SELECT cadre_id FROM assignment_exclusions WHERE stage_id = \(bind: stageID)")
-            .all(decoding: Excluded.self)
-        return AssignmentInstance(units: units, cadres: cadres, enterprises: enterprises, links: links, quotas: quotas,
-                                  locks: locks, done: done, excluded: Set(excluded.map(\.cadre_id)), fairness: fairness)
-    }
-
-    init(units unitRows: [UnitRow], cadres: [CadreRow], enterprises: [EnterpriseRow], links linkRows: [LinkRow],
-         quotas: [QuotaRow], locks: [PairRow], done: [PairRow], excluded: Set<UUID>, fairness: AssignmentProblem.Fairness?) {
+    init(units unitRows: [AssignmentStore.UnitRow], cadres: [AssignmentStore.CadreRow], enterprises: [AssignmentStore.EnterpriseRow], links linkRows: [AssignmentStore.LinkRow],
+         quotas: [AssignmentStore.QuotaRow], locks: [AssignmentStore.PairRow], done: [AssignmentStore.PairRow], excluded: Set<UUID>, fairness: AssignmentProblem.Fairness?) {
         units = Dictionary(uniqueKeysWithValues: unitRows.map { ($0.id, $0) })
         self.cadres = cadres
         self.enterprises = enterprises

@@ -1,6 +1,5 @@
 import Fluent
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// The assignment review: the campaign office (and the inspectors, read only) see the draft
@@ -26,14 +25,14 @@ struct AssignmentPages: RouteCollection {
         var stagePosition: Int
         var stages: [StageLink]
         var canManage: Bool
-        var totals: AssignmentReview.Totals
+        var totals: AssignmentStore.Totals
         var km, meanKm: String
         var changes: String?
         var loads: [Load]
         var unplaced: [Reasoned]
         var conflicts: ConflictReport
-        var locks: [AssignmentReview.Lock]
-        var exclusions: [AssignmentReview.Exclusion]
+        var locks: [AssignmentStore.Lock]
+        var exclusions: [AssignmentStore.Exclusion]
         var districts: [StageLink]
         var district, map: String
         var cadres: [CadreRow]
@@ -62,10 +61,10 @@ struct AssignmentPages: RouteCollection {
     func review(req: Request) async throws -> Response {
         let principal = try reader(req)
         let (campaign, stage, stages) = try await stage(req, principal)
-        let sql = req.db as! any SQLDatabase
-        let review = AssignmentReview(sql: sql, stageID: stage.id!)
-        let totals = try await review.totals()
-        let changes = try await AssignmentService(app: req.application, db: req.db, principal: principal).changes(stageID: stage.id!, draft: try await review.draft())
+        let service = AssignmentService(app: req.application, db: req.db, principal: principal)
+        let review = service.store, id = stage.id!
+        let totals = try await review.totals(stage: id)
+        let changes = try await service.changes(stageID: id, draft: try await review.draft(stage: id))
         let districts = try await OrgUnit.query(on: req.db).filter(\.$depth == 1).filter(\.$retiredAt == nil)
             .filter(\.$territory != "").sort(\.$code).all()
             .filter { $0.kind.jurisdiction == .territorial }
@@ -73,8 +72,8 @@ struct AssignmentPages: RouteCollection {
         var map = ""
         var cadres: [CadreRow] = []
         if let chosen {
-            map = try await review.map(district: chosen)
-            cadres = try await review.cadreLoads(district: chosen).map {
+            map = try await service.map(stage: id, district: chosen)
+            cadres = try await review.cadreLoads(stage: id, district: chosen).map {
                 CadreRow(staffNo: $0.staff_no, name: $0.name, unit: $0.unit, load: $0.load, capacity: $0.capacity,
                          km: String(format: "%.1f", Double($0.metres ?? 0) / 1000))
             }
@@ -86,13 +85,13 @@ struct AssignmentPages: RouteCollection {
                         km: String(format: "%.0f", Double(totals.metres) / 1000),
                         meanKm: String(format: "%.2f", totals.placed > 0 ? Double(totals.metres) / Double(totals.placed) / 1000 : 0),
                         changes: changes.map { req.t("assignment.changes", "\($0.added)", "\($0.moved)", "\($0.removed)") },
-                        loads: try await review.unitLoads().map {
+                        loads: try await service.unitLoads(stage: id).map {
                             Load(name: $0.name, total: $0.depth == 0, assigned: $0.assigned, quota: $0.quota.map(String.init) ?? "—",
                                  hasQuota: $0.quota != nil, high: $0.quota ?? $0.capacity, capacity: $0.capacity)
                         },
-                        unplaced: try await review.unplaced().map { Reasoned(credit_code: $0.credit_code, name: $0.name, reason: req.t("assignment.reason." + $0.reason)) },
-                        conflicts: try await ConflictReport.load(on: sql), locks: try await review.locks(),
-                        exclusions: try await review.exclusions(),
+                        unplaced: try await review.unplaced(stage: id).map { Reasoned(credit_code: $0.credit_code, name: $0.name, reason: req.t("assignment.reason." + $0.reason)) },
+                        conflicts: try await ConflictReport.load(from: review), locks: try await review.locks(stage: id),
+                        exclusions: try await review.exclusions(stage: id),
                         districts: districts.map { StageLink(key: $0.code, name: $0.name, active: $0.id == chosen?.id) },
                         district: chosen?.name ?? "", map: map, cadres: cadres,
                         fairnessPercent: campaign.fairnessPercent, fairnessPenalty: campaign.fairnessPenalty)

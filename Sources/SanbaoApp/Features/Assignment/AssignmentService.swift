@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Solving, explaining and publishing a stage's assignment: the campaign office's, since it
@@ -11,7 +10,7 @@ struct AssignmentService {
     let db: any Database
     let principal: Principal
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var store: AssignmentStore { AssignmentStore(db: db) }
 
     struct Summary: Content {
         var campaign, stage: String
@@ -57,11 +56,7 @@ struct AssignmentService {
         if !dryRun {
             let rows = draftRows, placed = placedCount
             try await app.serializedTransaction(on: db) { db in
-                let sql = db as! any SQLDatabase
-                try await sql.raw("DELETE FROM assignment_drafts WHERE stage_id = \(bind: stage.id!)").run()
-                try await BulkInsert.rows(into: "assignment_drafts",
-                                          columns: ["id", "stage_id", "enterprise_id", "cadre_id", "unit_id", "distance_m", "reason"],
-                                          rows, on: db)
+                try await AssignmentStore(db: db).replaceDraft(stage: stage.id!, rows)
                 try await AuditLog.record(db, by: principal, action: "assignment.solve", subjectType: "stage", subjectID: stage.id!.uuidString,
                                           after: ["placed": "\(placed)", "unplaced": "\(instance.enterprises.count - placed)",
                                                   "metres": "\(metres)"])
@@ -72,14 +67,14 @@ struct AssignmentService {
                        unplaced: unplaced, totalMetres: total, meanMetres: placed > 0 ? total / Int64(placed) : 0,
                        penalty: solver.totalPenalty, locked: locked, excludedCadres: instance.excluded.count,
                        solveSeconds: solveSeconds, totalSeconds: Date().timeIntervalSince(started), changes: changes,
-                       conflicts: try await ConflictReport.load(on: sql))
+                       conflicts: try await ConflictReport.load(from: store))
     }
 
     /// Reads the instance and solves it with the stage's exclusions and locks (and the
     /// enterprises already visited, which stay with their cadre).
     private func run(stage: Stage, campaign: Campaign) async throws -> (AssignmentInstance, AssignmentSolver, Int, Double) {
         try principal.require(.manageAssignment)
-        let instance = try await AssignmentInstance.load(stageID: stage.id!, fairness: campaign.fairness, on: sql)
+        let instance = try await store.instance(stage: stage.id!, fairness: campaign.fairness)
         let solveStart = Date()
         let solver = AssignmentSolver(instance.problem)
         let cadreIndex = Dictionary(uniqueKeysWithValues: instance.cadres.enumerated().map { ($1.id, $0) })
@@ -140,10 +135,8 @@ struct AssignmentService {
     /// What publishing the draft would change for the cadres: enterprises newly given a task,
     /// moved to another cadre, or no longer assigned. Nil before the first publication.
     func changes(stageID: UUID, draft: [UUID: UUID]) async throws -> Changes? {
-        let published = try await sql.raw("SELECT enterprise_id, cadre_id FROM visit_tasks WHERE stage_id = \(bind: stageID)")
-            .all(decoding: AssignmentInstance.PairRow.self)
-        guard !published.isEmpty else { return nil }
-        let before = Dictionary(published.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a })
+        let before = try await store.published(stage: stageID)
+        guard !before.isEmpty else { return nil }
         var changes = Changes(added: 0, moved: 0, removed: 0)
         for (e, c) in draft {
             if let old = before[e] { if old != c { changes.moved += 1 } } else { changes.added += 1 }
@@ -156,21 +149,11 @@ struct AssignmentService {
     /// are (the solve kept them on their cadre); every open task is replaced.
     func publish(stage: Stage) async throws -> Changes {
         try principal.require(.manageAssignment)
-        let draft = try await sql.raw("SELECT enterprise_id, cadre_id FROM assignment_drafts WHERE stage_id = \(bind: stage.id!) AND cadre_id IS NOT NULL")
-            .all(decoding: AssignmentInstance.PairRow.self)
+        let draft = try await store.draft(stage: stage.id!)
         guard !draft.isEmpty else { throw AppError(.badRequest, "assignment.nothing_to_publish") }
-        let changes = try await changes(stageID: stage.id!, draft: Dictionary(draft.map { ($0.enterprise_id, $0.cadre_id) }, uniquingKeysWith: { a, _ in a }))
-            ?? Changes(added: draft.count, moved: 0, removed: 0)
+        let changes = try await changes(stageID: stage.id!, draft: draft) ?? Changes(added: draft.count, moved: 0, removed: 0)
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try await sql.raw("DELETE FROM visit_tasks WHERE stage_id = \(bind: stage.id!) AND status = 'open'").run()
-            try await sql.raw("""
-                INSERT INTO visit_tasks (id, stage_id, enterprise_id, cadre_id, unit_id, distance_m, status, published_at)
-                SELECT d.id, d.stage_id, d.enterprise_id, d.cadre_id, d.unit_id, d.distance_m, 'open', \(bind: Date())
-                FROM assignment_drafts d
-                WHERE d.stage_id = \(bind: stage.id!) AND d.cadre_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM visit_tasks v WHERE v.stage_id = d.stage_id AND v.enterprise_id = d.enterprise_id)
-                """).run()
+            try await AssignmentStore(db: db).publish(stage: stage.id!, at: Date())
             try await Tallies.rebuild(.tasks(stage: stage.id!), on: db)
             try await AuditLog.record(db, by: principal, action: "assignment.publish", subjectType: "stage", subjectID: stage.id!.uuidString,
                                       after: ["added": "\(changes.added)", "moved": "\(changes.moved)", "removed": "\(changes.removed)"])

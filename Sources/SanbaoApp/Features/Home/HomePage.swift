@@ -1,5 +1,4 @@
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 struct HomePage: RouteCollection {
@@ -38,7 +37,7 @@ struct HomePage: RouteCollection {
         let people = try await UserService(app: req.application, db: req.db, principal: principal)
             .list(PageRequest(page: 1, per: 20), unitCode: unit.code)
         var tasks: [VisitTaskRow] = []
-        if let userID = principal.userID { tasks = try await VisitTaskRow.forUser(userID, on: req.db as! any SQLDatabase) }
+        if let userID = principal.userID { tasks = try await AssignmentStore(db: req.db).tasks(ofUser: userID) }
         // Report work that waits on this unit: the reminders it got, its children's reports to decide.
         var reminders: [ReportPages.ReminderRow] = [], awaiting = 0
         if principal.can(.writeReports), let campaign = try await CampaignService(app: req.application, db: req.db, principal: principal).campaigns().first {
