@@ -7,6 +7,7 @@ extension ProblemService {
     /// The figures counted again from the problems and their timelines, the slow way — what the
     /// tallies must always agree with.
     func recountedFigures(under path: String, rules: ProblemRules, today: Day) async throws -> ProblemFigures {
+        let sql = store.sql
         var f = ProblemFigures()
         // Merged problems count once, in the problem they joined.
         let subtree = SQLQueryString("su.path LIKE \(bind: path + "%") AND p.status <> 'merged'")

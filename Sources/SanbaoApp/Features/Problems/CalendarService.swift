@@ -13,25 +13,17 @@ struct CalendarService {
     let db: any Database
     let principal: Principal
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var store: ProblemSettingsStore { ProblemSettingsStore(db: db) }
 
     func calendar() async throws -> WorkingCalendar {
         if let kept = app.workingCalendar.withLockedValue({ $0 }) { return kept }
-        let calendar = try await Self.read(sql)
+        let calendar = try await store.calendar()
         app.workingCalendar.withLockedValue { $0 = calendar }
         return calendar
     }
 
     /// The calendar as stored (for a migration, which has no application around it).
-    static func read(_ sql: any SQLDatabase) async throws -> WorkingCalendar {
-        struct Row: Decodable { var day: String; var kind: String; var name: String }
-        struct Year: Decodable { var year: Int }
-        let rows = try await sql.raw("SELECT day, kind, name FROM calendar_days").all(decoding: Row.self)
-        let years = try await sql.raw("SELECT year FROM calendar_years").all(decoding: Year.self)
-        return WorkingCalendar(rows.compactMap { r in
-            Day(r.day).flatMap { day in WorkingCalendar.Kind(rawValue: r.kind).map { .init(day: day, kind: $0, name: r.name) } }
-        }, years: Set(years.map(\.year)))
-    }
+    static func read(_ sql: any SQLDatabase) async throws -> WorkingCalendar { try await ProblemSettingsStore.calendar(sql) }
 
     struct YearRow: Content {
         var year, exceptions: Int
@@ -40,7 +32,7 @@ struct CalendarService {
     }
 
     func years() async throws -> [YearRow] {
-        try await sql.raw("SELECT year, exceptions, imported_at, imported_by FROM calendar_years ORDER BY year").all(decoding: YearRow.self)
+        try await store.years()
     }
 
     /// An official file (`date,kind,name`). All or nothing whatever the mode: half a year's
@@ -62,15 +54,9 @@ struct CalendarService {
         guard issues.isEmpty else { return outcome.nothingWritten(rolledBack: !TableHeader.isFatal(issues)) }
         let now = Date()
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
             for year in years.sorted() {
-                try await sql.raw("DELETE FROM calendar_days WHERE year = \(bind: year)").run()
-                try await sql.raw("DELETE FROM calendar_years WHERE year = \(bind: year)").run()
-                let rows: [[any Encodable & Sendable]] = exceptions.filter { $0.day.year == year }
-                    .map { [$0.day.description, year, $0.kind.rawValue, $0.name] }
-                try await BulkInsert.rows(into: "calendar_days", columns: ["day", "year", "kind", "name"], rows, on: db)
-                try await BulkInsert.rows(into: "calendar_years", columns: ["year", "exceptions", "imported_at", "imported_by"],
-                                          [[year, rows.count, now, principal.displayName]], on: db)
+                try await ProblemSettingsStore(db: db).replace(year: year, with: exceptions.filter { $0.day.year == year }, at: now,
+                                                               by: principal.displayName)
                 try await AuditLog.record(db, by: principal, action: "calendar.import", subjectType: "calendar", subjectID: "\(year)",
                                           after: ["holidays": "\(exceptions.filter { $0.day.year == year && $0.kind == .holiday }.count)",
                                                   "workdays": "\(exceptions.filter { $0.day.year == year && $0.kind == .workday }.count)"])

@@ -27,18 +27,11 @@ extension ProblemService {
         let dto = EvidenceDTO(sha256: stored.sha256, content_type: stored.contentType, bytes: stored.bytes, exif_lat: stored.latitude,
                               exif_lon: stored.longitude, exif_taken_at: stored.takenAt, status: row.status,
                               uploader_name: principal.displayName, created_at: now)
-        struct Found: Decodable { var sha256: String }
-        guard try await sql.raw("SELECT sha256 FROM problem_evidence WHERE problem_id = \(bind: id) AND sha256 = \(bind: stored.sha256)")
-            .first(decoding: Found.self) == nil else { return dto }
+        guard try await !store.hasEvidence(stored.sha256, on: id) else { return dto }
         try await app.serializedTransaction(on: db) { db in
-            try await BulkInsert.rows(into: "problem_evidence", columns: [
-                "id", "problem_id", "sha256", "content_type", "bytes", "exif_lat", "exif_lon", "exif_taken_at", "status", "uploaded_by",
-                "uploader_name", "created_at",
-            ], [[UUID(), id, dto.sha256, dto.content_type, dto.bytes, dto.exif_lat, dto.exif_lon, dto.exif_taken_at, dto.status,
-                 principal.userID, dto.uploader_name, now]], on: db)
-            try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns,
-                                      [[UUID(), id, now, principal.userID, principal.displayName, principal.unitID, "evidence", row.status,
-                                        row.status, nil as UUID?, "", nil as String?, nil as String?, nil as String?]], on: db)
+            try await ProblemStore(db: db, principal: principal).addEvidence(dto, to: id, event: [
+                UUID(), id, now, principal.userID, principal.displayName, principal.unitID, "evidence", row.status, row.status, nil as UUID?, "",
+                nil as String?, nil as String?, nil as String?])
             try await AuditLog.record(db, by: principal, action: "problem.evidence", subjectType: "problem", subjectID: id.uuidString,
                                       after: ["sha256": dto.sha256, "bytes": "\(dto.bytes)", "located": dto.exif_lat == nil ? "no" : "yes"])
         }
@@ -55,10 +48,5 @@ extension ProblemService {
         return reporting || responsible
     }
 
-    func evidence(of id: UUID) async throws -> [EvidenceDTO] {
-        try await sql.raw("""
-            SELECT sha256, content_type, bytes, exif_lat, exif_lon, exif_taken_at, status, uploader_name, created_at
-            FROM problem_evidence WHERE problem_id = \(bind: id) ORDER BY created_at
-            """).all(decoding: EvidenceDTO.self)
-    }
+    func evidence(of id: UUID) async throws -> [EvidenceDTO] { try await store.evidence(of: id) }
 }

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 extension ProblemService {
@@ -37,18 +36,16 @@ extension ProblemService {
         }
         var workerID: UUID?
         if let enterpriseID, r.workerID != nil || !r.workerIDNumber.trimmed.isEmpty {
-            struct Found: Decodable { var id: UUID }
-            var condition: (any SQLExpression)?
-            if let id = r.workerID {
-                condition = SQLQueryString("id = \(bind: id)")
-            } else if case .success(let resident) = ResidentID.check(CreditCode.normalise(r.workerIDNumber), today: ResidentID.day(of: now)) {
-                condition = SQLQueryString("id_digest = \(bind: app.fieldCipher.digest(resident.value))")
-            } else {
-                issues.append(AppError.field("worker_id_number", "problem.reason.bad_id_number"))
+            var digest: String?
+            if r.workerID == nil {
+                if case .success(let resident) = ResidentID.check(CreditCode.normalise(r.workerIDNumber), today: ResidentID.day(of: now)) {
+                    digest = app.fieldCipher.digest(resident.value)
+                } else {
+                    issues.append(AppError.field("worker_id_number", "problem.reason.bad_id_number"))
+                }
             }
-            if let condition {
-                workerID = try await sql.raw("SELECT id FROM workers WHERE enterprise_id = \(bind: enterpriseID) AND \(condition)")
-                    .first(decoding: Found.self)?.id
+            if r.workerID != nil || digest != nil {
+                workerID = try await store.worker(at: enterpriseID, id: r.workerID, idDigest: digest)
                 if workerID == nil { issues.append(AppError.field(r.workerID != nil ? "worker" : "worker_id_number", "problem.reason.unknown_worker")) }
             }
         }

@@ -2,7 +2,6 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// What a problem's deadline is counted by: the official calendar and the working days each
@@ -19,18 +18,16 @@ struct ProblemRules: Sendable {
         if let kept = app.problemSettings.withLockedValue({ $0 }) {
             return ProblemRules(calendar: calendar, workingDays: kept.days, pausesOnReferral: kept.pauses, thresholds: kept.thresholds)
         }
-        struct Row: Decodable { var category: String; var working_days: Int; var pause_on_referral: Bool }
+        let store = ProblemSettingsStore(db: db)
         var days: [ProblemCategory: Int] = [:]
         var pauses: [ProblemCategory: Bool] = [:]
-        for row in try await (db as! any SQLDatabase).raw("SELECT category, working_days, pause_on_referral FROM problem_settings")
-            .all(decoding: Row.self) {
+        for row in try await store.categories() {
             guard let category = ProblemCategory(rawValue: row.category) else { continue }
             days[category] = row.working_days
             pauses[category] = row.pause_on_referral
         }
-        struct Setting: Decodable { var key: String; var value: Int }
         var thresholds = LedgerThresholds.standard
-        for row in try await (db as! any SQLDatabase).raw("SELECT key, value FROM ledger_settings").all(decoding: Setting.self) {
+        for row in try await store.thresholds() {
             thresholds[row.key] = row.value
         }
         let kept = KeptSettings(days: days, pauses: pauses, thresholds: thresholds)

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// The scheduled scan over open problems: reminders to the unit that holds each one when it
@@ -36,23 +35,14 @@ struct ProblemScan {
         }
     }
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    /// The scan works on the whole federation.
+    var store: ProblemStore { ProblemStore(db: db, principal: .system("scan")) }
 
     func run(today: Day = ProblemRules.today(), now: Date = Date()) async throws -> Outcome {
         let rules = try await ProblemRules.current(app, db)
-        try await app.serializedTransaction(on: db) { db in _ = try await SupervisionService.coverNewProblems(db as! any SQLDatabase) }
+        try await app.serializedTransaction(on: db) { db in _ = try await SupervisionStore(db: db).coverNewProblems() }
         let next = rules.calendar.adding(workingDays: 1, to: today)
-        // The deadlines of open problems whose clock runs: those handed to a unit from the
-        // per-unit tally (a few hundred rows however many problems there are), and those not yet
-        // handed to anyone (their reporting unit is reminded).
-        struct Due: Decodable { var deadline: String }
-        let held = try await sql.raw("SELECT DISTINCT deadline FROM problem_open WHERE deadline <= \(bind: next.description)")
-            .all(decoding: Due.self)
-        let waiting = try await sql.raw("""
-            SELECT DISTINCT deadline FROM problems WHERE status IN \(unsafeRaw: ProblemStore.openStatuses) AND deadline <= \(bind: next.description)
-              AND responsible_unit_id IS NULL AND paused_since IS NULL
-            """).all(decoding: Due.self)
-        let days = Set((held + waiting).compactMap { Day($0.deadline) }).sorted()
+        let days = try await store.runningDeadlines(upTo: next)
         var outcome = Outcome()
         var levels: [Day: Int] = [:]
         for day in days {
@@ -77,82 +67,27 @@ struct ProblemScan {
     /// One notice per problem due on `deadline`, to the unit holding it (the responsible unit,
     /// or the reporting unit while nobody is responsible yet).
     private func notify(kind: String, deadline: Day, today: Day, detail: String, now: Date) async throws -> Int {
-        let before = try await count(kind: kind, today: today)
+        let before = try await store.noticeCount(kind: kind, day: today)
         try await app.serializedTransaction(on: db) { db in
-            try await (db as! any SQLDatabase).raw("""
-                INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
-                SELECT COALESCE(p.responsible_unit_id, p.unit_id), p.id, \(bind: kind), \(bind: today.description), \(bind: detail), \(bind: now)
-                FROM problems p WHERE p.status IN \(unsafeRaw: ProblemStore.openStatuses) AND p.deadline = \(bind: deadline.description)
-                  AND p.paused_since IS NULL
-                ON CONFLICT DO NOTHING
-                """).run()
+            try await ProblemStore(db: db, principal: .system("scan")).noticeDue(kind: kind, deadline: deadline, today: today, detail: detail, now: now)
         }
-        return try await count(kind: kind, today: today) - before
+        return try await store.noticeCount(kind: kind, day: today) - before
     }
 
     /// The unit working a problem is reminded on the day its department promised to answer.
     private func remindReferrals(today: Day, now: Date) async throws -> Int {
-        let before = try await count(kind: "referral_due", today: today)
+        let before = try await store.noticeCount(kind: "referral_due", day: today)
         try await app.serializedTransaction(on: db) { db in
-            try await (db as! any SQLDatabase).raw("""
-                INSERT INTO notifications (unit_id, problem_id, kind, day, detail, created_at)
-                SELECT p.responsible_unit_id, p.id, 'referral_due', \(bind: today.description), p.referral_reply_by, \(bind: now)
-                FROM problems p WHERE p.referral_reply_by = \(bind: today.description) AND p.status IN \(unsafeRaw: ProblemStore.workingStatuses)
-                  AND p.responsible_unit_id IS NOT NULL
-                ON CONFLICT DO NOTHING
-                """).run()
+            try await ProblemStore(db: db, principal: .system("scan")).noticeReferralsDue(today: today, now: now)
         }
-        return try await count(kind: "referral_due", today: today) - before
-    }
-
-    private func count(kind: String, today: Day) async throws -> Int {
-        struct N: Decodable { var n: Int }
-        return try await sql.raw("SELECT COUNT(*) AS n FROM notifications WHERE kind = \(bind: kind) AND day = \(bind: today.description)")
-            .first(decoding: N.self)?.n ?? 0
+        return try await store.noticeCount(kind: "referral_due", day: today) - before
     }
 
     private func escalate(levels: [Day: Int], rules: ProblemRules, today: Day, now: Date) async throws -> Int {
-        struct Candidate: Decodable {
-            var id: UUID, status: String, escalation_level: Int, rework_count: Int, deadline: String?, paused_since: String?, path: String
-        }
-        // The level each deadline's lateness asks for, as one CASE over the deadline; no higher
-        // than the responsible unit has units above it. Reworks ask for a level of their own.
         let reworks = rules.thresholds.reworksPerLevel
-        var wantedByLateness: any SQLExpression = SQLRaw("0")
-        if !levels.isEmpty {
-            let branches = levels.sorted { $0.key < $1.key }.map { SQLQueryString("WHEN \(bind: $0.key.description) THEN \(bind: $0.value)") }
-            wantedByLateness = SQLQueryString("CASE WHEN p.paused_since IS NULL THEN CASE p.deadline \(SQLList(branches, separator: SQLRaw(" "))) ELSE 0 END ELSE 0 END")
-        }
-        // Two reads, each down its own index: the reworked, and the late by deadline.
-        var queries: [any SQLExpression] = [SQLQueryString("""
-            p.rework_count >= \(bind: reworks) AND p.escalation_level < p.rework_count / \(bind: reworks) AND p.escalation_level < su.depth
-            """)]
-        if let first = levels.keys.min(), let last = levels.keys.max() {
-            queries.append(SQLQueryString("""
-                p.deadline >= \(bind: first.description) AND p.deadline <= \(bind: last.description)
-                AND p.escalation_level < \(wantedByLateness) AND p.escalation_level < su.depth
-                """))
-        }
-        var candidates: [Candidate] = []
-        var seen = Set<UUID>()
-        for condition in queries {
-            for c in try await sql.raw("""
-                SELECT p.id, p.status, p.escalation_level, p.rework_count, p.deadline, p.paused_since, su.path FROM problems p
-                JOIN org_units su ON su.id = p.responsible_unit_id
-                WHERE p.status IN \(unsafeRaw: ProblemStore.workingStatuses) AND \(condition)
-                """).all(decoding: Candidate.self) where seen.insert(c.id).inserted {
-                candidates.append(c)
-            }
-        }
+        let candidates = try await store.escalationCandidates(levels: levels, reworksPerLevel: reworks)
         guard !candidates.isEmpty else { return 0 }
-        struct Unit: Decodable { var id: UUID; var path: String; var name: String }
-        let ancestorPaths = Set(candidates.flatMap { Self.ancestors(of: $0.path) })
-        var units: [String: Unit] = [:]
-        for chunk in Array(ancestorPaths).chunked(500) {
-            for unit in try await sql.raw("SELECT id, path, name FROM org_units WHERE path IN \(SQLBind.group(Array(chunk)))").all(decoding: Unit.self) {
-                units[unit.path] = unit
-            }
-        }
+        let units = try await store.units(atPaths: Set(candidates.flatMap { Self.ancestors(of: $0.path) }))
         let system = Principal.system("scan")
         struct Rise { var id: UUID; var to: Int; var events: [any Encodable & Sendable]; var notice: [any Encodable & Sendable]
                       var audit: [any Encodable & Sendable] }
@@ -177,20 +112,10 @@ struct ProblemScan {
         // All of a run's escalations in one transaction: a day's thousands cost one commit.
         let all = rises
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            for (level, group) in Dictionary(grouping: all, by: \.to) {
-                for chunk in group.chunked(500) {
-                    try await sql.raw("""
-                        UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: now)
-                        WHERE id IN \(SQLBind.group(chunk.map(\.id))) AND escalation_level < \(bind: level)
-                        """).run()
-                }
-            }
+            let store = ProblemStore(db: db, principal: system)
+            for (level, group) in Dictionary(grouping: all, by: \.to) { try await store.escalate(group.map(\.id), to: level, now: now) }
             for chunk in all.chunked(200) {
-                try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns, chunk.map(\.events), on: db)
-                try await BulkInsert.rows(into: "notifications", columns: ["unit_id", "problem_id", "kind", "day", "detail", "created_at"],
-                                          chunk.map(\.notice), on: db)
-                try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, chunk.map(\.audit), on: db)
+                try await store.insert(events: chunk.map(\.events), notices: chunk.map(\.notice), audits: chunk.map(\.audit))
             }
         }
         return all.count

@@ -15,9 +15,8 @@ struct ProblemService {
     let principal: Principal
 
     var scope: Scope { principal.scope }
-    var sql: any SQLDatabase { db as! any SQLDatabase }
     /// The ledger's SQL, as the principal may see it.
-    var store: ProblemStore { ProblemStore(sql: sql, principal: principal) }
+    var store: ProblemStore { ProblemStore(db: db, principal: principal) }
 
     typealias Row = ProblemStore.Row
 
@@ -260,17 +259,16 @@ struct ProblemService {
         let merged = mergedInto
         let touched = Array(Set([row.responsible_unit_id, target].compactMap { $0 }))
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try await RevisionedUpdate.apply(sql, table: "problems", id: id, revision: revision, set: assignments)
-            try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns, [event], on: db)
+            let store = ProblemStore(db: db, principal: principal)
+            try await store.update(id, revision: revision, set: assignments)
+            try await store.addEvents([event])
             // The figures of the unit it left and of the unit it went to.
             try await Tallies.rebuild(.problems(units: touched), on: db)
             if let survivor = merged {
                 // The problem it joined says so on its own timeline; its revision moves too.
-                try await ProblemStore.touch(survivor.id, at: now, on: sql)
-                try await BulkInsert.rows(into: "problem_events", columns: Self.eventColumns,
-                                          [[UUID(), survivor.id, now, principal.userID, principal.displayName, principal.unitID, "merged_in",
-                                            survivor.status, survivor.status, nil as UUID?, id.uuidString, nil as String?, nil as String?, nil as String?]], on: db)
+                try await store.touch(survivor.id, at: now)
+                try await store.addEvents([[UUID(), survivor.id, now, principal.userID, principal.displayName, principal.unitID, "merged_in",
+                                            survivor.status, survivor.status, nil as UUID?, id.uuidString, nil as String?, nil as String?, nil as String?]])
             }
             try await AuditLog.record(db, by: principal, action: "problem.\(request.name)", subjectType: "problem",
                                       subjectID: id.uuidString, before: ["status": status.rawValue], after: audit)

@@ -1,6 +1,5 @@
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// The office's settings for the ledger: the working days each category gets and whether a
@@ -46,7 +45,7 @@ struct ProblemSettingsPages: RouteCollection {
         }
         return try await req.render(Page(shell: Shell(req, title: req.t("problems.settings")), rows: rows,
                                                                    thresholds: thresholds, mayEdit: principal.can(.manageAssignment),
-                                                                   basis: try await ProblemSettingsService.basis(req.db as! any SQLDatabase)))
+                                                                   basis: try await ProblemSettingsService.basis(ProblemSettingsStore(db: req.db))))
     }
 
     /// Form fields `days.<category>` for every category, `pause.<category>` (a checkbox: present

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// The ledger's settings as a form sends them: text to be checked.
@@ -20,12 +19,9 @@ struct ProblemSettingsService {
     let principal: Principal
 
     /// The stored settings as one digest (`EditBasis`), read inside the saving transaction too.
-    static func basis(_ sql: any SQLDatabase) async throws -> String {
-        struct C: Decodable { var category: String; var working_days: Int; var pause_on_referral: Bool }
-        struct T: Decodable { var key: String; var value: Int }
-        let categories = try await sql.raw("SELECT category, working_days, pause_on_referral FROM problem_settings ORDER BY category")
-            .all(decoding: C.self).map { "\($0.category)=\($0.working_days),\($0.pause_on_referral)" }
-        let thresholds = try await sql.raw("SELECT key, value FROM ledger_settings ORDER BY key").all(decoding: T.self).map { "\($0.key)=\($0.value)" }
+    static func basis(_ store: ProblemSettingsStore) async throws -> String {
+        let categories = try await store.categories().map { "\($0.category)=\($0.working_days),\($0.pause_on_referral)" }
+        let thresholds = try await store.thresholds().map { "\($0.key)=\($0.value)" }
         return EditBasis.of(categories + thresholds)
     }
 
@@ -52,14 +48,11 @@ struct ProblemSettingsService {
         let (changed, newThresholds, principal) = (changes, thresholds, principal)
         let before = try await ProblemRules.current(app, db)
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try EditBasis.check(basis, current: try await Self.basis(sql))
+            let store = ProblemSettingsStore(db: db)
+            try EditBasis.check(basis, current: try await Self.basis(store))
             for (category, days, pause) in changed
             where before.workingDays[category] != days || (before.pausesOnReferral[category] ?? false) != pause {
-                try await sql.raw("""
-                    UPDATE problem_settings SET working_days = \(bind: days), pause_on_referral = \(bind: pause)
-                    WHERE category = \(bind: category.rawValue)
-                    """).run()
+                try await store.setCategory(category, workingDays: days, pauseOnReferral: pause)
                 try await AuditLog.record(db, by: principal, action: "problem.settings", subjectType: "problem_category",
                                           subjectID: category.rawValue,
                                           before: ["working_days": "\(before.workingDays[category] ?? 0)",
@@ -67,7 +60,7 @@ struct ProblemSettingsService {
                                           after: ["working_days": "\(days)", "pause_on_referral": "\(pause)"])
             }
             for (key, value) in newThresholds where before.thresholds[key] != value {
-                try await sql.raw("UPDATE ledger_settings SET value = \(bind: value) WHERE key = \(bind: key)").run()
+                try await store.setThreshold(key, to: value)
                 try await AuditLog.record(db, by: principal, action: "problem.settings", subjectType: "ledger_setting", subjectID: key,
                                           before: ["value": "\(before.thresholds[key] ?? 0)"], after: ["value": "\(value)"])
             }

@@ -1,16 +1,19 @@
 import Foundation
 import SanbaoDomain
+import Fluent
 import SQLKit
 import Vapor
 
 /// The problem ledger's SQL, and only it: the rows the ledger reads (each row type owns its
 /// columns), the lists each unit looks at, merging's look-alikes, and the few writes a step
-/// makes besides its `RevisionedUpdate`. Every read is limited to what the principal may see.
+/// makes. Every read is limited to what the principal may see.
 /// The rules (who may take which step, deadlines, escalation) are in `SanbaoDomain/Problems`;
 /// `ProblemService` puts the two together.
 struct ProblemStore {
-    let sql: any SQLDatabase
+    let db: any Database
     let principal: Principal
+
+    var sql: any SQLDatabase { db as! any SQLDatabase }
 
     var scope: Scope { principal.scope }
 
@@ -104,9 +107,18 @@ struct ProblemStore {
             .all(decoding: Named.self).compactMap(\.worker_id))
     }
 
+    /// A step's change, made only if the problem is still at `revision` (409 otherwise).
+    func update(_ id: UUID, revision: Int, set: [(String, any Encodable & Sendable)]) async throws {
+        try await RevisionedUpdate.apply(sql, table: "problems", id: id, revision: revision, set: set)
+    }
+
     /// A problem changed by a step on another (one merged into it): its revision moves.
-    static func touch(_ id: UUID, at now: Date, on sql: any SQLDatabase) async throws {
+    func touch(_ id: UUID, at now: Date) async throws {
         try await sql.raw("UPDATE problems SET revision = revision + 1, updated_at = \(bind: now) WHERE id = \(bind: id)").run()
+    }
+
+    func addEvents(_ events: [[any Encodable & Sendable]]) async throws {
+        try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns, events, on: db)
     }
 }
 
@@ -374,5 +386,41 @@ extension ProblemStore {
             \(unsafeRaw: Self.select) JOIN supervision_problems sp ON sp.problem_id = p.id
             WHERE sp.order_id = \(bind: order) AND \(visible) ORDER BY p.deadline, p.id LIMIT 500
             """).all(decoding: Row.self)
+    }
+}
+
+// MARK: Evidence, and the worker a reported problem names
+
+extension ProblemStore {
+    func hasEvidence(_ sha: String, on problem: UUID) async throws -> Bool {
+        struct Found: Decodable { var sha256: String }
+        return try await sql.raw("SELECT sha256 FROM problem_evidence WHERE problem_id = \(bind: problem) AND sha256 = \(bind: sha)")
+            .first(decoding: Found.self) != nil
+    }
+
+    static let evidenceColumns = ["id", "problem_id", "sha256", "content_type", "bytes", "exif_lat", "exif_lon", "exif_taken_at", "status",
+                                  "uploaded_by", "uploader_name", "created_at"]
+
+    /// A photo added to a problem, with its timeline entry.
+    func addEvidence(_ e: ProblemService.EvidenceDTO, to problem: UUID, event: [any Encodable & Sendable]) async throws {
+        try await BulkInsert.rows(into: "problem_evidence", columns: Self.evidenceColumns,
+                                  [[UUID(), problem, e.sha256, e.content_type, e.bytes, e.exif_lat, e.exif_lon, e.exif_taken_at, e.status,
+                                    principal.userID, e.uploader_name, e.created_at]], on: db)
+        try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns, [event], on: db)
+    }
+
+    func evidence(of problem: UUID) async throws -> [ProblemService.EvidenceDTO] {
+        try await sql.raw("""
+            SELECT sha256, content_type, bytes, exif_lat, exif_lon, exif_taken_at, status, uploader_name, created_at
+            FROM problem_evidence WHERE problem_id = \(bind: problem) ORDER BY created_at
+            """).all(decoding: ProblemService.EvidenceDTO.self)
+    }
+
+    /// The enterprise's worker with this id, or with this ID number's keyed digest.
+    func worker(at enterprise: UUID, id: UUID?, idDigest: String?) async throws -> UUID? {
+        struct Found: Decodable { var id: UUID }
+        let condition: any SQLExpression = id.map { SQLQueryString("id = \(bind: $0)") } ?? SQLQueryString("id_digest = \(bind: idDigest ?? "")")
+        return try await sql.raw("SELECT id FROM workers WHERE enterprise_id = \(bind: enterprise) AND \(condition)")
+            .first(decoding: Found.self)?.id
     }
 }

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Supervision orders (督办): a unit above the one that must act — the office, or any unit on
@@ -18,7 +17,7 @@ struct SupervisionService {
     let principal: Principal
 
     var scope: Scope { principal.scope }
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var store: SupervisionStore { SupervisionStore(db: db, principal: principal) }
 
     enum Kind: String, Sendable, CaseIterable {
         /// One problem; the target is its responsible unit.
@@ -69,21 +68,6 @@ struct SupervisionService {
         var timeline: [EventDTO]
     }
 
-    private static let select = """
-        SELECT so.id, so.kind, so.title, so.instruction, iu.name AS issuer_unit_name, iu.path AS issuer_unit_path,
-               tu.code AS target_unit_code, tu.name AS target_unit_name, tu.path AS target_unit_path, so.category,
-               au.name AS area_unit_name, so.issued_on, so.deadline, so.status, so.report, so.reported_on, so.closed_on, so.revision,
-               (SELECT COUNT(*) FROM supervision_problems sp WHERE sp.order_id = so.id) AS problems
-        FROM supervision_orders so JOIN org_units iu ON iu.id = so.issuer_unit_id JOIN org_units tu ON tu.id = so.target_unit_id
-        LEFT JOIN org_units au ON au.id = so.area_unit_id
-        """
-
-    /// Issued in the principal's subtree, or addressed to a unit in it.
-    private var visible: any SQLExpression {
-        if scope.isEverything { return SQLRaw("1 = 1") }
-        return SQLQueryString("(\(scope.sqlCondition(unitAlias: "iu")) OR \(scope.sqlCondition(unitAlias: "tu")))")
-    }
-
     enum View: String, Sendable, CaseIterable {
         /// Addressed to the principal's subtree and waiting for its report.
         case toReport = "to_report"
@@ -92,30 +76,10 @@ struct SupervisionService {
         case all
     }
 
-    func list(_ page: PageRequest, view: View) async throws -> Page<Order> {
-        var conditions: [any SQLExpression] = [visible]
-        switch view {
-        case .toReport: conditions.append(SQLQueryString("so.status = 'open' AND \(scope.sqlCondition(unitAlias: "tu"))"))
-        case .issued: conditions.append(scope.sqlCondition(unitAlias: "iu"))
-        case .all: break
-        }
-        let condition = SQLList(conditions, separator: SQLRaw(" AND "))
-        let rows = try await sql.raw("""
-            \(unsafeRaw: Self.select) WHERE \(condition)
-            ORDER BY CASE so.status WHEN 'closed' THEN 1 ELSE 0 END, so.deadline, so.id LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
-            """).all(decoding: Order.self)
-        struct Counted: Decodable { var total: Int }
-        let total = try await sql.raw("""
-            SELECT COUNT(*) AS total FROM supervision_orders so JOIN org_units iu ON iu.id = so.issuer_unit_id
-            JOIN org_units tu ON tu.id = so.target_unit_id WHERE \(condition)
-            """).first(decoding: Counted.self)?.total ?? 0
-        return Page(items: rows, page: page.page, per: page.per, total: total)
-    }
+    func list(_ page: PageRequest, view: View) async throws -> Page<Order> { try await store.list(page, view: view) }
 
     func order(_ id: UUID) async throws -> Order {
-        guard let order = try await sql.raw("\(unsafeRaw: Self.select) WHERE so.id = \(bind: id) AND \(visible)").first(decoding: Order.self) else {
-            throw AppError(.notFound, "error.not_found")
-        }
+        guard let order = try await store.order(id) else { throw AppError(.notFound, "error.not_found") }
         return order
     }
 
@@ -123,18 +87,13 @@ struct SupervisionService {
         let order = try await order(id)
         let problems = ProblemService(app: app, db: db, principal: principal)
         let covered = try await problems.store.rows(coveredBy: id)
-        let events = try await sql.raw("""
-            SELECT at, actor_name, step, note FROM supervision_events WHERE order_id = \(bind: id) ORDER BY at, id
-            """).all(decoding: EventDTO.self)
+        let events = try await store.timeline(of: id)
         return DTO(order: order, overdue: Self.isOverdue(order, today: today), problems: covered, timeline: events)
     }
 
     /// The orders covering a problem that the principal may see, in one read.
     func orders(covering problem: UUID) async throws -> [Order] {
-        try await sql.raw("""
-            \(unsafeRaw: Self.select) WHERE so.id IN (SELECT order_id FROM supervision_problems WHERE problem_id = \(bind: problem))
-              AND \(visible) ORDER BY so.issued_on, so.id
-            """).all(decoding: Order.self)
+        try await store.orders(covering: problem)
     }
 
     static func isOverdue(_ order: Order, today: Day) -> Bool {
@@ -193,17 +152,14 @@ struct SupervisionService {
             } else {
                 target = unit
             }
-            covered = try await openProblems(of: category, in: unit.path)
+            covered = try await store.openProblems(of: category, in: unit.path)
         }
         // Supervision comes from above: never the unit's own order to itself.
         guard scope.mayRestructure(target) else { throw AppError(.forbidden, "supervision.not_above") }
         guard target.retiredAt == nil else { throw AppError.invalid([AppError.field("target", "problem.reason.retired_unit")]) }
         // The command line acts for the federation: its orders come from the root unit.
-        struct Root: Decodable { var id: UUID }
         var issuer = principal.unitID
-        if issuer == nil {
-            issuer = try await sql.raw("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1").first(decoding: Root.self)?.id
-        }
+        if issuer == nil { issuer = try await store.rootUnit() }
         guard let issuerID = issuer else { throw AppError(.forbidden, "supervision.not_above") }
         let id = UUID()
         let targetID = try target.requireID()
@@ -213,24 +169,15 @@ struct SupervisionService {
         let covering = covered
         let category = r.category?.rawValue
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try await BulkInsert.rows(into: "supervision_orders", columns: [
-                "id", "kind", "title", "instruction", "issuer_unit_id", "issuer_user_id", "target_unit_id", "category", "area_unit_id",
-                "issued_on", "deadline", "status", "revision", "created_at",
-            ], [[id, kind.rawValue, title, instruction, issuerID, principal.userID, targetID, category, areaID,
-                 today.description, r.deadline.description, "open", 1, now]], on: db)
-            for chunk in covering.chunked(500) {
-                try await BulkInsert.rows(into: "supervision_problems", columns: ["order_id", "problem_id"], chunk.map { [id, $0] }, on: db)
-            }
-            try await event(sql, order: id, step: "issue", note: instruction, now: now)
+            let store = SupervisionStore(db: db, principal: principal)
             // Each covered problem shows it is under supervision, on its own timeline.
             let marks: [[any Encodable & Sendable]] = covering.map {
                 [UUID(), $0, now, principal.userID, principal.displayName, principal.unitID, "supervise", "", "", targetID,
                  title, nil as String?, r.deadline.description, nil as String?]
             }
-            for chunk in marks.chunked(200) {
-                try await BulkInsert.rows(into: "problem_events", columns: ProblemService.eventColumns, Array(chunk), on: db)
-            }
+            try await store.insert(order: [id, kind.rawValue, title, instruction, issuerID, principal.userID, targetID, category, areaID,
+                                           today.description, r.deadline.description, "open", 1, now], covering: covering, marks: marks)
+            try await store.addEvent(order: id, step: "issue", note: instruction, now: now)
             try await AuditLog.record(db, by: principal, action: "supervision.issue", subjectType: "supervision_order", subjectID: id.uuidString,
                                       before: [:], after: ["kind": kind.rawValue, "target": targetCode, "deadline": r.deadline.description,
                                                            "problems": "\(covering.count)"])
@@ -266,50 +213,13 @@ struct SupervisionService {
         }
         let assignments = set
         try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
-            try await RevisionedUpdate.apply(sql, table: "supervision_orders", id: id, revision: revision, set: assignments)
-            try await event(sql, order: id, step: step.rawValue, note: text, now: now)
+            let store = SupervisionStore(db: db, principal: principal)
+            try await store.update(id, revision: revision, set: assignments)
+            try await store.addEvent(order: id, step: step.rawValue, note: text, now: now)
             try await AuditLog.record(db, by: principal, action: "supervision.\(step.rawValue)", subjectType: "supervision_order",
                                       subjectID: id.uuidString, before: ["status": order.status],
                                       after: ["status": assignments.first { $0.0 == "status" }?.1 as? String ?? order.status, "note": text])
         }
         return revision + 1
-    }
-
-    /// Special inspections take in problems of their category and area reported since they
-    /// were issued (run by the scheduled scan); how many were added.
-    static func coverNewProblems(_ sql: any SQLDatabase) async throws -> Int {
-        struct N: Decodable { var n: Int }
-        let count = { try await sql.raw("SELECT COUNT(*) AS n FROM supervision_problems").first(decoding: N.self)?.n ?? 0 }
-        let before = try await count()
-        try await sql.raw("""
-            INSERT INTO supervision_problems (order_id, problem_id)
-            SELECT so.id, p.id FROM supervision_orders so JOIN org_units au ON au.id = so.area_unit_id
-            JOIN problems p ON p.category = so.category AND p.reported_on >= so.issued_on AND \(unsafeRaw: ProblemStore.open)
-            JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE so.kind = 'special' AND so.status <> 'closed'
-              AND (ru.path LIKE au.path || '%' OR su.path LIKE au.path || '%')
-            ON CONFLICT DO NOTHING
-            """).run()
-        return try await count() - before
-    }
-
-    /// Open problems of `category` reported in, or the responsibility of, the subtree at `path`.
-    private func openProblems(of category: ProblemCategory, in path: String) async throws -> [UUID] {
-        struct Id: Decodable { var id: UUID }
-        return try await sql.raw("""
-            SELECT p.id FROM problems p JOIN org_units ru ON ru.id = p.unit_id LEFT JOIN org_units su ON su.id = p.responsible_unit_id
-            WHERE p.category = \(bind: category.rawValue) AND \(unsafeRaw: ProblemStore.open)
-              AND (ru.path LIKE \(bind: path + "%") OR su.path LIKE \(bind: path + "%"))
-            LIMIT 10000
-            """).all(decoding: Id.self).map(\.id)
-    }
-
-    private func event(_ sql: any SQLDatabase, order: UUID, step: String, note: String, now: Date) async throws {
-        try await sql.insert(into: "supervision_events")
-            .columns("id", "order_id", "at", "actor_name", "actor_unit_id", "step", "note")
-            .values(SQLBind(UUID()), SQLBind(order), SQLBind(now), SQLBind(principal.displayName), SQLBind(principal.unitID),
-                    SQLBind(step), SQLBind(note))
-            .run()
     }
 }
