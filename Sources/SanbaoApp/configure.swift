@@ -23,11 +23,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     if case .postgres(_, let searchPath?) = config.database {
         // A named schema (the tests give each test its own) is created on first use.
-        try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: searchPath)").run()
+        try await app.db.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: searchPath)").run()
     }
     if case .sqliteFile = config.database {
         // WAL lets pages read while an import writes; the setting stays with the file.
-        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
     }
     app.migrations.add(Migrations.all)
     try await app.autoMigrate()

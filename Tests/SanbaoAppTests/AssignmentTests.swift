@@ -23,7 +23,7 @@ import VaporTesting
     struct Draft: Decodable { var credit_code: String; var staff_no: String?; var reason: String? }
 
     func draft(_ app: Application) async throws -> [String: Draft] {
-        let rows = try await (app.db as! any SQLDatabase).raw("""
+        let rows = try await app.db.sql.raw("""
             SELECT e.credit_code, c.staff_no, d.reason FROM assignment_drafts d JOIN enterprises e ON e.id = d.enterprise_id
             LEFT JOIN cadres c ON c.id = d.cadre_id
             """).all(decoding: Draft.self)
@@ -66,7 +66,7 @@ import VaporTesting
             quota.enterprises = 5
             try await quota.save(on: app.db)
             let b001 = try await Cadre.query(on: app.db).filter(\.$staffNo == "B001").first()!
-            try await (app.db as! any SQLDatabase).raw("""
+            try await app.db.sql.raw("""
                 INSERT INTO assignment_exclusions (id, stage_id, cadre_id, reason, created_by)
                 VALUES (\(bind: UUID()), \(bind: stage.id!), \(bind: b001.id!), 'leave', 't')
                 """).run()

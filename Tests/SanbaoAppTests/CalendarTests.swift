@@ -37,7 +37,7 @@ import VaporTesting
             // Imported again, the same file changes nothing; the audit log has each import.
             #expect(try await service.importCSV(Array(good.utf8)).summary.unchanged == 2)
             struct A: Decodable { var subject_id: String }
-            let audit = try await (app.db as! any SQLDatabase).raw("SELECT subject_id FROM audit_events WHERE action = 'calendar.import' ORDER BY at")
+            let audit = try await app.db.sql.raw("SELECT subject_id FROM audit_events WHERE action = 'calendar.import' ORDER BY at")
                 .all(decoding: A.self).map(\.subject_id)
             #expect(audit == ["2026", "2027", "2027"])
 

@@ -35,7 +35,7 @@ import VaporTesting
         try await withApp(.sqlite, file: "\(dir)/db.sqlite") { app in
             struct Mode: Decodable { var journal_mode: String }
             struct FK: Decodable { var foreign_keys: Int }
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let mode = try await sql.raw("PRAGMA journal_mode").first(decoding: Mode.self)?.journal_mode
             let fk = try await sql.raw("PRAGMA foreign_keys").first(decoding: FK.self)?.foreign_keys
             #expect(mode == "wal")

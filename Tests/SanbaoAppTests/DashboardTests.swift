@@ -15,7 +15,7 @@ import VaporTesting
             _ = try await assignment.solve(stage: stage, campaign: campaign, dryRun: false)
             _ = try await assignment.publish(stage: stage)
             struct Task: Decodable { var id: UUID }
-            let task = try #require(try await (app.db as! any SQLDatabase).raw("""
+            let task = try #require(try await app.db.sql.raw("""
                 SELECT t.id FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id WHERE c.staff_no = 'A001'
                 """).first(decoding: Task.self)).id
             var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
@@ -25,9 +25,9 @@ import VaporTesting
 
             let office = try await CalendarTests.principal(app, "office")
             try await VisitTally.upToDate(app, app.db)
-            let query = ProgressQuery(app: app, db: app.db, principal: office)
+            let query = ProgressStore(app: app, db: app.db, principal: office)
             let rules = try await ProblemRules.current(app, app.db)
-            func unit(_ code: String) async throws -> ProgressQuery.Unit {
+            func unit(_ code: String) async throws -> ProgressStore.Unit {
                 let u = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == code).first())
                 return .init(id: u.id!, code: u.code, name: u.name, path: u.path)
             }

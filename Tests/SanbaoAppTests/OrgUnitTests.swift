@@ -43,7 +43,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all) func subtreeCountsAreWhatTheRowsSay(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             try await sql.raw("UPDATE org_units SET retired_at = \(bind: Date()) WHERE code = '340104001001'").run()
             try await sql.raw("UPDATE users SET retired_at = \(bind: Date()) WHERE username = 'A001'").run()
             let all = try await OrgUnit.query(on: app.db).all()

@@ -69,7 +69,7 @@ import VaporTesting
             #expect(closed.timeline[2].unit_code == "IND-JX" && closed.timeline[6].department == "市人社局劳动保障监察支队")
             #expect(closed.timeline.compactMap(\.satisfaction) == ["unsatisfied", "basically_satisfied"])
             struct N: Decodable { var n: Int }
-            #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'problem.%'")
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'problem.%'")
                 .first(decoding: N.self)?.n == 11)
             // The figures move with it: received once, resolved on time the first time, reworked once, one of two callbacks satisfied.
             let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first())
@@ -116,7 +116,7 @@ import VaporTesting
             #expect(try await scan.run(today: day(8)) == .init(), "the office is as high as it goes")
 
             struct Notice: Decodable { var code: String; var kind: String }
-            let notices = try await (app.db as! any SQLDatabase).raw("""
+            let notices = try await app.db.sql.raw("""
                 SELECT o.code, n.kind FROM notifications n JOIN org_units o ON o.id = n.unit_id ORDER BY n.day, n.id
                 """).all(decoding: Notice.self).map { "\($0.code) \($0.kind)" }
             #expect(notices == ["340104001 due_tomorrow", "340104001 due_today", "340104001 overdue", "340104 escalated", "3401 escalated"])
@@ -129,7 +129,7 @@ import VaporTesting
             let escalated = try await page.send(.GET, "/problems?view=escalated")
             #expect(escalated.status == .ok && escalated.body.string.contains("合肥华源机械有限公司"))
             // Each level sees what came up to it: at level 1 the district did, the city not yet.
-            try await (app.db as! any SQLDatabase).raw("UPDATE problems SET escalation_level = 1 WHERE id = \(bind: id)").run()
+            try await app.db.sql.raw("UPDATE problems SET escalation_level = 1 WHERE id = \(bind: id)").run()
             let office = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "office"))
             let admin = ProblemService(app: app, db: app.db, principal: try await CalendarTests.principal(app, "adminA"))
             #expect(try await admin.store.list(PageRequest(), status: nil, view: .escalated).total == 1)
@@ -167,7 +167,7 @@ import VaporTesting
             #expect(rules.workingDays[.wageArrears] == 5 && rules.workingDays[.safety] == 3)
             #expect(problem.problem.deadline == rules.calendar.adding(workingDays: 5, to: ProblemRules.today()).description)
             struct N: Decodable { var n: Int }
-            #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'problem.settings'")
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'problem.settings'")
                 .first(decoding: N.self)?.n == 1, "only wage arrears changed")
         }
     }

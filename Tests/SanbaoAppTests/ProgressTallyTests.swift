@@ -18,11 +18,11 @@ import VaporTesting
     }
 
     static func recount(_ db: any Database, path: String, stage: Stage) async throws -> Recount {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var r = Recount()
         let visits = SQLQueryString("""
             v.unit_id IN (SELECT o.id FROM org_units o WHERE o.path LIKE \(bind: path + "%")) AND v.status IN ('submitted', 'accepted')
-            AND \(ProgressQuery.inStage(stage))
+            AND \(ProgressStore.inStage(stage))
             """)
         struct N: Decodable { var n: Int? }
         r.visited = try await sql.raw("SELECT COUNT(DISTINCT v.enterprise_id) AS n FROM visits v WHERE \(visits)").first(decoding: N.self)?.n ?? 0
@@ -47,8 +47,8 @@ import VaporTesting
     static func kept(_ app: Application, code: String, stage: Stage) async throws -> Recount {
         try await VisitTally.upToDate(app, app.db)
         let u = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == code).first())
-        let unit = ProgressQuery.Unit(id: u.id!, code: u.code, name: u.name, path: u.path)
-        let query = ProgressQuery(app: app, db: app.db, principal: .system("t"))
+        let unit = ProgressStore.Unit(id: u.id!, code: u.code, name: u.name, path: u.path)
+        let query = ProgressStore(app: app, db: app.db, principal: .system("t"))
         let f = try await query.figures(for: unit, stage: stage, rules: try await ProblemRules.current(app, app.db), today: ProblemRules.today())
         var r = Recount(visited: f.visited, workers: f.workers, questionnaires: f.questionnaires, problems: f.problemsFound, assigned: f.assigned)
         for d in try await query.visitsPerDay(for: unit, stage: stage) { r.days[d.day.description] = d.visits }
@@ -65,7 +65,7 @@ import VaporTesting
             var unit_id: UUID; var stage_key: String; var questionnaire_key: String; var first_key: String; var first_value: String; var second_key: String
             var second_value: String; var n: Int
         }
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         return try await sql.raw("SELECT * FROM visit_tallies").all(decoding: T.self)
             .filter { $0.visits != 0 || $0.workers != 0 || $0.questionnaires != 0 || $0.problems != 0 }
             .map { "\($0.unit_id) \($0.stage_key) \($0.day) \($0.visits) \($0.workers) \($0.questionnaires) \($0.problems)" }.sorted()
@@ -106,7 +106,7 @@ import VaporTesting
                 }
             }
             struct Task: Decodable { var id: UUID; var staff_no: String }
-            let tasks = try await (app.db as! any SQLDatabase).raw("""
+            let tasks = try await app.db.sql.raw("""
                 SELECT t.id, c.staff_no FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id ORDER BY c.staff_no
                 """).all(decoding: Task.self)
             let taskA = try #require(tasks.first { $0.staff_no == "A001" }).id, taskB = try #require(tasks.first { $0.staff_no == "B001" }).id
@@ -179,7 +179,7 @@ import VaporTesting
             // Meanwhile one of them is counted from its rows (a review's catch-up, another server).
             let first = held[0].visit
             try await app.serializedTransaction(on: app.db) { db in
-                try await (db as! any SQLDatabase).raw("DELETE FROM tally_pending WHERE visit_id = \(bind: first)").run()
+                try await db.sql.raw("DELETE FROM tally_pending WHERE visit_id = \(bind: first)").run()
                 try await VisitTally.add(try await VisitTally.stored([first], on: db), on: db)
             }
             // Written late, as the catch-up writes it.

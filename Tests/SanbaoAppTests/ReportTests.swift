@@ -76,7 +76,7 @@ import VaporTesting
             var more = TestClient(app, bearer: try await Fixture.token(app, "A001"))
             #expect(try await VisitTests.post(&more, key: "report-2", VisitTests.body(people: "车间主任")).status == .created)
             try await VisitTally.upToDate(app, app.db)
-            live = try await ReportFiguresQuery(app: app, db: app.db, principal: .system("t"))
+            live = try await ReportStore(app: app, db: app.db, principal: .system("t"))
                 .figures(unitID: s.unit.id!, path: s.unit.path, campaign: campaign, period: s.period)
             #expect(live.period.visits == 2)
             #expect(try await office.figures(s, try await office.report(s)) == accepted)

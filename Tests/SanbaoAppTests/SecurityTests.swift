@@ -13,7 +13,7 @@ import ZIPFoundation
 @Suite struct SecurityTests {
     static func count(_ app: Application, _ sql: String) async throws -> Int {
         struct N: Decodable { var n: Int }
-        return try await (app.db as! any SQLDatabase).raw(SQLQueryString(stringLiteral: sql)).first(decoding: N.self)?.n ?? -1
+        return try await app.db.sql.raw(SQLQueryString(stringLiteral: sql)).first(decoding: N.self)?.n ?? -1
     }
 
     // 1. One request from any signed-in user crashed the server.

@@ -44,13 +44,13 @@ import VaporTesting
             #expect(try await VisitTests.count(app, "tally_pending") == 4)
             try await VisitTally.upToDate(app, app.db)
             #expect(try await VisitTests.count(app, "tally_pending") == 0)
-            let query = StatisticsQuery(db: app.db)
+            let query = StatisticsStore(db: app.db)
             let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first())
-            let f = StatisticsQuery.Filter(questionnaire: "enterprise", unitID: root.id!, unitPath: root.path)
+            let f = StatisticsStore.Filter(questionnaire: "enterprise", unitID: root.id!, unitPath: root.path)
             let catalogue = try await query.catalogue("enterprise")
             #expect(try await query.responses(f) == 4)
             let ds = try await query.distributions(f, catalogue)
-            func d(_ key: String) throws -> StatisticsQuery.Distribution { try #require(ds.first { $0.entry.key == key }) }
+            func d(_ key: String) throws -> StatisticsStore.Distribution { try #require(ds.first { $0.entry.key == key }) }
             #expect(try d("layoffs_planned").counts.map(\.count) == [2, 2] && (try d("layoffs_planned")).answered == 4)
             #expect(try d("financing_amount").numeric == NumericSummary(values: [100, 300, 50]))
             #expect(try d("layoffs_count").numeric?.median == 26)
@@ -58,7 +58,7 @@ import VaporTesting
 
             // Cross-check: every categorical distribution recounted from the responses as stored.
             struct Stored: Decodable { var answers: String }
-            let stored = try await (app.db as! any SQLDatabase).raw("SELECT answers FROM responses WHERE questionnaire_key = 'enterprise'")
+            let stored = try await app.db.sql.raw("SELECT answers FROM responses WHERE questionnaire_key = 'enterprise'")
                 .all(decoding: Stored.self).map { try JSONDecoder().decode([String: Answer].self, from: Data($0.answers.utf8)) }
             for dist in ds where dist.entry.isCategorical {
                 var recount: [String: Int] = [:]
@@ -83,9 +83,9 @@ import VaporTesting
                 #expect(t.answered == r.answered && t.counts.map(\.count) == r.counts.map(\.count) && t.counts.map(\.key) == r.counts.map(\.key)
                         && t.numeric == r.numeric, "\(t.entry.key)")
             }
-            for by in [StatisticsQuery.Dimension.district, .industry, .size, .question("financing_need"), .question("training_need"), .question("production")] {
+            for by in [StatisticsStore.Dimension.district, .industry, .size, .question("financing_need"), .question("training_need"), .question("production")] {
                 // Counted from the answers, industries come by division; the tallies keep sections.
-                func cells(_ f: StatisticsQuery.Filter) async throws -> [String: Int] {
+                func cells(_ f: StatisticsStore.Filter) async throws -> [String: Int] {
                     var out: [String: Int] = [:]
                     for c in try await query.crossCells(f, question: "layoffs_planned", by: by) {
                         out[(by == .industry ? AnswerTally.section(c.row) : c.row) + " " + c.column, default: 0] += c.count

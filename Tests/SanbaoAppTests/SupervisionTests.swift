@@ -56,7 +56,7 @@ import VaporTesting
             #expect(closed.order.status == "closed" && closed.timeline.map(\.step) == ["issue", "report", "send-back", "report", "close"])
             #expect(try await district.send(.POST, "/api/v1/supervision/\(oid)/report", json: #"{"revision": 5, "note": "再报"}"#).status == .conflict)
             struct N: Decodable { var n: Int }
-            #expect(try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'supervision.%'")
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action LIKE 'supervision.%'")
                 .first(decoding: N.self)?.n == 5)
             // The problem's page names the order.
             var officePages = TestClient(app)
@@ -110,7 +110,7 @@ import VaporTesting
             #expect(created.status == .created, "\(created.body.string)")
             let id = try created.content.decode(ProblemService.DTO.self).problem.id
             struct W: Decodable { var worker_id: UUID? }
-            #expect(try await (app.db as! any SQLDatabase).raw("SELECT worker_id FROM problems WHERE id = \(bind: id)")
+            #expect(try await app.db.sql.raw("SELECT worker_id FROM problems WHERE id = \(bind: id)")
                 .first(decoding: W.self)?.worker_id != nil)
             let elsewhere = try await report(ResidentID.withCheck("34010219900101002"))   // 李工 works at enterprise B
             #expect(elsewhere.status == .unprocessableEntity && elsewhere.body.string.contains("worker_id_number"))
@@ -127,7 +127,7 @@ import VaporTesting
             let deadline = try #require(Day(try await office.row(id).deadline ?? ""))
             #expect(try await ProblemScan(app: app, db: app.db).run(today: deadline) == .init(dueToday: 1))
             struct N: Decodable { var code: String }
-            #expect(try await (app.db as! any SQLDatabase).raw("SELECT o.code FROM notifications n JOIN org_units o ON o.id = n.unit_id")
+            #expect(try await app.db.sql.raw("SELECT o.code FROM notifications n JOIN org_units o ON o.id = n.unit_id")
                 .all(decoding: N.self).map(\.code) == ["340104001"])
         }
     }

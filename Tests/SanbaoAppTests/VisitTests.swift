@@ -37,7 +37,7 @@ import VaporTesting
 
     static func count(_ app: Application, _ table: String) async throws -> Int {
         struct N: Decodable { var n: Int }
-        return try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)!.n
+        return try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)!.n
     }
 
     @Test(arguments: TestDatabase.all) func aRetriedSubmissionIsTheSameVisitNotASecond(_ db: TestDatabase) async throws {
@@ -90,7 +90,7 @@ import VaporTesting
             #expect(worker.gender == "m" && worker.birthYear == 1992 && worker.phoneMasked.hasPrefix("139"))
             #expect(!worker.idCipher.contains(newID) && !(worker.phoneCipher ?? "").contains("13955551234"))
             struct A: Decodable { var action: String; var subject_id: String }
-            let audit = try await (app.db as! any SQLDatabase).raw("SELECT action, subject_id FROM audit_events WHERE action = 'worker.create'")
+            let audit = try await app.db.sql.raw("SELECT action, subject_id FROM audit_events WHERE action = 'worker.create'")
                 .all(decoding: A.self)
             #expect(audit.map(\.subject_id) == [workerID.uuidString])
 
@@ -191,7 +191,7 @@ import VaporTesting
             let res = try await Self.post(&cadre, key: "phone-a001-0020", Self.body(task: task))
             #expect(res.status == .created, "\(res.body.string)")
             struct S: Decodable { var status: String }
-            let status = try await (app.db as! any SQLDatabase).raw("SELECT status FROM visit_tasks WHERE id = \(bind: task)").first(decoding: S.self)
+            let status = try await app.db.sql.raw("SELECT status FROM visit_tasks WHERE id = \(bind: task)").first(decoding: S.self)
             #expect(status?.status == "done")
             let second = try await Self.post(&cadre, key: "phone-a001-0021", Self.body(task: task, people: "再来一次"))
             #expect(second.status == .conflict, "one task, one visit")

@@ -162,7 +162,7 @@ struct ProblemRetallyCommand: AsyncCommand {
         let start = Date()
         try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(.problems(units: nil), on: db) }
         struct N: Decodable { var n: Int }
-        let units = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM problem_tallies").first(decoding: N.self)?.n ?? 0
+        let units = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM problem_tallies").first(decoding: N.self)?.n ?? 0
         context.console.print("figures rebuilt for \(units) units" + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
     }
 }
@@ -181,7 +181,7 @@ struct VisitRetallyCommand: AsyncCommand {
         let start = Date()
         try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(.visits, on: db) }
         struct N: Decodable { var n: Int }
-        let rows = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM visit_tallies").first(decoding: N.self)?.n ?? 0
+        let rows = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM visit_tallies").first(decoding: N.self)?.n ?? 0
         context.console.print("tallies rebuilt: \(rows) unit-stage-day rows" + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
     }
 }

@@ -36,7 +36,7 @@ enum BulkInsert {
         if let sqlite = db as? any SQLiteDatabase {
             return try await self.rows(into: table, columns: columns, rows.map { $0.sqlite! }, on: sqlite)
         }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let perStatement = max(1, 30_000 / columns.count)
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             var insert = sql.insert(into: table).columns(columns)

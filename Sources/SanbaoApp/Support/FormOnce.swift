@@ -17,7 +17,7 @@ enum FormOnce {
               let userID = try req.requirePrincipal().userID else {
             return req.redirect(to: try await act())
         }
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let now = Date()
         do {
             try await sql.insert(into: "form_submissions").columns("key", "user_id", "created_at")

@@ -84,7 +84,7 @@ func withApp(_ database: TestDatabase, file: String? = nil, logger: Logger? = ni
 
 private func dropSchema(_ app: Application, _ database: TestDatabase, _ schema: String) async throws {
     guard case .postgres = database else { return }
-    try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    try await app.db.sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
 }
 
 /// A small federation with two sibling districts, so every test can ask "can district A's

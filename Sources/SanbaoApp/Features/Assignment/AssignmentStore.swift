@@ -10,7 +10,7 @@ import Vapor
 /// `AssignmentService` checks the right to it.
 struct AssignmentStore {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     // MARK: What the solver reads
 

@@ -2,13 +2,13 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Sign-in, sessions and API tokens.
 struct AuthService {
     let app: Application
     let db: any Database
+    var store: AuthStore { AuthStore(db: db) }
 
     static let sessionCookie = "sanbao_session"
     static let tokenPrefix = "sb_"
@@ -56,13 +56,8 @@ struct AuthService {
         }
         let now = Date()
         let id = try user.requireID()
-        let sql = db as! any SQLDatabase
-        struct Attempt: Decodable { var failed_attempts: Int }
-        let attempt = try await sql.update("users").set(SQLIdentifier("failed_attempts"), to: SQLRaw("failed_attempts + 1"))
-            .where("id", .equal, id)
-            .where { $0.where("locked_until", .is, SQLLiteral.null).orWhere("locked_until", .lessThanOrEqual, now) }
-            .returning("failed_attempts").first(decoding: Attempt.self)
-        guard let attempt, attempt.failed_attempts <= config.lockoutThreshold else {
+        let attempt = try await store.countAttempt(id, now: now)
+        guard let attempt, attempt <= config.lockoutThreshold else {
             // Locked already, or other attempts at once used up what was left: not checked.
             _ = try? await verify(password, against: app.signInGuard.timingDummy)
             if attempt != nil { try await lock(id, now: now) }
@@ -70,14 +65,13 @@ struct AuthService {
             return .locked(minutes: max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up))))
         }
         guard try await verify(password, against: hash) else {
-            let locks = attempt.failed_attempts >= config.lockoutThreshold
+            let locks = attempt >= config.lockoutThreshold
             if locks { try await lock(id, now: now) }
             try await AuditLog.record(db, by: principal(for: user, ip: ip), action: locks ? "auth.locked" : "auth.sign_in_failed",
                                       subjectType: "user", subjectID: user.username)
             return locks ? .locked(minutes: Int(config.lockoutDuration / 60)) : .wrongCredentials
         }
-        try await sql.update("users").set("failed_attempts", to: 0).set("locked_until", to: SQLLiteral.null)
-            .where("id", .equal, id).run()
+        try await store.clearAttempts(id)
         let token = Self.randomToken()
         let session = UserSession()
         session.tokenHash = Self.hash(token)
@@ -93,11 +87,7 @@ struct AuthService {
 
     /// Locks the account from `now` unless a lock is already running; the count starts again.
     private func lock(_ id: UUID, now: Date) async throws {
-        try await (db as! any SQLDatabase).update("users")
-            .set("locked_until", to: now.addingTimeInterval(app.config.lockoutDuration)).set("failed_attempts", to: 0)
-            .where("id", .equal, id)
-            .where { $0.where("locked_until", .is, SQLLiteral.null).orWhere("locked_until", .lessThanOrEqual, now) }
-            .run()
+        try await store.lock(id, until: now.addingTimeInterval(app.config.lockoutDuration), now: now)
     }
 
     func signOut(tokenHash: String, principal: Principal) async throws {
@@ -105,57 +95,25 @@ struct AuthService {
         try await AuditLog.record(db, by: principal, action: "auth.sign_out", subjectType: "user", subjectID: principal.username)
     }
 
-    /// Who a credential belongs to, read in one query: every page and API call starts here,
-    /// so it avoids building Fluent models.
-    private struct CredentialRow: Decodable {
-        var credential_id: UUID
-        var created_at, last_seen_at: Date?
-        var user_id: UUID
-        var username, display_name, roles: String
-        var user_retired_at: Date?
-        var unit_id: UUID
-        var unit_code, unit_name, unit_path: String
-        var unit_retired_at: Date?
-
-        var principalIsActive: Bool { user_retired_at == nil && unit_retired_at == nil }
-
-        func principal(ip: String) -> Principal {
-            Principal(userID: user_id, username: username, displayName: display_name, unitID: unit_id, unitCode: unit_code,
-                      unitName: unit_name, unitPath: unit_path, roles: Role.decode(roles), ip: ip, sessionTokenHash: nil)
-        }
-    }
-
-    private func credential(_ table: String, createdColumn: String, seenColumn: String, hash: String,
-                            extra: String = "") async throws -> CredentialRow? {
-        try await (db as! any SQLDatabase).raw("""
-            SELECT c.id AS credential_id, c.\(unsafeRaw: createdColumn) AS created_at, c.\(unsafeRaw: seenColumn) AS last_seen_at,
-                   u.id AS user_id, u.username, u.display_name, u.roles, u.retired_at AS user_retired_at,
-                   o.id AS unit_id, o.code AS unit_code, o.name AS unit_name, o.path AS unit_path, o.retired_at AS unit_retired_at
-            FROM \(unsafeRaw: table) c JOIN users u ON u.id = c.user_id JOIN org_units o ON o.id = u.unit_id
-            WHERE c.token_hash = \(bind: hash) \(unsafeRaw: extra)
-            """).first(decoding: CredentialRow.self)
-    }
-
     /// The principal behind a session cookie, or nil when the session is unknown, idle too
     /// long, too old, or its user or unit retired.
     func principal(sessionToken: String, ip: String) async throws -> Principal? {
         let hash = Self.hash(sessionToken)
-        guard let row = try await credential("user_sessions", createdColumn: "created_at", seenColumn: "last_seen_at", hash: hash) else {
+        guard let row = try await store.credential("user_sessions", createdColumn: "created_at", seenColumn: "last_seen_at", hash: hash) else {
             return nil
         }
         let now = Date()
         let config = app.config
-        let sql = db as! any SQLDatabase
         if !row.principalIsActive
             || now.timeIntervalSince(row.last_seen_at ?? .distantPast) > config.sessionIdleTimeout
             || now.timeIntervalSince(row.created_at ?? .distantPast) > config.sessionMaxAge {
-            try await sql.raw("DELETE FROM user_sessions WHERE id = \(bind: row.credential_id)").run()
+            try await store.endSession(row.credential_id)
             return nil
         }
         // Writing on every request would serialise reads behind writes; a minute's
         // precision is plenty for an idle timeout of hours.
         if now.timeIntervalSince(row.last_seen_at ?? .distantPast) > 60 {
-            try await sql.raw("UPDATE user_sessions SET last_seen_at = \(bind: now) WHERE id = \(bind: row.credential_id)").run()
+            try await store.touchSession(row.credential_id, at: now)
         }
         var p = row.principal(ip: ip)
         p.sessionTokenHash = hash
@@ -164,12 +122,12 @@ struct AuthService {
 
     func principal(bearer token: String, ip: String) async throws -> Principal? {
         guard token.hasPrefix(Self.tokenPrefix) else { return nil }
-        guard let row = try await credential("api_tokens", createdColumn: "created_at", seenColumn: "last_used_at",
+        guard let row = try await store.credential("api_tokens", createdColumn: "created_at", seenColumn: "last_used_at",
                                              hash: Self.hash(token), extra: "AND c.revoked_at IS NULL"),
               row.principalIsActive else { return nil }
         let now = Date()
         if now.timeIntervalSince(row.last_seen_at ?? .distantPast) > 60 {
-            try await (db as! any SQLDatabase).raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: row.credential_id)").run()
+            try await store.touchToken(row.credential_id, at: now)
         }
         return row.principal(ip: ip)
     }

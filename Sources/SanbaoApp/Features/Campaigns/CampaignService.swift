@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Campaigns, stages and the task decomposition table.
@@ -10,34 +9,19 @@ struct CampaignService {
     let db: any Database
     let principal: Principal
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
-
-    /// One unit's row of a stage's task decomposition table, with its place in the tree.
-    struct QuotaTableRow: Decodable, Sendable {
-        var code: String; var name: String; var depth: Int; var parent: String?
-        var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int
-    }
+    var store: CampaignStore { CampaignStore(db: db, principal: principal) }
 
     /// The stage's whole table, in tree order (every unit's row: the gaps need them all).
-    func quotaTable(stageID: UUID) async throws -> [QuotaTableRow] {
-        try await sql.raw("""
-            SELECT o.code, o.name, o.depth, p.code AS parent, q.enterprises, q.workers, q.questionnaires, q.problems
-            FROM quotas q JOIN org_units o ON o.id = q.unit_id LEFT JOIN org_units p ON p.id = o.parent_id
-            WHERE q.stage_id = \(bind: stageID) ORDER BY o.path
-            """).all(decoding: QuotaTableRow.self)
-    }
+    func quotaTable(stageID: UUID) async throws -> [CampaignStore.QuotaTableRow] { try await store.quotaTable(stage: stageID) }
 
     /// The table as one digest (`EditBasis`): what a grid was filled in against.
-    static func basis(_ table: [QuotaTableRow]) -> String {
+    static func basis(_ table: [CampaignStore.QuotaTableRow]) -> String {
         EditBasis.of(table.map { "\($0.code)=\($0.enterprises),\($0.workers),\($0.questionnaires),\($0.problems)" }.sorted())
     }
 
     /// Every unit's parent's code, by the unit's code.
     func parentCodes() async throws -> [String: String] {
-        struct ParentRow: Decodable { var code: String; var parent: String }
-        let rows = try await sql.raw("SELECT o.code, p.code AS parent FROM org_units o JOIN org_units p ON p.id = o.parent_id")
-            .all(decoding: ParentRow.self)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0.parent) })
+        try await store.parentCodes()
     }
 
     func campaigns() async throws -> [Campaign] {
@@ -71,11 +55,7 @@ struct CampaignService {
             }
             return stage
         }
-        struct Row: Decodable { var stage_id: UUID; var n: Int }
-        let totals = try await sql.raw("""
-            SELECT q.stage_id, CAST(SUM(q.enterprises) AS BIGINT) AS n FROM quotas q JOIN stages s ON s.id = q.stage_id
-            WHERE s.campaign_id = \(bind: campaign.id!) GROUP BY q.stage_id
-            """).all(decoding: Row.self)
+        let totals = try await store.enterpriseQuotas(campaign: campaign.id!)
         let best = totals.max { ($0.n, $1.stage_id.uuidString) < ($1.n, $0.stage_id.uuidString) }
         guard let stage = stages.first(where: { $0.id == best?.stage_id }) ?? stages.first else { throw AppError(.notFound, "campaign.no_stage") }
         return stage

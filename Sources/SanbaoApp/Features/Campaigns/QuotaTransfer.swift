@@ -60,13 +60,7 @@ extension CampaignService {
     /// re-imports unchanged.
     func exportQuotaRows() async throws -> [[String]] {
         let campaign = try await campaign(nil)
-        struct Row: Decodable { var code: String; var position: Int; var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int }
-        let rows = try await sql.raw("""
-            SELECT o.code, s.position, q.enterprises, q.workers, q.questionnaires, q.problems
-            FROM quotas q JOIN stages s ON s.id = q.stage_id JOIN org_units o ON o.id = q.unit_id
-            WHERE s.campaign_id = \(bind: campaign.id!) AND \(principal.scope.sqlCondition(unitAlias: "o"))
-            ORDER BY s.position, o.depth, o.code
-            """).all(decoding: Row.self)
+        let rows = try await store.quotaRows(campaign: campaign.id!)
         return [QuotaImportPlan.header.columns.map(\.key)]
             + rows.map { ["\($0.code)", "\($0.position)", "\($0.enterprises)", "\($0.workers)", "\($0.questionnaires)", "\($0.problems)"] }
     }

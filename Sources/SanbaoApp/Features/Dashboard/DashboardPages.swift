@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// `/dashboard`: the campaign's progress for the user's unit (or `?unit=CODE` below it) in a
@@ -54,24 +53,23 @@ struct DashboardPages: RouteCollection {
         let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
         let campaign = try await campaigns.campaign(req.query["campaign"])
         let stage = try await campaigns.stage(of: campaign, req.query["stage"])
-        let sql = req.db as! any SQLDatabase
-        var unit: ProgressQuery.Unit
+        var unit: ProgressStore.Unit
         if let code = req.query[String.self, at: "unit"], !code.isEmpty {
             let found = try await principal.scope.unit(code: code, on: req.db)
             unit = .init(id: try found.requireID(), code: found.code, name: found.name, path: found.path)
         } else if let id = principal.unitID {
             unit = .init(id: id, code: principal.unitCode, name: principal.unitName, path: principal.unitPath)
         } else {
-            guard let root = try await ProgressQuery.root(sql) else { throw AppError(.notFound, "error.not_found") }
+            guard let root = try await ProgressStore(app: req.application, db: req.db, principal: principal).root() else { throw AppError(.notFound, "error.not_found") }
             unit = root
         }
-        let query = try await ProgressQuery.fresh(req.application, req.db, principal)
+        let query = try await ProgressStore.fresh(req.application, req.db, principal)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()
         let f = try await query.figures(for: unit, stage: stage, rules: rules, today: today)
-        let children = try await ProgressQuery.children(of: unit, sql)
+        let children = try await query.children(of: unit)
         let childFigures = try await query.figures(for: children, stage: stage, rules: rules, today: today)
-        var ranked: [(ProgressQuery.Unit, ProgressQuery.Figures)] = children.compactMap { child in
+        var ranked: [(ProgressStore.Unit, ProgressStore.Figures)] = children.compactMap { child in
             guard let cf = childFigures[child.id], cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0 else { return nil }
             return (child, cf)
         }

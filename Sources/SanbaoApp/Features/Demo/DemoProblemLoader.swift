@@ -10,7 +10,7 @@ import Vapor
 /// deadline. Every step goes through the ledger's own service, dated when it would have happened.
 enum DemoProblemLoader {
     static func load(_ app: Application, seed: UInt64) async throws {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let rules = try await ProblemRules.current(app, app.db)
         struct Found: Decodable { var id: UUID; var category: String; var finished_at: Date; var path: String }
         let found = try await sql.raw("""
@@ -81,7 +81,7 @@ enum DemoProblemLoader {
     private static func supervise(_ app: Application, rules: ProblemRules, today: Day) async throws {
         let office = SupervisionService(app: app, db: app.db, principal: .system("demo"))
         struct Late: Decodable { var id: UUID; var category: String; var name: String }
-        let late = try await (app.db as! any SQLDatabase).raw("""
+        let late = try await app.db.sql.raw("""
             SELECT p.id, p.category, e.name FROM problems p JOIN enterprises e ON e.id = p.enterprise_id
             WHERE \(unsafeRaw: ProblemStore.open) AND p.responsible_unit_id IS NOT NULL AND p.paused_since IS NULL
               AND p.deadline < \(bind: today.description)

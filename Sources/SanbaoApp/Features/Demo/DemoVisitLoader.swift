@@ -21,7 +21,7 @@ enum DemoVisitLoader {
         struct Task: Decodable {
             var id: UUID, user_id: UUID, username: String, display_name: String, unit_id: UUID, code: String, name: String, path: String
         }
-        let tasks = try await (app.db as! any SQLDatabase).raw("""
+        let tasks = try await app.db.sql.raw("""
             SELECT t.id, u.id AS user_id, u.username, u.display_name, o.id AS unit_id, o.code, o.name, o.path
             FROM visit_tasks t JOIN cadres c ON c.id = t.cadre_id JOIN users u ON u.id = c.user_id JOIN org_units o ON o.id = u.unit_id
             WHERE t.stage_id = \(bind: stage.id!) ORDER BY t.id

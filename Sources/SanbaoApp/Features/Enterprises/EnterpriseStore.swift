@@ -10,7 +10,7 @@ import Vapor
 struct EnterpriseStore {
     let db: any Database
     let principal: Principal
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     /// The WHERE conditions of a filtered view of the registry (`enterprises e`), scope included.
     func conditions(for filter: EnterpriseService.Filter) async throws -> [any SQLExpression] {

@@ -9,7 +9,7 @@ import Vapor
 struct WorkerStore {
     let db: any Database
     let principal: Principal
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     private var visible: any SQLExpression { principal.scope.sqlCondition(enterpriseAlias: "e") }
 

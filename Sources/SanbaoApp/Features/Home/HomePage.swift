@@ -64,7 +64,7 @@ struct UnitRow: Codable {
     var units, people, cadres: Int
     var retired: Bool
 
-    init(_ unit: OrgUnit, _ counts: OrgUnitService.Counts?, _ req: Request) {
+    init(_ unit: OrgUnit, _ counts: OrgUnitStore.Counts?, _ req: Request) {
         code = unit.code
         name = unit.name
         kind = req.t("kind." + unit.kind.rawValue)

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// People in the principal's scope: listing, creating, resetting passwords, retiring, and
@@ -104,9 +103,7 @@ struct UserService {
     /// Usernames differ by more than case: "OFFICE" beside "office" is one person's sign-in
     /// mistyped or another's impersonation.
     static func usernameTaken(_ username: String, on db: any Database) async throws -> Bool {
-        struct N: Decodable { var n: Int }
-        return try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM users WHERE lower(username) = lower(\(bind: username))")
-            .first(decoding: N.self).map { $0.n > 0 } ?? false
+        try await UserStore(db: db).countUsers(named: username) > 0
     }
 
     func setPhone(_ phone: String, on user: User) throws {

@@ -9,7 +9,7 @@ import SQLKit
 /// change them.
 struct ProblemSettingsStore {
     let db: any Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     struct CategoryRow: Decodable { var category: String; var working_days: Int; var pause_on_referral: Bool }
     struct ThresholdRow: Decodable { var key: String; var value: Int }

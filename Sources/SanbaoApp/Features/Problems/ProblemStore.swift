@@ -13,7 +13,7 @@ struct ProblemStore {
     let db: any Database
     let principal: Principal
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     var scope: Scope { principal.scope }
 

@@ -11,7 +11,7 @@ struct SupervisionStore {
     /// The orders of the whole federation when nil (the scheduled scan).
     var principal: Principal? = nil
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
     private var scope: Scope { principal?.scope ?? Principal.system("supervision").scope }
 
     static let select = """

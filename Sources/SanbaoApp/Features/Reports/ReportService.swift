@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SanbaoDomain
-import SQLKit
 import Vapor
 
 /// Periodic reports: which units report (every active unit from one to `report_depth` levels
@@ -12,7 +11,7 @@ struct ReportService {
     let db: any Database
     let principal: Principal
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var store: ReportStore { ReportStore(app: app, db: db, principal: principal) }
     var scope: Scope { principal.scope }
 
     /// A unit and a period of a campaign: what a report is about.
@@ -64,7 +63,7 @@ struct ReportService {
         if let report, report.isFrozen, let kept = try? JSONDecoder().decode(ReportFigures.self, from: Data(report.figuresJSON.utf8)) {
             return kept
         }
-        return try await ReportFiguresQuery.fresh(app, db, principal)
+        return try await ReportStore.fresh(app, db, principal)
             .figures(unitID: s.unit.id!, path: s.unit.path, campaign: s.campaign, period: s.period)
     }
 
@@ -103,7 +102,6 @@ struct ReportService {
         let actor = self.principal
         let wasReturned = existing?.state == .returned
         return try await app.serializedTransaction(on: db) { db in
-            let sql = db as! any SQLDatabase
             var set: [(String, any Encodable & Sendable)] = [
                 ("work_done", text.workDone), ("difficulties", text.difficulties), ("next_steps", text.nextSteps),
                 ("experience", text.experience), ("revision", revision + 1), ("updated_at", now),
@@ -122,7 +120,7 @@ struct ReportService {
                 report.revision = 1
                 try await report.create(on: db)
             } else {
-                try await RevisionedUpdate.apply(sql, table: Report.schema, id: report.id!, revision: revision, set: set, conflict: "report.conflict")
+                try await ReportStore(app: app, db: db, principal: actor).update(report.id!, revision: revision, set: set)
                 report.revision = revision + 1
             }
             if submit {
@@ -154,9 +152,9 @@ struct ReportService {
         report.decidedAt = now
         let actor = self.principal
         try await app.serializedTransaction(on: db) { db in
-            try await RevisionedUpdate.apply(db as! any SQLDatabase, table: Report.schema, id: report.id!, revision: revision,
-                                             set: [("status", report.status), ("comment", report.comment), ("decided_at", now),
-                                                   ("revision", revision + 1), ("updated_at", now)], conflict: "report.conflict")
+            try await ReportStore(app: app, db: db, principal: actor).update(report.id!, revision: revision, set: [
+                ("status", report.status), ("comment", report.comment), ("decided_at", now), ("revision", revision + 1), ("updated_at", now),
+            ])
             let action = switch decision { case .accept: "accepted"; case .return: "returned"; case .reopen: "reopened" }
             try await ReportEvent(reportID: report.id!, by: actor, action: action, comment: note, at: now).create(on: db)
             try await AuditLog.record(db, by: actor, action: "report.\(decision.rawValue)", subjectType: "report", subjectID: report.id!.uuidString,
@@ -176,12 +174,7 @@ struct ReportService {
 
     /// The reporting units the user sees, in the tree's order.
     func reportingUnits(_ campaign: Campaign) async throws -> [ReportingUnit] {
-        try await sql.raw("""
-            SELECT o.id, o.code, o.name, o.parent_id FROM org_units o
-            WHERE o.depth BETWEEN 1 AND \(bind: max(1, campaign.reportDepth)) AND o.kind <> \(bind: OrgUnitKind.enterpriseUnion.rawValue)
-              AND o.retired_at IS NULL AND \(scope.sqlCondition(unitAlias: "o"))
-            ORDER BY o.depth, o.code
-            """).all(decoding: ReportingUnit.self)
+        try await store.reportingUnits(depth: campaign.reportDepth)
     }
 
     struct Cell: Sendable {
@@ -196,14 +189,9 @@ struct ReportService {
         let units = try await reportingUnits(campaign)
         let rules = try await ProblemRules.current(app, db)
         let due = Dictionary(uniqueKeysWithValues: periods.map { ($0.key, $0.due(after: campaign.reportDueDays, on: rules.calendar)) })
-        struct Row: Decodable { var unit_id: UUID; var period_key: String; var status: String; var first_submitted_on: String? }
-        var kept: [UUID: [String: Row]] = [:]
-        if !periods.isEmpty {
-            let rows = try await sql.raw("""
-                SELECT unit_id, period_key, status, first_submitted_on FROM reports
-                WHERE campaign_id = \(bind: campaign.id!) AND period_key IN \(SQLBind.group(periods.map(\.key)))
-                """).all(decoding: Row.self)
-            for row in rows { kept[row.unit_id, default: [:]][row.period_key] = row }
+        var kept: [UUID: [String: ReportStore.StatusRow]] = [:]
+        for row in try await store.statuses(campaign: campaign.id!, periods: periods.map(\.key)) {
+            kept[row.unit_id, default: [:]][row.period_key] = row
         }
         var cells: [UUID: [String: Cell]] = [:]
         for unit in units {
@@ -226,18 +214,14 @@ struct ReportService {
         let (units, cells, _) = try await completeness(campaign, periods: [period], today: today)
         let late = units.filter { $0.id != principal.unitID && cells[$0.id]?[period.key]?.timeliness == .missing }
         guard !late.isEmpty else { return 0 }
-        struct Done: Decodable { var unit_id: UUID }
-        let already = Set(try await sql.raw("""
-            SELECT unit_id FROM report_reminders WHERE campaign_id = \(bind: campaign.id!) AND period_key = \(bind: period.key) AND day = \(bind: today.description)
-            """).all(decoding: Done.self).map(\.unit_id))
+        let already = try await store.remindedToday(campaign: campaign.id!, period: period.key, today: today)
         let fresh = late.filter { !already.contains($0.id) }
         guard !fresh.isEmpty else { return 0 }
         let from = principal.unitName.isEmpty ? principal.displayName : principal.unitName
         let rows: [[any Encodable & Sendable]] = fresh.map { [UUID(), campaign.id!, $0.id, period.key, today.description, from, now] }
         let actor = self.principal
         try await app.serializedTransaction(on: db) { db in
-            try await BulkInsert.rows(into: "report_reminders", columns: ["id", "campaign_id", "unit_id", "period_key", "day", "from_unit_name", "created_at"],
-                                      rows, on: db)
+            try await ReportStore(app: app, db: db, principal: actor).addReminders(rows)
             try await AuditLog.record(db, by: actor, action: "report.remind", subjectType: "campaign", subjectID: campaign.id!.uuidString,
                                       after: ["period": period.key, "units": fresh.map(\.code).joined(separator: ",")])
         }
@@ -251,24 +235,13 @@ struct ReportService {
     /// Reminders the user's unit received in the last two weeks for reports it has still not submitted.
     func reminders(_ campaign: Campaign, today: Day) async throws -> [Reminder] {
         guard let unit = principal.unitID else { return [] }
-        return try await sql.raw("""
-            SELECT r.period_key, r.day, r.from_unit_name FROM report_reminders r
-            WHERE r.campaign_id = \(bind: campaign.id!) AND r.unit_id = \(bind: unit) AND r.day >= \(bind: today.adding(-14).description)
-              AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.campaign_id = r.campaign_id AND p.unit_id = r.unit_id
-                              AND p.period_key = r.period_key AND p.first_submitted_on IS NOT NULL)
-            ORDER BY r.day DESC, r.period_key DESC
-            """).all(decoding: Reminder.self)
+        return try await store.reminders(campaign: campaign.id!, unit: unit, since: today.adding(-14))
     }
 
     /// Reports of the units directly under the user's unit waiting for its decision.
     func awaitingDecision(_ campaign: Campaign) async throws -> [(report: Report, unitCode: String, unitName: String)] {
         guard let unit = principal.unitID, principal.can(.writeReports) else { return [] }
-        struct Row: Decodable { var id: UUID; var code: String; var name: String }
-        let rows = try await sql.raw("""
-            SELECT r.id, o.code, o.name FROM reports r JOIN org_units o ON o.id = r.unit_id
-            WHERE r.campaign_id = \(bind: campaign.id!) AND o.parent_id = \(bind: unit) AND r.status = 'submitted'
-            ORDER BY r.period_key DESC, o.code
-            """).all(decoding: Row.self)
+        let rows = try await store.submitted(campaign: campaign.id!, under: unit)
         let reports = Dictionary(uniqueKeysWithValues: try await Report.query(on: db).filter(\.$id ~~ rows.map(\.id)).all().map { ($0.id!, $0) })
         return rows.compactMap { row in reports[row.id].map { ($0, row.code, row.name) } }
     }

@@ -83,7 +83,7 @@ struct StatisticsPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, unit, stage) = try await present.filter()
-        let query = try await StatisticsQuery.fresh(req.application, req.db)
+        let query = try await StatisticsStore.fresh(req.application, req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }
         let responses = try await query.responses(f)
@@ -106,7 +106,7 @@ struct StatisticsPages: RouteCollection {
         }
         let crossable = catalogue.entries.filter { $0.isCategorical || $0.kind == .scale }
         let question = req.query[String.self, at: "question"].flatMap { k in crossable.first { $0.key == k } } ?? crossable.first
-        let by = StatisticsQuery.Dimension(req.query[String.self, at: "by"] ?? "") ?? .district
+        let by = StatisticsStore.Dimension(req.query[String.self, at: "by"] ?? "") ?? .district
         var cross: CrossView?
         if let question {
             let tab = try await present.crossTab(query, f, catalogue, question: question, by: by)
@@ -143,7 +143,7 @@ struct StatisticsPages: RouteCollection {
     }
 
     /// The filter again, for links to exports and lists.
-    static func filterQuery(_ f: StatisticsQuery.Filter, unit: OrgUnit?, stage: Stage?) -> String {
+    static func filterQuery(_ f: StatisticsStore.Filter, unit: OrgUnit?, stage: Stage?) -> String {
         var items = [URLQueryItem(name: "q", value: f.questionnaire)]
         if let unit { items.append(.init(name: "unit", value: unit.code)) }
         if let stage { items.append(.init(name: "stage", value: "\(stage.position)")) }
@@ -173,7 +173,7 @@ struct StatisticsPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, unit, stage) = try await present.filter()
-        let query = StatisticsQuery(db: req.db)
+        let query = StatisticsStore(db: req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard let key = req.query[String.self, at: "question"], let entry = catalogue.entry(key) else { throw AppError(.notFound, "error.not_found") }
         let paging = PageRequest(page: try PageRequest(req).page, per: 100)   // the page asked for, always 100 answers
@@ -199,7 +199,7 @@ struct StatisticsPages: RouteCollection {
         let principal = try req.requirePrincipal()
         let present = StatisticsPresentation(req: req, principal: principal)
         let (f, _, _) = try await present.filter()
-        let query = try await StatisticsQuery.fresh(req.application, req.db)
+        let query = try await StatisticsStore.fresh(req.application, req.db)
         let catalogue = try await query.catalogue(f.questionnaire)
         guard !catalogue.entries.isEmpty else { throw AppError(.notFound, "error.not_found") }
         let name = "\(f.questionnaire)-\(parts[0]).\(format.rawValue)"
@@ -208,7 +208,7 @@ struct StatisticsPages: RouteCollection {
             return try Download.table(present.distributionTable(try await query.distributions(f, catalogue)), as: format, named: name)
         case "crosstab":
             guard let key = req.query[String.self, at: "question"], let entry = catalogue.entry(key), entry.isCategorical || entry.kind == .scale,
-                  let by = StatisticsQuery.Dimension(req.query[String.self, at: "by"] ?? "district") else {
+                  let by = StatisticsStore.Dimension(req.query[String.self, at: "by"] ?? "district") else {
                 throw AppError.invalid([AppError.field("question", "statistics.reason.not_crossable")])
             }
             let tab = try await present.crossTab(query, f, catalogue, question: entry, by: by)
@@ -232,7 +232,7 @@ struct StatisticsPages: RouteCollection {
                 // The application's database, not the request's: the body is written after the handler returns.
                 let app = req.application
                 return Download.csvStream(named: name, header: header) { emit in
-                    try await StatisticsQuery(db: app.db).eachResponsePage(f) { page in try await emit(page.map { present.responseRow($0, catalogue) }) }
+                    try await StatisticsStore(db: app.db).eachResponsePage(f) { page in try await emit(page.map { present.responseRow($0, catalogue) }) }
                 }
             } else {
                 guard try await query.responses(f) <= Self.xlsxResponseLimit else {

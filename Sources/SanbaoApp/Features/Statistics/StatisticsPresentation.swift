@@ -16,7 +16,7 @@ struct StatisticsPresentation {
 
     /// `?q=KEY&unit=CODE&stage=N&from=YYYY-MM-DD&to=…`: the enterprise questionnaire over the
     /// user's unit, every stage and day, when left out. A bad date is an error naming its field.
-    func filter() async throws -> (StatisticsQuery.Filter, unit: OrgUnit?, stage: Stage?) {
+    func filter() async throws -> (StatisticsStore.Filter, unit: OrgUnit?, stage: Stage?) {
         let key = (req.query[String.self, at: "q"] ?? "").trimmed
         var issues: [AppError.FieldIssue] = []
         func day(_ name: String) -> Day? {
@@ -46,10 +46,10 @@ struct StatisticsPresentation {
 
     func valueLabel(_ entry: QuestionCatalogue.Entry, _ key: String) -> String {
         if key.isEmpty { return "—" }
-        return StatisticsQuery.values(entry).first { $0.key == key }.map { text($0.title) } ?? key
+        return StatisticsStore.values(entry).first { $0.key == key }.map { text($0.title) } ?? key
     }
 
-    func dimensionLabel(_ d: StatisticsQuery.Dimension, _ catalogue: QuestionCatalogue) -> String {
+    func dimensionLabel(_ d: StatisticsStore.Dimension, _ catalogue: QuestionCatalogue) -> String {
         switch d {
         case .district: req.t("statistics.by.district")
         case .industry: req.t("statistics.by.industry")
@@ -60,10 +60,10 @@ struct StatisticsPresentation {
 
     /// The cross-tabulation with its rows named: units under the filter's unit (its own visits
     /// as "本级"), industry sections, size classes, or the other question's values.
-    func crossTab(_ query: StatisticsQuery, _ f: StatisticsQuery.Filter, _ catalogue: QuestionCatalogue,
-                  question entry: QuestionCatalogue.Entry, by dimension: StatisticsQuery.Dimension) async throws -> CrossTab {
+    func crossTab(_ query: StatisticsStore, _ f: StatisticsStore.Filter, _ catalogue: QuestionCatalogue,
+                  question entry: QuestionCatalogue.Entry, by dimension: StatisticsStore.Dimension) async throws -> CrossTab {
         var cells = try await query.crossCells(f, question: entry.key, by: dimension)
-        let columns = StatisticsQuery.values(entry).map { (key: $0.key, label: text($0.title)) }
+        let columns = StatisticsStore.values(entry).map { (key: $0.key, label: text($0.title)) }
         let title = dimensionLabel(dimension, catalogue)
         switch dimension {
         case .district:
@@ -86,7 +86,7 @@ struct StatisticsPresentation {
             }
         case .question(let k):
             let other = catalogue.entry(k)
-            let order = other.map { StatisticsQuery.values($0).map(\.key) }
+            let order = other.map { StatisticsStore.values($0).map(\.key) }
             return CrossTab(rowTitle: title, columns: columns, cells: cells, rowOrder: order) { key in
                 other.map { valueLabel($0, key) } ?? key
             }
@@ -94,7 +94,7 @@ struct StatisticsPresentation {
     }
 
     /// Every question's distribution in long form: question, value, count, share of those who answered.
-    func distributionTable(_ ds: [StatisticsQuery.Distribution]) -> [[XLSX.Cell]] {
+    func distributionTable(_ ds: [StatisticsStore.Distribution]) -> [[XLSX.Cell]] {
         var rows: [[XLSX.Cell]] = [[.text(req.t("statistics.col.key")), .text(req.t("statistics.col.question")), .text(req.t("statistics.col.value")),
                                     .text(req.t("statistics.col.count")), .text(req.t("statistics.col.share")), .text(req.t("statistics.answered"))]]
         for d in ds {
@@ -119,7 +119,7 @@ struct StatisticsPresentation {
          req.t("statistics.col.version")] + catalogue.entries.map { text($0.title) + "（\($0.key)）" }
     }
 
-    func responseRow(_ r: StatisticsQuery.ResponseRow, _ catalogue: QuestionCatalogue) -> [String] {
+    func responseRow(_ r: StatisticsStore.ResponseRow, _ catalogue: QuestionCatalogue) -> [String] {
         let answers = (try? JSONDecoder().decode([String: Answer].self, from: Data(r.answers.utf8))) ?? [:]
         return [r.enterprise, r.credit_code, r.unit, ShanghaiTime.day(r.finished_at).description, "\(r.version)"]
             + catalogue.entries.map { entry in

@@ -84,7 +84,7 @@ extension VisitTally {
     static func upToDate(_ app: Application, _ db: any Database) async throws {
         try await takeInBuffered(app, db)
         struct P: Decodable { var visit_id: UUID }
-        guard try await (db as! any SQLDatabase).raw("SELECT visit_id FROM tally_pending LIMIT 1").first(decoding: P.self) != nil else { return }
+        guard try await db.sql.raw("SELECT visit_id FROM tally_pending LIMIT 1").first(decoding: P.self) != nil else { return }
         while try await app.serializedTransaction(on: db, { db in try await takeInStored(limit: 500, on: db) }) {}
     }
 
@@ -107,7 +107,7 @@ extension VisitTally {
     /// Up to `limit` of the visits noted and not buffered, read back from their rows. Says whether there were any.
     private static func takeInStored(limit: Int, on db: any Database) async throws -> Bool {
         struct P: Decodable { var visit_id: UUID }
-        let taken = try await (db as! any SQLDatabase).raw("""
+        let taken = try await db.sql.raw("""
             DELETE FROM tally_pending WHERE visit_id IN (SELECT visit_id FROM tally_pending ORDER BY visit_id LIMIT \(unsafeRaw: String(limit)))
             RETURNING visit_id
             """).all(decoding: P.self).map(\.visit_id)
@@ -122,7 +122,7 @@ extension VisitTally {
         var additions: Additions
 
         init(_ entries: [NewVisitTallies.Entry], in app: Application, on db: any Database) async throws {
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let kinds = try await AnswerTally.kinds(on: db)
             let stages = try await VisitTally.stages(on: db)
             struct Unit: Decodable { var id: UUID; var path: String }
@@ -148,7 +148,7 @@ extension VisitTally {
             struct P: Decodable { var visit_id: UUID }
             var taken: [UUID] = []
             for chunk in visits.chunked(2000) {
-                taken += try await (db as! any SQLDatabase).raw("DELETE FROM tally_pending WHERE visit_id IN \(SQLBind.group(Array(chunk))) RETURNING visit_id")
+                taken += try await db.sql.raw("DELETE FROM tally_pending WHERE visit_id IN \(SQLBind.group(Array(chunk))) RETURNING visit_id")
                     .all(decoding: P.self).map(\.visit_id)
             }
             if taken.count == visits.count {

@@ -18,7 +18,7 @@ import Vapor
 /// rebuild). Writers hand new visits in (`committed`), take a visit out or count it again inside
 /// their transaction (`settle`, then `uncount` or `recount`), and rebuild a family after a bulk change
 /// (`rebuild`). Readers never bring the tallies up to date themselves: they ask for a fresh
-/// reader (`ProgressQuery.fresh`, `StatisticsQuery.fresh`, `ReportFiguresQuery.fresh`), which
+/// reader (`ProgressStore.fresh`, `StatisticsStore.fresh`, `ReportStore.fresh`), which
 /// calls `fresh` first.
 enum Tallies {
     enum Family: Sendable {
@@ -68,7 +68,7 @@ enum Tallies {
         switch family {
         case .visits: try await VisitTally.rebuildAll(on: db)
         case .tasks(let stage): try await VisitTally.retallyTasks(stage: stage, on: db)
-        case .problems(let units): try await ProblemTally.rebuild(db as! any SQLDatabase, units: units)
+        case .problems(let units): try await ProblemTally.rebuild(db.sql, units: units)
         }
     }
 }

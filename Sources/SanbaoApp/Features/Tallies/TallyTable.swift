@@ -46,7 +46,7 @@ struct TallyTable: Sendable {
     /// Adds rows through SQLKit, one multi-row upsert per `chunk` rows. Rows come sorted by key,
     /// so that two writers never wait on each other in a circle.
     func add(_ rows: [[any Encodable & Sendable]], chunk: Int = 100, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let names = SQLList(columns.map { SQLIdentifier($0) as any SQLExpression })
         for part in rows.chunked(chunk) {
             let values = SQLList(part.map { row in SQLGroupExpression(SQLList(row.map { SQLBind($0) as any SQLExpression })) as any SQLExpression })

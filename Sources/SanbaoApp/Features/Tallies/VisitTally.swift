@@ -33,7 +33,7 @@ enum VisitTally {
 
     static func stages(on db: any Database) async throws -> [StageDates] {
         struct Row: Decodable { var id: UUID; var starts_on: String; var ends_on: String }
-        return try await (db as! any SQLDatabase).raw("SELECT id, starts_on, ends_on FROM stages ORDER BY starts_on, id")
+        return try await db.sql.raw("SELECT id, starts_on, ends_on FROM stages ORDER BY starts_on, id")
             .all(decoding: Row.self).map { StageDates(id: $0.id, start: $0.starts_on, end: $0.ends_on) }
     }
 
@@ -56,7 +56,7 @@ enum VisitTally {
     /// and a visit being returned or corrected.
     static func stored(_ ids: [UUID], on db: any Database) async throws -> [Contribution] {
         guard !ids.isEmpty else { return [] }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let kinds = try await AnswerTally.kinds(on: db)
         let stages = try await Self.stages(on: db)
         var out: [Contribution] = []
@@ -127,7 +127,7 @@ enum VisitTally {
 
     /// Inserts the claims not yet made; returns those it made.
     private static func claim(_ claims: [Claim], on db: any Database) async throws -> [Claim] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Made: Decodable { var stage_key: String; var enterprise_id: UUID; var unit_id: UUID }
         var made: [Claim] = []
         for chunk in claims.chunked(200) {
@@ -171,7 +171,7 @@ enum VisitTally {
     }
 
     static func reclaim(stage: String, enterprise: UUID, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Held: Decodable { var unit_id: UUID }
         var d: [StageKey: Int] = [:]
         for held in try await sql.raw("""
@@ -198,7 +198,7 @@ enum VisitTally {
 
     /// The tasks of a stage per unit and everything above it, counted again (after publishing).
     static func retallyTasks(stage: UUID, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Row: Decodable { var path: String; var n: Int }
         let rows = try await sql.raw("""
             SELECT o.path, COUNT(*) AS n FROM visit_tasks t JOIN org_units o ON o.id = t.unit_id WHERE t.stage_id = \(bind: stage) GROUP BY o.path
@@ -216,7 +216,7 @@ enum VisitTally {
     /// tree, or stage dates changed. Reads the visits a page of enterprises at a time.
     /// The visits waiting for their answers to be counted are counted here too.
     static func rebuildAll(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies", "answer_tallies", "number_tallies", "pair_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
         try await sql.raw("DELETE FROM tally_pending").run()
         let stages = try await stages(on: db)

@@ -10,7 +10,7 @@ import Vapor
 struct VisitStore {
     let db: any Database
     let principal: Principal
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     private var me: UUID { principal.userID ?? UUID() }
     private var scope: Scope { principal.scope }
@@ -163,7 +163,7 @@ struct VisitStore {
     /// Raises the revision where the visit is still at `revision` in `status`; the revision it is
     /// at otherwise (nil: the claim held).
     static func claim(_ visit: UUID, revision: Int, status: Visit.Status, on db: any Database) async throws -> Int? {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Revision: Decodable { var revision: Int }
         let claimed = try await sql.update("visits").set(SQLIdentifier("revision"), to: SQLRaw("revision + 1"))
             .where("id", .equal, visit).where("revision", .equal, revision).where("status", .equal, status.rawValue)

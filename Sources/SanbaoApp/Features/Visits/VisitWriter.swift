@@ -170,7 +170,7 @@ actor VisitWriter {
         for table in layout { try await BulkInsert.rows(into: table.name, columns: table.columns, group.flatMap(table.rows), on: db) }
         let tasks = group.compactMap(\.taskID)
         if !tasks.isEmpty {
-            try await (db as! any SQLDatabase).raw("UPDATE visit_tasks SET status = 'done' WHERE id IN \(SQLBind.group(tasks))").run()
+            try await db.sql.raw("UPDATE visit_tasks SET status = 'done' WHERE id IN \(SQLBind.group(tasks))").run()
         }
     }
 

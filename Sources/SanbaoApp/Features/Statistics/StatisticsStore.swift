@@ -14,17 +14,17 @@ import Vapor
 /// to `AnswerTally.maxDepth`) over whole stages are read from the answer tallies (crossed with
 /// another question, from the pair tallies); those of smaller subtrees and of chosen days are
 /// counted from the answers.
-struct StatisticsQuery {
+struct StatisticsStore {
     let db: any Database
 
     /// A reader of the answer tallies with every committed visit counted: the one way to start
     /// one where figures are shown (the tallies take in what waits first).
-    static func fresh(_ app: Application, _ db: any Database) async throws -> StatisticsQuery {
+    static func fresh(_ app: Application, _ db: any Database) async throws -> StatisticsStore {
         try await Tallies.fresh(app, db)
-        return StatisticsQuery(db: db)
+        return StatisticsStore(db: db)
     }
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     struct Filter: Sendable {
         var questionnaire: String
@@ -49,7 +49,7 @@ struct StatisticsQuery {
     func visits(_ f: Filter, subtree: Bool = true) -> SQLQueryString {
         var q = SQLQueryString("v.status IN ('submitted', 'accepted')")
         if subtree { q = SQLQueryString("\(q) AND v.unit_id IN (SELECT su.id FROM org_units su WHERE su.path LIKE \(bind: f.unitPath + "%"))") }
-        if let stage = f.stage { q = SQLQueryString("\(q) AND \(ProgressQuery.inStage(stage))") }
+        if let stage = f.stage { q = SQLQueryString("\(q) AND \(ProgressStore.inStage(stage))") }
         if let from = f.from { q = SQLQueryString("\(q) AND v.finished_at >= \(bind: ShanghaiTime.start(of: from))") }
         if let to = f.to { q = SQLQueryString("\(q) AND v.finished_at < \(bind: ShanghaiTime.start(of: to).addingTimeInterval(86_400))") }
         return q

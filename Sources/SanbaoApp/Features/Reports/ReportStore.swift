@@ -4,23 +4,24 @@ import SanbaoDomain
 import SQLKit
 import Vapor
 
-/// Fills in a periodic report's figures for a unit's subtree: what was done in the period and
+/// The reports' SQL. Mostly the figures a periodic report is filled in with for a unit's subtree: what was done in the period and
 /// in the campaign up to its last day (visits that count — submitted or accepted — by the day
 /// they finished; problems by the day they were reported and first resolved), the campaign's
 /// targets from the task decomposition table, problems by category, and the cases to name.
-/// Reads the visit tallies; `fresh` brings them up to date first.
-struct ReportFiguresQuery {
+/// Reads the visit tallies; `fresh` brings them up to date first. Then who reports, the
+/// reminders, and the reports waiting for a parent's decision (`ReportService` decides).
+struct ReportStore {
     let app: Application
     let db: any Database
     let principal: Principal
 
     /// A reader with every committed visit counted.
-    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ReportFiguresQuery {
+    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ReportStore {
         try await Tallies.fresh(app, db)
-        return ReportFiguresQuery(app: app, db: db, principal: principal)
+        return ReportStore(app: app, db: db, principal: principal)
     }
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     func figures(unitID: UUID, path: String, campaign: Campaign, period: ReportPeriod, now: Date = Date()) async throws -> ReportFigures {
         var f = ReportFigures()
@@ -136,5 +137,71 @@ struct ReportFiguresQuery {
             .init(problemID: $0.id.uuidString, enterprise: $0.enterprise, category: $0.category, severity: $0.severity, status: $0.status,
                   reportedOn: $0.reported_on, deadline: $0.deadline, overdue: $0.overdue == 1)
         }
+    }
+}
+
+// MARK: Who reports, reminders, decisions
+
+extension ReportStore {
+    /// A saved report's change, made only if it is still at `revision` (409 otherwise).
+    func update(_ id: UUID, revision: Int, set: [(String, any Encodable & Sendable)]) async throws {
+        try await RevisionedUpdate.apply(sql, table: Report.schema, id: id, revision: revision, set: set, conflict: "report.conflict")
+    }
+
+    /// The reporting units the principal sees (active, one to `depth` levels below the office,
+    /// grassroots enterprise unions aside), in the tree's order.
+    func reportingUnits(depth: Int) async throws -> [ReportService.ReportingUnit] {
+        try await sql.raw("""
+            SELECT o.id, o.code, o.name, o.parent_id FROM org_units o
+            WHERE o.depth BETWEEN 1 AND \(bind: max(1, depth)) AND o.kind <> \(bind: OrgUnitKind.enterpriseUnion.rawValue)
+              AND o.retired_at IS NULL AND \(principal.scope.sqlCondition(unitAlias: "o"))
+            ORDER BY o.depth, o.code
+            """).all(decoding: ReportService.ReportingUnit.self)
+    }
+
+    struct StatusRow: Decodable { var unit_id: UUID; var period_key: String; var status: String; var first_submitted_on: String? }
+
+    /// The state of the campaign's reports for these periods, every unit's.
+    func statuses(campaign: UUID, periods: [String]) async throws -> [StatusRow] {
+        guard !periods.isEmpty else { return [] }
+        return try await sql.raw("""
+            SELECT unit_id, period_key, status, first_submitted_on FROM reports
+            WHERE campaign_id = \(bind: campaign) AND period_key IN \(SQLBind.group(periods))
+            """).all(decoding: StatusRow.self)
+    }
+
+    /// The units already reminded today of this period's report.
+    func remindedToday(campaign: UUID, period: String, today: Day) async throws -> Set<UUID> {
+        struct Done: Decodable { var unit_id: UUID }
+        return Set(try await sql.raw("""
+            SELECT unit_id FROM report_reminders WHERE campaign_id = \(bind: campaign) AND period_key = \(bind: period) AND day = \(bind: today.description)
+            """).all(decoding: Done.self).map(\.unit_id))
+    }
+
+    static let reminderColumns = ["id", "campaign_id", "unit_id", "period_key", "day", "from_unit_name", "created_at"]
+
+    func addReminders(_ rows: [[any Encodable & Sendable]]) async throws {
+        try await BulkInsert.rows(into: "report_reminders", columns: Self.reminderColumns, rows, on: db)
+    }
+
+    /// Reminders a unit received since `since` for reports it has still not submitted.
+    func reminders(campaign: UUID, unit: UUID, since: Day) async throws -> [ReportService.Reminder] {
+        try await sql.raw("""
+            SELECT r.period_key, r.day, r.from_unit_name FROM report_reminders r
+            WHERE r.campaign_id = \(bind: campaign) AND r.unit_id = \(bind: unit) AND r.day >= \(bind: since.description)
+              AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.campaign_id = r.campaign_id AND p.unit_id = r.unit_id
+                              AND p.period_key = r.period_key AND p.first_submitted_on IS NOT NULL)
+            ORDER BY r.day DESC, r.period_key DESC
+            """).all(decoding: ReportService.Reminder.self)
+    }
+
+    /// Submitted reports of the units directly under `parent`, with each unit's code and name.
+    struct Waiting: Decodable { var id: UUID; var code: String; var name: String }
+    func submitted(campaign: UUID, under parent: UUID) async throws -> [Waiting] {
+        try await sql.raw("""
+            SELECT r.id, o.code, o.name FROM reports r JOIN org_units o ON o.id = r.unit_id
+            WHERE r.campaign_id = \(bind: campaign) AND o.parent_id = \(bind: parent) AND r.status = 'submitted'
+            ORDER BY r.period_key DESC, o.code
+            """).all(decoding: Waiting.self)
     }
 }

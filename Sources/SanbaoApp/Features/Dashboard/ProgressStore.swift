@@ -14,18 +14,18 @@ import Vapor
 ///
 /// A stage's visits are those made for its tasks, and the ad-hoc ones finished within its
 /// dates; they count while submitted or accepted.
-struct ProgressQuery {
+struct ProgressStore {
     let app: Application
     let db: any Database
     let principal: Principal
 
     /// A reader of the progress tallies with every committed visit counted.
-    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ProgressQuery {
+    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ProgressStore {
         try await Tallies.fresh(app, db)
-        return ProgressQuery(app: app, db: db, principal: principal)
+        return ProgressStore(app: app, db: db, principal: principal)
     }
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     struct Figures: Content, Equatable {
         var enterprisesQuota = 0
@@ -48,12 +48,12 @@ struct ProgressQuery {
     }
 
     /// The tree's root, for the command line's principal (no unit of its own).
-    static func root(_ sql: any SQLDatabase) async throws -> Unit? {
+    func root() async throws -> Unit? {
         try await sql.raw("SELECT id, code, name, path FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1").first(decoding: Unit.self)
     }
 
     /// The active units directly under `unit`, with their places for the map.
-    static func children(of unit: Unit, _ sql: any SQLDatabase) async throws -> [Unit] {
+    func children(of unit: Unit) async throws -> [Unit] {
         try await sql.raw("""
             SELECT id, code, name, path, lat, lon, kind FROM org_units WHERE parent_id = \(bind: unit.id) AND retired_at IS NULL ORDER BY code
             """).all(decoding: Unit.self)
