@@ -20,8 +20,8 @@ enum Commands {
             ("questionnaire", "List, export and publish questionnaires (JSON).",
              [("list", QuestionnaireListCommand()), ("export", QuestionnaireExportCommand()), ("import", QuestionnaireImportCommand())]),
             ("problems", "The problem ledger's scheduled scan, run by hand; its figures rebuilt.",
-             [("scan", ProblemScanCommand()), ("retally", ProblemRetallyCommand())]),
-            ("visits", "The progress tallies of visits and tasks, rebuilt.", [("retally", VisitRetallyCommand())]),
+             [("scan", ProblemScanCommand()), ("retally", RetallyCommand(family: .problems(units: nil)))]),
+            ("visits", "The progress tallies of visits and tasks, rebuilt.", [("retally", RetallyCommand(family: .visits))]),
             ("user", "Create users and reset passwords.", [("create", UserCreateCommand()), ("reset-password", UserResetPasswordCommand())]),
             ("token", "Create API tokens.", [("create", TokenCreateCommand())]),
         ]
@@ -150,38 +150,28 @@ struct ProblemScanCommand: AsyncCommand {
     }
 }
 
-/// `sanbao problems retally`: rebuilds every unit's ledger figures from the problems (after
-/// problems were loaded in bulk outside the app, or a past year's calendar was corrected).
-struct ProblemRetallyCommand: AsyncCommand {
+/// `sanbao problems retally` and `sanbao visits retally`: a tally family rebuilt from the rows
+/// after they were loaded in bulk outside the app (or a past year's calendar was corrected) —
+/// every unit's ledger figures, or the progress tallies (visits, enterprises visited, workers,
+/// questionnaires, problems found, tasks; per unit and everything below it, stage and day) with
+/// the statistics' answer, number and pair tallies.
+struct RetallyCommand: AsyncCommand {
     struct Signature: CommandSignature {}
 
-    var help: String { "Rebuild every unit's problem figures (tallies) from the problems." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
-        let start = Date()
-        try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(.problems(units: nil), on: db) }
-        struct N: Decodable { var n: Int }
-        let units = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM problem_tallies").first(decoding: N.self)?.n ?? 0
-        context.console.print("figures rebuilt for \(units) units" + String(format: " (%.3f s)", Date().timeIntervalSince(start)))
+    let family: Tallies.Family
+    var help: String {
+        switch family {
+        case .problems: "Rebuild every unit's problem figures (tallies) from the problems."
+        default: "Rebuild the dashboards' and statistics' tallies from the visits, answers and tasks."
+        }
     }
-}
-
-/// `sanbao visits retally`: rebuilds the progress tallies (visits, enterprises visited, workers,
-/// questionnaires, problems found, tasks — per unit and everything below it, stage and day)
-/// and the statistics' answer, number and pair tallies from the rows, after visits were loaded
-/// in bulk outside the app.
-struct VisitRetallyCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-
-    var help: String { "Rebuild the dashboards' and statistics' tallies from the visits, answers and tasks." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let start = Date()
-        try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(.visits, on: db) }
-        struct N: Decodable { var n: Int }
-        let rows = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM visit_tallies").first(decoding: N.self)?.n ?? 0
-        context.console.print("tallies rebuilt: \(rows) unit-stage-day rows" + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
+        try await app.serializedTransaction(on: app.db) { db in try await Tallies.rebuild(family, on: db) }
+        let rows = try await Tallies.rows(family, on: app.db)
+        let what = switch family { case .problems: "figures rebuilt for \(rows) units"; default: "tallies rebuilt: \(rows) unit-stage-day rows" }
+        context.console.print(what + String(format: " (%.2f s)", Date().timeIntervalSince(start)))
     }
 }

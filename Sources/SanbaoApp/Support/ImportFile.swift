@@ -120,6 +120,21 @@ enum ImportFile {
 
     /// A whole file's records at once, for the lists that are small by nature (units, cadres,
     /// quotas); a file that cannot be read becomes a single whole-file issue.
+    /// A whole file opened for an import: its records and a summary that knows its encoding, or
+    /// — when it cannot be read at all — the outcome that says why, with nothing written.
+    struct Opened {
+        var records: [CSVRecord]
+        var summary: ImportSummary
+        var refusal: ImportOutcome?
+    }
+
+    static func open(_ bytes: [UInt8]) -> Opened {
+        let (records, encoding, issue) = Self.records(bytes)
+        var summary = ImportSummary()
+        summary.encoding = encoding ?? ""
+        return Opened(records: records, summary: summary, refusal: issue.map { ImportOutcome(summary: summary, issues: [$0]) })
+    }
+
     static func records(_ bytes: [UInt8]) -> (records: [CSVRecord], encoding: String?, issue: ImportIssue?) {
         var batches: RecordBatches?
         do {

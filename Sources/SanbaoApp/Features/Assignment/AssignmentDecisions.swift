@@ -14,21 +14,15 @@ extension AssignmentService {
         if try await store.isVisited(enterprise, stage: stage.id!) {
             throw AppError.invalid([AppError.field("credit_code", "assignment.already_visited")])
         }
-        try await app.serializedTransaction(on: db) { db in
-            try await AssignmentStore(db: db).lock(enterprise, to: cadre, stage: stage.id!, by: principal.username)
-            try await AuditLog.record(db, by: principal, action: "assignment.lock", subjectType: "enterprise", subjectID: CreditCode.normalise(creditCode),
-                                      after: ["cadre": staffNo, "stage": stage.name])
+        try await record("lock", enterprise: creditCode, after: ["cadre": staffNo, "stage": stage.name]) {
+            try await $0.lock(enterprise, to: cadre, stage: stage.id!, by: principal.username)
         }
     }
 
     func unlock(stage: Stage, creditCode: String) async throws {
         try principal.require(.manageAssignment)
         let enterprise = try await enterpriseID(creditCode)
-        try await app.serializedTransaction(on: db) { db in
-            try await AssignmentStore(db: db).unlock(enterprise, stage: stage.id!)
-            try await AuditLog.record(db, by: principal, action: "assignment.unlock", subjectType: "enterprise", subjectID: CreditCode.normalise(creditCode),
-                                      after: ["stage": stage.name])
-        }
+        try await record("unlock", enterprise: creditCode, after: ["stage": stage.name]) { try await $0.unlock(enterprise, stage: stage.id!) }
     }
 
     func exclude(stage: Stage, staffNo: String, reason: String) async throws {
@@ -36,20 +30,25 @@ extension AssignmentService {
         let cadre = try await cadreID(staffNo)
         let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         guard !reason.isEmpty else { throw AppError.invalid([AppError.field("reason", "assignment.reason_required")]) }
-        try await app.serializedTransaction(on: db) { db in
-            try await AssignmentStore(db: db).exclude(cadre, stage: stage.id!, reason: reason, by: principal.username)
-            try await AuditLog.record(db, by: principal, action: "assignment.exclude", subjectType: "cadre", subjectID: staffNo,
-                                      after: ["reason": reason, "stage": stage.name])
+        try await record("exclude", cadre: staffNo, after: ["reason": reason, "stage": stage.name]) {
+            try await $0.exclude(cadre, stage: stage.id!, reason: reason, by: principal.username)
         }
     }
 
     func include(stage: Stage, staffNo: String) async throws {
         try principal.require(.manageAssignment)
         let cadre = try await cadreID(staffNo)
+        try await record("include", cadre: staffNo, after: ["stage": stage.name]) { try await $0.include(cadre, stage: stage.id!) }
+    }
+
+    /// A decision about an enterprise (`enterprise`, its credit code) or a cadre (`cadre`, their
+    /// staff number), written with its audit record in one transaction.
+    private func record(_ action: String, enterprise: String? = nil, cadre: String? = nil, after: [String: String],
+                        _ write: @escaping @Sendable (AssignmentStore) async throws -> Void) async throws {
+        let (type, id) = enterprise.map { ("enterprise", CreditCode.normalise($0)) } ?? ("cadre", cadre ?? "")
         try await app.serializedTransaction(on: db) { db in
-            try await AssignmentStore(db: db).include(cadre, stage: stage.id!)
-            try await AuditLog.record(db, by: principal, action: "assignment.include", subjectType: "cadre", subjectID: staffNo,
-                                      after: ["stage": stage.name])
+            try await write(AssignmentStore(db: db))
+            try await AuditLog.record(db, by: principal, action: "assignment." + action, subjectType: type, subjectID: id, after: after)
         }
     }
 

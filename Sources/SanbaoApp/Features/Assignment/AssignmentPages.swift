@@ -78,6 +78,9 @@ struct AssignmentPages: RouteCollection {
                          km: String(format: "%.1f", Double($0.metres ?? 0) / 1000))
             }
         }
+        let loads = try await service.unitLoads(stage: id), unplaced = try await review.unplaced(stage: id)
+        let conflicts = try await ConflictReport.load(from: review)
+        let locks = try await review.locks(stage: id), exclusions = try await review.exclusions(stage: id)
         let page = Page(shell: Shell(req, title: req.t("assignment.title")), campaign: campaign.name, stage: stage.name,
                         stagePosition: stage.position,
                         stages: stages.map { StageLink(key: "\($0.position)", name: $0.name, active: $0.id == stage.id) },
@@ -85,13 +88,13 @@ struct AssignmentPages: RouteCollection {
                         km: String(format: "%.0f", Double(totals.metres) / 1000),
                         meanKm: String(format: "%.2f", totals.placed > 0 ? Double(totals.metres) / Double(totals.placed) / 1000 : 0),
                         changes: changes.map { req.t("assignment.changes", "\($0.added)", "\($0.moved)", "\($0.removed)") },
-                        loads: try await service.unitLoads(stage: id).map {
+                        loads: loads.map {
                             Load(name: $0.name, total: $0.depth == 0, assigned: $0.assigned, quota: $0.quota.map(String.init) ?? "—",
                                  hasQuota: $0.quota != nil, high: $0.quota ?? $0.capacity, capacity: $0.capacity)
                         },
-                        unplaced: try await review.unplaced(stage: id).map { Reasoned(credit_code: $0.credit_code, name: $0.name, reason: req.t("assignment.reason." + $0.reason)) },
-                        conflicts: try await ConflictReport.load(from: review), locks: try await review.locks(stage: id),
-                        exclusions: try await review.exclusions(stage: id),
+                        unplaced: unplaced.map { Reasoned(credit_code: $0.credit_code, name: $0.name, reason: req.t("assignment.reason." + $0.reason)) },
+                        conflicts: conflicts, locks: locks,
+                        exclusions: exclusions,
                         districts: districts.map { StageLink(key: $0.code, name: $0.name, active: $0.id == chosen?.id) },
                         district: chosen?.name ?? "", map: map, cadres: cadres,
                         fairnessPercent: campaign.fairnessPercent, fairnessPenalty: campaign.fairnessPenalty)

@@ -82,6 +82,7 @@ struct CampaignPages: RouteCollection {
         let visible = Set(try await principal.scope.query(OrgUnit.self, on: req.db).all().map(\.code))
         let gapUnits = Set(gaps.map(\.unit))
         let names = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0.name) })
+        let years = try await calendarYears(req, principal)
         let page = Page(shell: Shell(req, title: req.t("campaign.title")), name: campaign.name,
                         period: "\(campaign.startsOn) – \(campaign.endsOn)",
                         stages: stages.map { StageRow(position: $0.position, name: $0.name, dates: "\($0.startsOn) – \($0.endsOn)",
@@ -95,7 +96,7 @@ struct CampaignPages: RouteCollection {
                             req.t("campaign.gap", names[$0.unit] ?? $0.unit, req.t("campaign.field." + $0.field.rawValue), "\($0.own)", "\($0.children)")
                         },
                         canImport: principal.can(.manageAssignment), stagePosition: stage.position,
-                        calendarYears: try await calendarYears(req, principal),
+                        calendarYears: years,
                         basis: CampaignService.basis(all))
         return try await req.render(page)
     }

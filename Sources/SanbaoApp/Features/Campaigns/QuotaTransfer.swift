@@ -12,10 +12,8 @@ extension CampaignService {
         try principal.require(.manageAssignment)
         let campaign = try await campaign(nil)
         let stages = try await stages(of: campaign)
-        let (records, encoding, fileIssue) = ImportFile.records(bytes)
-        var summary = ImportSummary()
-        summary.encoding = encoding ?? ""
-        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+        let file = ImportFile.open(bytes)
+        if let refusal = file.refusal { return refusal }
 
         let units = try await OrgUnit.query(on: db).filter(\.$retiredAt == nil).all()
         let unitID = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.id!) })
@@ -28,9 +26,9 @@ extension CampaignService {
         var existing: [String: QuotaFigures] = [:]
         for q in stored { if let code = codeOf[q.$unit.id], let p = positionOf[q.$stage.id] { existing["\(code)\u{1}\(p)"] = q.figures } }
 
-        let plan = QuotaImportPlan(records: records, stages: stageKeys, unit: { unitID[$0] == nil ? .unknown : .writable },
+        let plan = QuotaImportPlan(records: file.records, stages: stageKeys, unit: { unitID[$0] == nil ? .unknown : .writable },
                                    existing: { existing["\($0)\u{1}\($1)"] })
-        summary = plan.summary.with(encoding: summary.encoding)
+        let summary = plan.summary.with(encoding: file.summary.encoding)
         let outcome = ImportOutcome(summary: summary, issues: plan.issues)
         if TableHeader.isFatal(plan.issues) { return outcome.nothingWritten() }
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }

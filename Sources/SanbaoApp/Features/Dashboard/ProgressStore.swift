@@ -14,16 +14,10 @@ import Vapor
 ///
 /// A stage's visits are those made for its tasks, and the ad-hoc ones finished within its
 /// dates; they count while submitted or accepted.
-struct ProgressStore {
+struct ProgressStore: TallyReader {
     let app: Application
     let db: any Database
     let principal: Principal
-
-    /// A reader of the progress tallies with every committed visit counted.
-    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ProgressStore {
-        try await Tallies.fresh(app, db)
-        return ProgressStore(app: app, db: db, principal: principal)
-    }
 
     var sql: any SQLDatabase { db.sql }
 

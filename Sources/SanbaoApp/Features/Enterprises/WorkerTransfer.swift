@@ -7,10 +7,8 @@ import SanbaoDomain
 extension WorkerService {
     func importCSV(_ bytes: [UInt8], mode: ImportMode) async throws -> ImportOutcome {
         try principal.require(.manageRegistry)
-        let (records, encoding, fileIssue) = ImportFile.records(bytes)
-        var summary = ImportSummary()
-        summary.encoding = encoding ?? ""
-        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+        let file = ImportFile.open(bytes)
+        if let refusal = file.refusal { return refusal }
 
         let (enterpriseID, visible) = try await store.enterpriseCodes()
         let codeOf = Dictionary(uniqueKeysWithValues: enterpriseID.map { ($1, $0) })
@@ -18,7 +16,7 @@ extension WorkerService {
         let cipher = app.fieldCipher
         let privateDigest: @Sendable (WorkerRecord) -> String = { cipher.digest($0.phone + "\u{1F}" + $0.household) }
 
-        let plan = WorkerImportPlan(records: records, today: Self.today, existing: { id in
+        let plan = WorkerImportPlan(records: file.records, today: Self.today, existing: { id in
             stored[cipher.digest(id)].map {
                 WorkerRecord(name: $0.name, idNumber: id, phone: "", enterpriseCode: codeOf[$0.$enterprise.id] ?? "", job: $0.job,
                              migrant: $0.migrant, household: "", hardship: .init(rawValue: $0.hardship) ?? .none)
@@ -27,7 +25,7 @@ extension WorkerService {
             guard let id = enterpriseID[code] else { return .unknown }
             return visible.contains(id) ? .visible : .outsideScope
         })
-        summary = plan.summary.with(encoding: summary.encoding)
+        let summary = plan.summary.with(encoding: file.summary.encoding)
         let outcome = ImportOutcome(summary: summary, issues: plan.issues)
         if TableHeader.isFatal(plan.issues) { return outcome.nothingWritten() }
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }

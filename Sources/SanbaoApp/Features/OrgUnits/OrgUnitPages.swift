@@ -44,10 +44,11 @@ struct OrgUnitPages: RouteCollection {
         let ancestors = try await service.ancestors(of: unit).filter { $0.id != unit.id }
         let counts = try await service.subtreeCounts(of: [unit] + children)
         let manage = principal.can(.manageUnits)
+        let parentCode = try await service.parentCodes(of: [unit]).values.first
         let page = Page(
             shell: Shell(req, title: unit.name),
             unit: UnitRow(unit, counts[unit.id!], req),
-            parentCode: try await service.parentCodes(of: [unit]).values.first,
+            parentCode: parentCode,
             ancestors: ancestors.map { UnitRow($0, nil, req) },
             children: children.map { UnitRow($0, counts[$0.id!], req) },
             canRestructure: manage && service.scope.mayRestructure(unit) && !unit.isRetired,

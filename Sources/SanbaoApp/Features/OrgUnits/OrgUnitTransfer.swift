@@ -6,10 +6,8 @@ import SanbaoDomain
 extension OrgUnitService {
     func importCSV(_ bytes: [UInt8], mode: ImportMode) async throws -> ImportOutcome {
         try principal.require(.manageUnits)
-        let (records, encoding, fileIssue) = ImportFile.records(bytes)
-        var summary = ImportSummary()
-        summary.encoding = encoding ?? ""
-        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+        let file = ImportFile.open(bytes)
+        if let refusal = file.refusal { return refusal }
 
         // The plan needs the whole tree to find parents and loops; scope is applied by
         // `scopeRoot`, and codes outside the scope come back only as "outside scope".
@@ -20,8 +18,8 @@ extension OrgUnitService {
             existing[unit.code] = .init(record: unit.record(parentCode: unit.$parent.id.flatMap { codeOf[$0] }),
                                         retired: unit.isRetired)
         }
-        let plan = OrgUnitImportPlan(records: records, existing: existing, scopeRoot: scope.isEverything ? nil : principal.unitCode)
-        summary = plan.summary.with(encoding: summary.encoding)
+        let plan = OrgUnitImportPlan(records: file.records, existing: existing, scopeRoot: scope.isEverything ? nil : principal.unitCode)
+        let summary = plan.summary.with(encoding: file.summary.encoding)
         let outcome = ImportOutcome(summary: summary, issues: plan.issues)
         if TableHeader.isFatal(plan.issues) || plan.issues.contains(where: { $0.row == 0 }) {
             return outcome.nothingWritten()

@@ -7,10 +7,8 @@ import SanbaoDomain
 extension UserService {
     func importCadres(_ bytes: [UInt8], mode: ImportMode) async throws -> ImportOutcome {
         try principal.require(.importCadres)
-        let (records, encoding, fileIssue) = ImportFile.records(bytes)
-        var summary = ImportSummary()
-        summary.encoding = encoding ?? ""
-        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
+        let file = ImportFile.open(bytes)
+        if let refusal = file.refusal { return refusal }
 
         let units = try await OrgUnit.query(on: db).filter(\.$retiredAt == nil).all()
         let knownUnits = Set(units.map(\.code))
@@ -29,11 +27,11 @@ extension UserService {
         }
         let cadreUserIDs = Set(cadres.map { $0.$user.id })
         let others = try await User.query(on: db).all().filter { !cadreUserIDs.contains($0.id!) }.map(\.username)
-        let plan = CadreImportPlan(records: records, existing: existing, writableUnits: writable, knownUnits: knownUnits,
+        let plan = CadreImportPlan(records: file.records, existing: existing, writableUnits: writable, knownUnits: knownUnits,
                                    takenUsernames: Set(others)) { staffNo, phone in
             (phoneDigestOf[staffNo] ?? nil) == (phone.isEmpty ? nil : cipher.digest(phone))
         }
-        summary = plan.summary.with(encoding: summary.encoding)
+        let summary = plan.summary.with(encoding: file.summary.encoding)
         let outcome = ImportOutcome(summary: summary, issues: plan.issues)
         if TableHeader.isFatal(plan.issues) { return outcome.nothingWritten() }
         if mode == .allOrNothing && summary.rejected > 0 { return outcome.nothingWritten(rolledBack: true) }

@@ -39,17 +39,16 @@ struct CalendarService {
     /// holidays would make every deadline in that year wrong.
     func importCSV(_ bytes: [UInt8], mode: ImportMode = .allOrNothing) async throws -> ImportOutcome {
         try principal.require(.manageAssignment)
-        let (records, encoding, fileIssue) = ImportFile.records(bytes)
-        var summary = ImportSummary()
-        summary.encoding = encoding ?? ""
-        if let fileIssue { return ImportOutcome(summary: summary, issues: [fileIssue]) }
-        let (exceptions, years, issues) = WorkingCalendar.read(records)
+        let file = ImportFile.open(bytes)
+        if let refusal = file.refusal { return refusal }
+        var summary = file.summary
+        let (exceptions, years, issues) = WorkingCalendar.read(file.records)
         let before = try await calendar()
         summary = ImportSummary(actions: exceptions.map { e in
             guard before.years.contains(e.day.year) else { return .create }
             return before.exception(on: e.day) == e ? .unchanged : .update
         }, issues: issues)
-        summary.encoding = encoding ?? ""
+        summary.encoding = file.summary.encoding
         let outcome = ImportOutcome(summary: summary, issues: issues)
         guard issues.isEmpty else { return outcome.nothingWritten(rolledBack: !TableHeader.isFatal(issues)) }
         let now = Date()

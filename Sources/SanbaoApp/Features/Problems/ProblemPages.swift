@@ -147,11 +147,12 @@ struct ProblemPages: RouteCollection {
         let thisWeek = Hotspots.weekStart(of: ProblemRules.today())
         let week = Hotspots.weekStart(of: req.query[String.self, at: "week"].flatMap(Day.init) ?? thisWeek)
         let rules = try await ProblemRules.current(req.application, req.db)
+        let hotspots = try await s.store.hotspots(by: place, week: week)
+        let proposals = try await s.store.mergeProposals(windowDays: rules.thresholds.mergeWindowDays)
         return try await req.render(OverviewPage(
             shell: Shell(req, title: req.t("problems.hotspots")), place: place.rawValue, week: week.description,
             previousWeek: week.adding(-7).description, nextWeek: week < thisWeek ? week.adding(7).description : nil,
-            hotspots: try await s.store.hotspots(by: place, week: week),
-            proposals: try await s.store.mergeProposals(windowDays: rules.thresholds.mergeWindowDays),
+            hotspots: hotspots, proposals: proposals,
             mayIssue: s.principal.can(.superviseProblems)))
     }
 
@@ -199,6 +200,9 @@ struct ProblemPages: RouteCollection {
         let actingPath = row.responsible_unit_path ?? row.reporter_unit_path
         let canSupervise = (open || status == .resolved) && p.can(.superviseProblems) && row.responsible_unit_path != nil
             && p.scope.contains(path: actingPath) && (p.scope.isEverything || actingPath != p.unitPath)
+        let orders = try await SupervisionService(app: req.application, db: req.db, principal: p).orders(covering: row.id)
+        let mergeCandidates = canMerge ? try await s.store.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : []
+        let mergedIn = try await s.store.mergedIn(row.id)
         let page = ShowPage(shell: Shell(req, title: req.t("problem.category." + row.category)), problem: row, overdue: dto.overdue_days,
                             timeline: dto.timeline.map {
                                 Event(at: VisitPages.local($0.at.formatted(.iso8601)), actor: $0.actor_name, step: $0.step,
@@ -211,9 +215,7 @@ struct ProblemPages: RouteCollection {
                             canRequestExtension: moves.contains(.requestExtension),
                             canDecideExtension: moves.contains(.decideExtension),
                             canAnswerReferral: moves.contains(.referralAnswered),
-                            canSupervise: canSupervise, orders: try await SupervisionService(app: req.application, db: req.db, principal: p).orders(covering: row.id),
-                            mergeCandidates: canMerge ? try await s.store.mergeCandidates(for: row, windowDays: rules.thresholds.mergeWindowDays) : [],
-                            mergedIn: try await s.store.mergedIn(row.id), canMerge: canMerge, evidence: dto.evidence,
+                            canSupervise: canSupervise, orders: orders, mergeCandidates: mergeCandidates, mergedIn: mergedIn, canMerge: canMerge, evidence: dto.evidence,
                             canAddEvidence: s.mayAddEvidence(to: row))
         return try await req.render(page)
     }

@@ -17,7 +17,6 @@ struct ProblemScan {
     let app: Application
     let db: any Database
 
-
     struct Outcome: Sendable, Equatable {
         var dueTomorrow = 0
         var dueToday = 0
@@ -25,14 +24,6 @@ struct ProblemScan {
         var escalated = 0
         /// Problems whose department promised its answer for today.
         var referralsDue = 0
-
-        init(dueTomorrow: Int = 0, dueToday: Int = 0, overdue: Int = 0, escalated: Int = 0, referralsDue: Int = 0) {
-            self.dueTomorrow = dueTomorrow
-            self.dueToday = dueToday
-            self.overdue = overdue
-            self.escalated = escalated
-            self.referralsDue = referralsDue
-        }
     }
 
     /// The scan works on the whole federation.

@@ -43,9 +43,10 @@ struct ProblemSettingsPages: RouteCollection {
         let thresholds = LedgerThresholds.keys.map {
             Threshold(key: $0.key, value: rules.thresholds[$0.key] ?? 0, min: $0.range.lowerBound, max: $0.range.upperBound)
         }
+        let basis = try await ProblemSettingsService.basis(ProblemSettingsStore(db: req.db))
         return try await req.render(Page(shell: Shell(req, title: req.t("problems.settings")), rows: rows,
                                                                    thresholds: thresholds, mayEdit: principal.can(.manageAssignment),
-                                                                   basis: try await ProblemSettingsService.basis(ProblemSettingsStore(db: req.db))))
+                                                                   basis: basis))
     }
 
     /// Form fields `days.<category>` for every category, `pause.<category>` (a checkbox: present

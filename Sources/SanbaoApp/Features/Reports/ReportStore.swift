@@ -10,16 +10,10 @@ import Vapor
 /// targets from the task decomposition table, problems by category, and the cases to name.
 /// Reads the visit tallies; `fresh` brings them up to date first. Then who reports, the
 /// reminders, and the reports waiting for a parent's decision (`ReportService` decides).
-struct ReportStore {
+struct ReportStore: TallyReader {
     let app: Application
     let db: any Database
     let principal: Principal
-
-    /// A reader with every committed visit counted.
-    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> ReportStore {
-        try await Tallies.fresh(app, db)
-        return ReportStore(app: app, db: db, principal: principal)
-    }
 
     var sql: any SQLDatabase { db.sql }
 

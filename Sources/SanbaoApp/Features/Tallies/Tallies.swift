@@ -71,4 +71,24 @@ enum Tallies {
         case .problems(let units): try await ProblemTally.rebuild(db.sql, units: units)
         }
     }
+
+    /// How many rows a family's main table holds (what a rebuild reports).
+    static func rows(_ family: Family, on db: any Database) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        let table = switch family { case .visits, .tasks: "visit_tallies"; case .problems: "problem_tallies" }
+        return try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: N.self)?.n ?? 0
+    }
+}
+
+/// A store that reads the tallies (a dashboard's, a report's figures): started with `fresh`,
+/// which counts every committed visit first.
+protocol TallyReader {
+    init(app: Application, db: any Database, principal: Principal)
+}
+
+extension TallyReader {
+    static func fresh(_ app: Application, _ db: any Database, _ principal: Principal) async throws -> Self {
+        try await Tallies.fresh(app, db)
+        return Self(app: app, db: db, principal: principal)
+    }
 }
