@@ -24,7 +24,7 @@ import VaporTesting
             #expect(try await VisitTests.post(&cadre, key: "dash-early", VisitTests.body()).status == .created)
 
             let office = try await CalendarTests.principal(app, "office")
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             let query = ProgressStore(app: app, db: app.db, principal: office)
             let rules = try await ProblemRules.current(app, app.db)
             func unit(_ code: String) async throws -> ProgressStore.Unit {

@@ -45,7 +45,7 @@ import VaporTesting
 
     /// What the dashboard reads, after it brings the tallies up to date as its page does.
     static func kept(_ app: Application, code: String, stage: Stage) async throws -> Recount {
-        try await VisitTally.upToDate(app, app.db)
+        try await Tallies.catchUp(app, app.db)
         let u = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == code).first())
         let unit = ProgressStore.Unit(id: u.id!, code: u.code, name: u.name, path: u.path)
         let query = ProgressStore(app: app, db: app.db, principal: .system("t"))
@@ -139,7 +139,7 @@ import VaporTesting
             try await check("accepted")
 
             // Rebuilt from the rows, the tallies are what the changes left.
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             let incremental = try await Self.tallyRows(app)
             try await VisitTally.rebuildAll(on: app.db)
             let rebuilt = try await Self.tallyRows(app)
@@ -198,14 +198,14 @@ import VaporTesting
             #expect(try await VisitTests.post(&a, key: "once-4-visit", VisitTests.body()).status == .created)
             #expect(app.newVisitTallies.take(.max).count == 1)
             #expect(try await VisitTests.count(app, "tally_pending") == 1)
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             #expect(try await VisitTests.count(app, "tally_pending") == 0)
             // And two more as they usually come: from memory, a whole batch.
             #expect(try await VisitTests.post(&a, key: "once-5-visit", VisitTests.body()).status == .created)
             #expect(try await VisitTests.post(&b, key: "once-6-visit", VisitTests.body().replacingOccurrences(of: Fixture.enterpriseA, with: Fixture.enterpriseB))
                 .status == .created)
             #expect(app.newVisitTallies.count == 2)
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             #expect(try await VisitTests.count(app, "tally_pending") == 0)
 
             let incremental = try await Self.tallyRows(app)

@@ -75,7 +75,7 @@ import VaporTesting
             // the district cannot change it.
             var more = TestClient(app, bearer: try await Fixture.token(app, "A001"))
             #expect(try await VisitTests.post(&more, key: "report-2", VisitTests.body(people: "车间主任")).status == .created)
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             live = try await ReportStore(app: app, db: app.db, principal: .system("t"))
                 .figures(unitID: s.unit.id!, path: s.unit.path, campaign: campaign, period: s.period)
             #expect(live.period.visits == 2)

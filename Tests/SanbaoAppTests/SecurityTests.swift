@@ -215,7 +215,7 @@ import ZIPFoundation
             }
             #expect(fixes.filter { $0 == "ok" }.count == 1 && fixes.filter { $0 == "409" }.count == 2, "\(fixes)")
             // The tallies say what the rows say.
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             let kept = try await ProgressTallyTests.tallyRows(app)
             try await VisitTally.rebuildAll(on: app.db)
             #expect(try await ProgressTallyTests.tallyRows(app) == kept)
@@ -463,11 +463,10 @@ import ZIPFoundation
             let trailer = Array("Exif\0\0MM GPS 31.8612 117.2512 trailer".utf8)
             let sent = try await cadre.send(.POST, "/api/v1/visits/\(visit.id)/photos", bytes: jpeg + trailer, headers: ["Content-Type": "image/jpeg"])
             #expect(sent.status == .created, "\(sent.body.string)")
-            let stored = try #require(FileManager.default.enumerator(atPath: app.config.photoDirectory)?.allObjects as? [String])
-            let files = stored.filter { !$0.contains(".part") && $0.count > 3 }
-            #expect(files.count == 1)
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: app.config.photoDirectory + "/" + files[0])))
-            #expect(bytes == jpeg)
+            let sha = try sent.content.decode(VisitService.PhotoDTO.self).sha256
+            #expect(try await VisitTests.count(app, "photo_files") == 1)
+            let bytes = try #require(try await PhotoStore.data(sha, on: app.db))
+            #expect([UInt8](bytes) == jpeg)
         }
     }
 

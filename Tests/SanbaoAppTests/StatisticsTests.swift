@@ -42,7 +42,7 @@ import VaporTesting
             try await Self.load(app)
             // New visits' answers reach the tallies a group at a time, before statistics are read.
             #expect(try await VisitTests.count(app, "tally_pending") == 4)
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             #expect(try await VisitTests.count(app, "tally_pending") == 0)
             let query = StatisticsStore(db: app.db)
             let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$code == "3401").first())
@@ -116,7 +116,7 @@ import VaporTesting
             var a = TestClient(app, bearer: try await Fixture.token(app, "A001"))
             let body = VisitTests.body().replacingOccurrences(of: #""questionnaire": "enterprise", "version": 1"#, with: #""questionnaire": "enterprise", "version": 2"#)
             #expect(try await VisitTests.post(&a, key: "statistics-v2", body).status == .created)
-            try await VisitTally.upToDate(app, app.db)
+            try await Tallies.catchUp(app, app.db)
             let after = try await query.catalogue("enterprise")
             #expect(after.entries.first?.versions == [1, 2] && after.entries.first?.title.zh == "目前生产经营情况")
             #expect(try await query.distributions(f, after).first?.answered == 5)

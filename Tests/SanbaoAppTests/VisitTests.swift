@@ -237,7 +237,7 @@ import VaporTesting
             #expect(try await Self.count(app, "photos") == 1)
             #expect(try await upload(&cadre, Array("GIF89a".utf8)).status == .unprocessableEntity)
 
-            let stored = try Data(contentsOf: URL(fileURLWithPath: PhotoStore.path(photo.sha256, in: app.config.photoDirectory)))
+            let stored = try #require(try await PhotoStore.data(photo.sha256, on: app.db))
             #expect(!String(decoding: stored, as: UTF8.self).contains("Exif") && !String(decoding: stored, as: UTF8.self).contains("小区"))
             var admin = TestClient(app)
             try await admin.signIn("adminA")
@@ -249,6 +249,30 @@ import VaporTesting
             #expect(try await sibling.send(.GET, "/photos/\(photo.sha256)").status == .notFound)
             var other = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
             #expect(try await upload(&other, Self.photo).status == .forbidden, "only the cadre who made the visit adds photos")
+        }
+    }
+
+    /// Before v10 photos were files beside the server; the migration copies them into the database.
+    @Test(arguments: TestDatabase.all) func photosKeptAsFilesMoveIntoTheDatabase(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            var cadre = TestClient(app, bearer: try await Fixture.token(app, "A001"))
+            let visit = try (try await Self.post(&cadre, key: "phone-a001-photo-move", Self.body())).content.decode(VisitReceipt.self)
+            let sent = try await cadre.send(.POST, "/api/v1/visits/\(visit.id)/photos", bytes: Self.photo, headers: ["Content-Type": "image/jpeg"])
+            let sha = try sent.content.decode(VisitService.PhotoDTO.self).sha256
+            let kept = try #require(try await PhotoStore.data(sha, on: app.db))
+            // As an older version kept it: a file named by its hash, no row.
+            let directory = app.config.photoDirectory
+            let migration = MovePhotosIntoDatabase(photoDirectory: directory)
+            try await migration.revert(on: app.db)
+            try FileManager.default.createDirectory(atPath: directory + "/" + sha.prefix(2), withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: directory + "/" + sha.prefix(2) + "/" + sha.dropFirst(2), contents: kept))
+            try await migration.prepare(on: app.db)
+            #expect(try await PhotoStore.data(sha, on: app.db) == kept)
+            var admin = TestClient(app)
+            try await admin.signIn("adminA")
+            let served = try await admin.send(.GET, "/photos/\(sha)")
+            #expect(served.status == .ok && Data(served.body.readableBytesView) == kept)
         }
     }
 }

@@ -64,7 +64,7 @@ struct ServeCommand: AsyncCommand {
         let port = signature.port ?? 8080
         context.console.print("Sanbao: http://\(hostname):\(port)/")
         let minutes = Int(ProcessInfo.processInfo.environment["SANBAO_SCAN_MINUTES"] ?? "") ?? 10
-        for job in [RepeatingJob.problemScan(every: .minutes(Int64(max(1, minutes)))), RepeatingJob.tallies(every: .seconds(30))] {
+        for job in [RepeatingJob.problemScan(every: .minutes(Int64(max(1, minutes)))), RepeatingJob.tallies(every: .seconds(3))] {
             context.application.lifecycle.use(job)
             job.start(context.application)
         }

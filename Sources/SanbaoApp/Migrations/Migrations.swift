@@ -3,7 +3,8 @@ import Fluent
 /// The one ordered list of schema changes. Landed migrations never change; a change is a new
 /// migration at the end. Each must mean the same on SQLite and PostgreSQL.
 enum Migrations {
-    static let all: [any Migration] = [
+    /// `photoDirectory`: where photos were kept as files before v10 moved them into the database.
+    static func all(photoDirectory: String) -> [any Migration] { [
         CreateOrgUnits(),
         CreateUsers(),
         CreateCadres(),
@@ -40,5 +41,7 @@ enum Migrations {
         CreatePairTallies(),
         // v9: one-time keys of page forms
         CreateFormSubmissions(),
-    ]
+        // v10: photos in the database, for every instance behind a load balancer
+        MovePhotosIntoDatabase(photoDirectory: photoDirectory),
+    ] }
 }

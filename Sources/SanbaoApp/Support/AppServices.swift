@@ -18,10 +18,10 @@ final class AppServices: Sendable {
     let visitWriter = VisitWriter()
     /// Committed visits on their way into the tallies.
     let newVisitTallies = NewVisitTallies()
-    /// The working-day calendar as last read; nil after an import, read again on next use.
-    let workingCalendar = NIOLockedValueBox<WorkingCalendar?>(nil)
-    /// The ledger's settings as last read; nil after a save.
-    let problemSettings = NIOLockedValueBox<KeptSettings?>(nil)
+    /// The working-day calendar, kept two seconds (dropped here at once after an import).
+    let workingCalendar = Kept<WorkingCalendar>()
+    /// The ledger's settings, kept two seconds (dropped here at once after a save).
+    let problemSettings = Kept<KeptSettings>()
     /// Password hashing and the sign-in allowance.
     let signInGuard: SignInGuard
     /// `SANBAO_RECORD_PAGES`: where to write each page model drawn (the render tests' fixtures).
@@ -54,8 +54,8 @@ extension Application {
     var questionnaireCache: NIOLockedValueBox<[String: CachedQuestionnaire]> { services.questionnaireCache }
     var visitWriter: VisitWriter { services.visitWriter }
     var newVisitTallies: NewVisitTallies { services.newVisitTallies }
-    var workingCalendar: NIOLockedValueBox<WorkingCalendar?> { services.workingCalendar }
-    var problemSettings: NIOLockedValueBox<KeptSettings?> { services.problemSettings }
+    var workingCalendar: Kept<WorkingCalendar> { services.workingCalendar }
+    var problemSettings: Kept<KeptSettings> { services.problemSettings }
     var signInGuard: SignInGuard { services.signInGuard }
     var localizer: Localizer { services.localizer }
 

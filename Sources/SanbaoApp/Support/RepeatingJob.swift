@@ -44,10 +44,10 @@ extension RepeatingJob {
         }
     }
 
-    /// New visits into the tallies, so that those the writer only noted (`tally_pending`) never
-    /// pile up for the first dashboard opened after a quiet day; readers still bring the tallies
-    /// up to date themselves for what came in since.
+    /// New visits into the tallies: what a catch-up of full batches left (a part batch) and what
+    /// the writer only noted (`tally_pending`, another instance's or from before a restart). Readers
+    /// take in only what they can at once, so this is what keeps the figures within seconds.
     static func tallies(every: TimeAmount) -> RepeatingJob {
-        RepeatingJob("tally flush", initialDelay: every, every: every) { app in try await Tallies.fresh(app, app.db) }
+        RepeatingJob("tally catch-up", initialDelay: every, every: every) { app in try await Tallies.catchUp(app, app.db) }
     }
 }

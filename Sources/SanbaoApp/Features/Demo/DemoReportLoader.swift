@@ -39,7 +39,7 @@ enum DemoReportLoader {
         let periods = ReportService.periods(of: campaign).filter { $0.due(after: campaign.reportDueDays, on: rules.calendar) < today }
         let units = try await OrgUnit.query(on: app.db).filter(\.$depth == 1).sort(\.$code).all().filter { ReportService.reports($0, campaign) }
         var rng = SeededRandom(seed: seed &+ 29)
-        try await Tallies.fresh(app, app.db)
+        try await Tallies.catchUp(app, app.db)
         let query = ReportStore(app: app, db: app.db, principal: system)
         for unit in units {
             let actor = Principal(userID: nil, username: unit.code, displayName: unit.name + "管理员", unitID: unit.id, unitCode: unit.code,

@@ -5,9 +5,10 @@ import SanbaoDomain
 import SQLKit
 import Vapor
 
-/// The official working-day calendar every deadline is counted on. Read once and kept in
-/// memory (deadlines are computed on every problem page and by the scheduled scan); an import
-/// replaces the years in its file, in one transaction, and the kept copy with it.
+/// The official working-day calendar every deadline is counted on. Kept in memory for two
+/// seconds (deadlines are computed on every problem page and by the scheduled scan), so that an
+/// import on another instance or from the command line is in force here within that; an import
+/// replaces the years in its file, in one transaction, and drops this process's copy at once.
 struct CalendarService {
     let app: Application
     let db: any Database
@@ -16,10 +17,7 @@ struct CalendarService {
     var store: ProblemSettingsStore { ProblemSettingsStore(db: db) }
 
     func calendar() async throws -> WorkingCalendar {
-        if let kept = app.workingCalendar.withLockedValue({ $0 }) { return kept }
-        let calendar = try await store.calendar()
-        app.workingCalendar.withLockedValue { $0 = calendar }
-        return calendar
+        try await app.workingCalendar.value { try await store.calendar() }
     }
 
     /// The calendar as stored (for a migration, which has no application around it).
@@ -61,7 +59,7 @@ struct CalendarService {
                                                   "workdays": "\(exceptions.filter { $0.day.year == year && $0.kind == .workday }.count)"])
             }
         }
-        app.workingCalendar.withLockedValue { $0 = nil }
+        app.workingCalendar.drop()
         return outcome
     }
 

@@ -23,12 +23,13 @@ extension ProblemService {
             if status.isOpen || status == .resolved { throw AppError(.forbidden, "problem.not_a_side") }
             throw AppError(.conflict, "problem.refused.not_now", [row.status, "evidence"])
         }
-        let stored = try PhotoStore.store(data, in: app.config.photoDirectory)
+        let stored = try PhotoStore.check(data)
         let dto = EvidenceDTO(sha256: stored.sha256, content_type: stored.contentType, bytes: stored.bytes, exif_lat: stored.latitude,
                               exif_lon: stored.longitude, exif_taken_at: stored.takenAt, status: row.status,
                               uploader_name: principal.displayName, created_at: now)
         guard try await !store.hasEvidence(stored.sha256, on: id) else { return dto }
         try await app.serializedTransaction(on: db) { db in
+            try await PhotoStore.keep(stored, on: db)
             try await ProblemStore(db: db, principal: principal).addEvidence(dto, to: id, event: [
                 UUID(), id, now, principal.userID, principal.displayName, principal.unitID, "evidence", row.status, row.status, nil as UUID?, "",
                 nil as String?, nil as String?, nil as String?])

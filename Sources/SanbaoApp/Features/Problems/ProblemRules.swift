@@ -5,8 +5,8 @@ import SanbaoDomain
 import Vapor
 
 /// What a problem's deadline is counted by: the official calendar and the working days each
-/// category gets. Kept in memory (every visit with problems and every ledger page needs it);
-/// read again after the calendar or the settings change.
+/// category gets. Kept in memory for two seconds (every visit with problems and every ledger page
+/// needs it): a change on another instance is in force here within that.
 struct ProblemRules: Sendable {
     var calendar: WorkingCalendar
     var workingDays: [ProblemCategory: Int]
@@ -15,24 +15,20 @@ struct ProblemRules: Sendable {
 
     static func current(_ app: Application, _ db: any Database) async throws -> ProblemRules {
         let calendar = try await CalendarService(app: app, db: db, principal: .system("rules")).calendar()
-        if let kept = app.problemSettings.withLockedValue({ $0 }) {
-            return ProblemRules(calendar: calendar, workingDays: kept.days, pausesOnReferral: kept.pauses, thresholds: kept.thresholds)
+        let kept = try await app.problemSettings.value {
+            let store = ProblemSettingsStore(db: db)
+            var days: [ProblemCategory: Int] = [:]
+            var pauses: [ProblemCategory: Bool] = [:]
+            for row in try await store.categories() {
+                guard let category = ProblemCategory(rawValue: row.category) else { continue }
+                days[category] = row.working_days
+                pauses[category] = row.pause_on_referral
+            }
+            var thresholds = LedgerThresholds.standard
+            for row in try await store.thresholds() { thresholds[row.key] = row.value }
+            return KeptSettings(days: days, pauses: pauses, thresholds: thresholds)
         }
-        let store = ProblemSettingsStore(db: db)
-        var days: [ProblemCategory: Int] = [:]
-        var pauses: [ProblemCategory: Bool] = [:]
-        for row in try await store.categories() {
-            guard let category = ProblemCategory(rawValue: row.category) else { continue }
-            days[category] = row.working_days
-            pauses[category] = row.pause_on_referral
-        }
-        var thresholds = LedgerThresholds.standard
-        for row in try await store.thresholds() {
-            thresholds[row.key] = row.value
-        }
-        let kept = KeptSettings(days: days, pauses: pauses, thresholds: thresholds)
-        app.problemSettings.withLockedValue { $0 = kept }
-        return ProblemRules(calendar: calendar, workingDays: days, pausesOnReferral: pauses, thresholds: thresholds)
+        return ProblemRules(calendar: calendar, workingDays: kept.days, pausesOnReferral: kept.pauses, thresholds: kept.thresholds)
     }
 
     static func today(_ now: Date = Date()) -> Day { ShanghaiTime.day(now) }
@@ -43,7 +39,7 @@ struct ProblemRules: Sendable {
     }
 }
 
-/// The office's ledger settings as last read (nil: read them again).
+/// The office's ledger settings as last read.
 struct KeptSettings: Sendable {
     var days: [ProblemCategory: Int]
     var pauses: [ProblemCategory: Bool]

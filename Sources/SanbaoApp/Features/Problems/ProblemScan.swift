@@ -102,14 +102,16 @@ struct ProblemScan {
         }
         // All of a run's escalations in one transaction: a day's thousands cost one commit.
         let all = rises
-        try await app.serializedTransaction(on: db) { db in
+        return try await app.serializedTransaction(on: db) { db in
             let store = ProblemStore(db: db, principal: system)
-            for (level, group) in Dictionary(grouping: all, by: \.to) { try await store.escalate(group.map(\.id), to: level, now: now) }
-            for chunk in all.chunked(200) {
+            var raised = Set<UUID>()
+            for (level, group) in Dictionary(grouping: all, by: \.to) { raised.formUnion(try await store.escalate(group.map(\.id), to: level, now: now)) }
+            let made = all.filter { raised.contains($0.id) }
+            for chunk in made.chunked(200) {
                 try await store.insert(events: chunk.map(\.events), notices: chunk.map(\.notice), audits: chunk.map(\.audit))
             }
+            return made.count
         }
-        return all.count
     }
 
     /// "/3401/340104/340104001/" → ["/3401/340104/", "/3401/"]: the units above, nearest first.

@@ -65,6 +65,6 @@ struct ProblemSettingsService {
                                           before: ["value": "\(before.thresholds[key] ?? 0)"], after: ["value": "\(value)"])
             }
         }
-        app.problemSettings.withLockedValue { $0 = nil }
+        app.problemSettings.drop()
     }
 }

@@ -97,14 +97,18 @@ extension ProblemStore {
 
     static let noticeColumns = ["unit_id", "problem_id", "kind", "day", "detail", "created_at"]
 
-    /// Raises these problems to `level` (never lowers one that rose meanwhile).
-    func escalate(_ ids: [UUID], to level: Int, now: Date) async throws {
+    /// Raises these problems to `level`; those it raised (not one another run raised meanwhile:
+    /// two scans at once — two instances, or a server and the command line — escalate each once).
+    func escalate(_ ids: [UUID], to level: Int, now: Date) async throws -> Set<UUID> {
+        struct Raised: Decodable { var id: UUID }
+        var raised = Set<UUID>()
         for chunk in ids.chunked(500) {
-            try await sql.raw("""
+            raised.formUnion(try await sql.raw("""
                 UPDATE problems SET escalation_level = \(bind: level), updated_at = \(bind: now)
-                WHERE id IN \(SQLBind.group(Array(chunk))) AND escalation_level < \(bind: level)
-                """).run()
+                WHERE id IN \(SQLBind.group(Array(chunk))) AND escalation_level < \(bind: level) RETURNING id
+                """).all(decoding: Raised.self).map(\.id))
         }
+        return raised
     }
 
     /// What a run's escalations write besides the level: timeline entries, notices, audit rows.

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 import Vapor
 
@@ -63,6 +64,9 @@ final class NewVisitTallies: Sendable {
 
     var count: Int { state.withLockedValue { $0.entries.count } }
 
+    /// Entries a reader took but could not count (another writer had the turn): first in line again.
+    func putBack(_ entries: [Entry]) { state.withLockedValue { $0.entries.insert(contentsOf: entries, at: 0) } }
+
     fileprivate func caughtUp() { state.withLockedValue { $0.catchingUp = false } }
 
     /// Takes whole batches in while there are any, then lets the next full batch start another
@@ -79,41 +83,67 @@ final class NewVisitTallies: Sendable {
 
 
 extension VisitTally {
-    /// Brings the tallies up to date before they are read: a dashboard, a report's live figures,
-    /// statistics. Buffered visits first, then any only noted; the write turn is taken per batch.
-    static func upToDate(_ app: Application, _ db: any Database) async throws {
-        try await takeInBuffered(app, db)
-        struct P: Decodable { var visit_id: UUID }
-        guard try await db.sql.raw("SELECT visit_id FROM tally_pending LIMIT 1").first(decoding: P.self) != nil else { return }
-        while try await app.serializedTransaction(on: db, { db in try await takeInStored(limit: 500, on: db) }) {}
-    }
-
-    /// Everything waiting, inside a serialized transaction: before a visit is reviewed or corrected.
-    static func flush(_ app: Application, on db: any Database) async throws {
-        while case let entries = app.newVisitTallies.take(.max), !entries.isEmpty {
-            try await Batch(entries, in: app, on: db).write(on: db)
+    /// Brings the tallies up to date with what was committed before the call: this process's
+    /// buffer as it stands, then the visits only noted in `tally_pending`, as many as were
+    /// waiting when it began — never chasing visits that keep arriving. With a `budget` it stops
+    /// when that is spent; without `waitForTurn` it stops as soon as another writer has the turn.
+    static func upToDate(_ app: Application, _ db: any Database, budget: TimeAmount?, waitForTurn: Bool) async throws {
+        let deadline = budget.map { NIODeadline.now() + $0 }
+        func timeLeft() -> Bool { deadline.map { NIODeadline.now() < $0 } ?? true }
+        var buffered = app.newVisitTallies.count
+        while buffered > 0, timeLeft() {
+            let entries = app.newVisitTallies.take(min(NewVisitTallies.batch, buffered))
+            guard !entries.isEmpty else { break }
+            buffered -= entries.count
+            guard try await write(entries, app, db, waitForTurn: waitForTurn) else {
+                app.newVisitTallies.putBack(entries)
+                return
+            }
         }
-        while try await takeInStored(limit: 2000, on: db) {}
+        var noted = try await Tallies.waiting(on: db, upTo: 100_000)
+        while noted > 0, timeLeft() {
+            let limit = min(500, noted)
+            let taken = try await app.serializedTransaction(on: db) { db in try await takeInStored(limit: limit, waitForTurn: waitForTurn, on: db) }
+            guard let taken, taken > 0 else { return }
+            noted -= taken
+        }
     }
 
-    static func takeInBuffered(_ app: Application, _ db: any Database, wholeBatches: Bool = false) async throws {
+    /// Whole batches of the buffer, while there are (the catch-up a full batch starts).
+    static func takeInBuffered(_ app: Application, _ db: any Database, wholeBatches: Bool) async throws {
         while case let entries = app.newVisitTallies.take(NewVisitTallies.batch, whole: wholeBatches), !entries.isEmpty {
-            let batch = try await Batch(entries, in: app, on: db)
-            if case .sqliteFile(let path) = app.config.database, try await app.visitWriter.writeTallies(batch, path: path, in: app) { continue }
-            try await app.serializedTransaction(on: db) { db in try await batch.write(on: db) }
+            _ = try await write(entries, app, db, waitForTurn: true)
         }
     }
 
-    /// Up to `limit` of the visits noted and not buffered, read back from their rows. Says whether there were any.
-    private static func takeInStored(limit: Int, on db: any Database) async throws -> Bool {
+    /// Buffered visits counted; false when the turn was taken and `waitForTurn` is not set.
+    private static func write(_ entries: [NewVisitTallies.Entry], _ app: Application, _ db: any Database, waitForTurn: Bool) async throws -> Bool {
+        let batch = try await Batch(entries, in: app, on: db)
+        if case .sqliteFile(let path) = app.config.database, try await app.visitWriter.writeTallies(batch, path: path, in: app) { return true }
+        return try await app.serializedTransaction(on: db) { db in
+            guard try await turn(waitForTurn, on: db) else { return false }
+            try await batch.write(on: db)
+            return true
+        }
+    }
+
+    /// The visits' turn: waited for, or taken only if free now.
+    private static func turn(_ wait: Bool, on db: any Database) async throws -> Bool {
+        if wait { try await Tallies.takeTurn(.visits, on: db); return true }
+        return try await Tallies.tryTurn(.visits, on: db)
+    }
+
+    /// Up to `limit` of the visits noted and not buffered, read back from their rows: how many
+    /// were taken (nil when the turn was not free and not waited for).
+    private static func takeInStored(limit: Int, waitForTurn: Bool, on db: any Database) async throws -> Int? {
+        guard try await turn(waitForTurn, on: db) else { return nil }
         struct P: Decodable { var visit_id: UUID }
         let taken = try await db.sql.raw("""
             DELETE FROM tally_pending WHERE visit_id IN (SELECT visit_id FROM tally_pending ORDER BY visit_id LIMIT \(unsafeRaw: String(limit)))
             RETURNING visit_id
             """).all(decoding: P.self).map(\.visit_id)
-        guard !taken.isEmpty else { return false }
-        try await add(try await stored(taken, on: db), on: db)
-        return true
+        if !taken.isEmpty { try await add(try await stored(taken, on: db), on: db) }
+        return taken.count
     }
 
     /// Buffered visits with what they add worked out.
@@ -142,8 +172,8 @@ extension VisitTally {
             additions = try await app.threadPool.runIfActive { Additions(contributions) }
         }
 
-        /// Inside the write turn: counts the batch if all its visits are still waiting, else
-        /// those still waiting from their rows.
+        /// Inside the write turn (`Tallies.takeTurn`): counts the batch if all its visits are
+        /// still waiting, else those still waiting from their rows.
         func write(on db: any Database) async throws {
             struct P: Decodable { var visit_id: UUID }
             var taken: [UUID] = []

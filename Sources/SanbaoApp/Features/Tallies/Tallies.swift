@@ -28,11 +28,29 @@ enum Tallies {
         case tasks(stage: UUID)
         /// The ledger's figures of these units (all when nil).
         case problems(units: [UUID]?)
+
+        var turn: Turn { if case .problems = self { .problems } else { .visits } }
     }
 
-    /// Every committed visit counted: the buffer first, then any only noted in `tally_pending`.
+    /// For a reader (a dashboard, a report's live figures, statistics): what was committed before
+    /// the read began taken in, as far as it can be without waiting — never behind another
+    /// writer's turn, and for at most about a second; what is left is counted by the catch-up
+    /// (`catchUp`, every few seconds) and shown as waiting (`waiting`).
     static func fresh(_ app: Application, _ db: any Database) async throws {
-        try await VisitTally.upToDate(app, db)
+        try await VisitTally.upToDate(app, db, budget: .seconds(1), waitForTurn: false)
+    }
+
+    /// Everything committed before the call counted, waiting for the turn if another writer has
+    /// it: the repeating catch-up, the demo loader, the command line.
+    static func catchUp(_ app: Application, _ db: any Database) async throws {
+        try await VisitTally.upToDate(app, db, budget: nil, waitForTurn: true)
+    }
+
+    /// Visits committed and not yet in the figures (counted as far as `upTo`).
+    static func waiting(on db: any Database, upTo limit: Int = 10_000) async throws -> Int {
+        struct N: Decodable { var n: Int }
+        return try await db.sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM tally_pending LIMIT \(bind: limit)) AS w")
+            .first(decoding: N.self)?.n ?? 0
     }
 
     /// Visits the writer has just committed (and noted in `tally_pending`): buffered, and taken
@@ -42,34 +60,50 @@ enum Tallies {
         if buffer.add(entries) { buffer.catchUp(app) }
     }
 
-    /// Inside a serialized transaction: everything waiting taken in (before a visit's rows change).
-    static func settle(in app: Application, on db: any Database) async throws {
-        try await VisitTally.flush(app, on: db)
-    }
-
-    /// What a visit adds now, read from its rows (nil when it does not count).
-    static func contribution(of visit: UUID, on db: any Database) async throws -> VisitTally.Contribution? {
-        try await VisitTally.stored([visit], on: db).first
-    }
-
-    /// Inside a serialized transaction, after the visit stopped counting (returned for
-    /// correction): what it added taken off, and its enterprise's claims worked out again.
-    static func uncount(_ counted: VisitTally.Contribution, on db: any Database) async throws {
+    /// Inside a serialized transaction, before a visit stops counting (returned for correction):
+    /// taken out of the figures — off the tallies if it was counted, out of `tally_pending` if it
+    /// was still waiting (then whoever holds it in memory finds it gone and leaves it out).
+    static func stopCounting(visit id: UUID, on db: any Database) async throws {
+        try await takeTurn(.visits, on: db)
+        struct P: Decodable { var visit_id: UUID }
+        let waited = try await db.sql.raw("DELETE FROM tally_pending WHERE visit_id = \(bind: id) RETURNING visit_id").first(decoding: P.self)
+        guard waited == nil, let counted = try await VisitTally.stored([id], on: db).first else { return }
         try await VisitTally.remove(counted, on: db)
     }
 
     /// Inside a serialized transaction: a visit counted again from its rows (after a correction).
     static func recount(visit id: UUID, on db: any Database) async throws {
+        try await takeTurn(.visits, on: db)
         try await VisitTally.add(try await VisitTally.stored([id], on: db), on: db)
     }
 
     /// A family worked out again from the rows, inside the caller's transaction.
     static func rebuild(_ family: Family, on db: any Database) async throws {
+        try await takeTurn(family.turn, on: db)
         switch family {
         case .visits: try await VisitTally.rebuildAll(on: db)
         case .tasks(let stage): try await VisitTally.retallyTasks(stage: stage, on: db)
         case .problems(let units): try await ProblemTally.rebuild(db.sql, units: units)
         }
+    }
+
+    /// Whose turn it is to write a family's tables. On PostgreSQL every instance's writers of the
+    /// visit tallies (catch-up batches, reviews, corrections, rebuilds) take turns through a lock
+    /// held to the end of the transaction: their upserts and `tally_pending` deletes would
+    /// otherwise cross and deadlock, and a rebuild would meet another's new rows. A batch holds
+    /// it for tens of milliseconds. On SQLite the write gate already lets one writer in at a time.
+    enum Turn: Int64 { case visits = 0x5A4E_4241_4F01, problems = 0x5A4E_4241_4F02 }
+
+    static func takeTurn(_ turn: Turn, on db: any Database) async throws {
+        guard db.sql.dialect.name == "postgresql" else { return }
+        try await db.sql.raw("SELECT pg_advisory_xact_lock(\(bind: turn.rawValue))").run()
+    }
+
+    /// The turn if it is free now (a reader that must not wait); always on SQLite.
+    static func tryTurn(_ turn: Turn, on db: any Database) async throws -> Bool {
+        guard db.sql.dialect.name == "postgresql" else { return true }
+        struct Got: Decodable { var got: Bool }
+        return try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: turn.rawValue)) AS got").first(decoding: Got.self)?.got ?? false
     }
 
     /// How many rows a family's main table holds (what a rebuild reports).

@@ -214,9 +214,12 @@ enum VisitTally {
 
     /// Rebuilds every tally from the rows: after a migration, a bulk load, a unit moved in the
     /// tree, or stage dates changed. Reads the visits a page of enterprises at a time.
-    /// The visits waiting for their answers to be counted are counted here too.
+    /// The visits waiting to be counted are counted here too: their `tally_pending` rows go first.
+    /// Visits committed while it runs (other servers do not stop) keep theirs, are left out here
+    /// and counted as usual once the rebuild's turn ends — each visit exactly once.
     static func rebuildAll(on db: any Database) async throws {
         let sql = db.sql
+        let notWaiting = "NOT EXISTS (SELECT 1 FROM tally_pending tp WHERE tp.visit_id = v.id)"
         for table in ["visit_tallies", "visited_enterprises", "enterprise_tallies", "task_tallies", "answer_tallies", "number_tallies", "pair_tallies"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
         try await sql.raw("DELETE FROM tally_pending").run()
         let stages = try await stages(on: db)
@@ -235,7 +238,8 @@ enum VisitTally {
             let from = after.map { SQLQueryString("AND v.enterprise_id > \(bind: $0)") } ?? SQLQueryString("")
             struct E: Decodable { var enterprise_id: UUID }
             let page = try await sql.raw("""
-                SELECT DISTINCT v.enterprise_id FROM visits v WHERE v.status IN ('submitted', 'accepted') \(from) ORDER BY v.enterprise_id LIMIT 5000
+                SELECT DISTINCT v.enterprise_id FROM visits v WHERE v.status IN ('submitted', 'accepted') AND \(unsafeRaw: notWaiting) \(from)
+                ORDER BY v.enterprise_id LIMIT 5000
                 """).all(decoding: E.self).map(\.enterprise_id)
             guard let first = page.first, let last = page.last else { break }
             let visits = try await sql.raw("""
@@ -246,13 +250,15 @@ enum VisitTally {
                 LEFT JOIN (SELECT r.visit_id, COUNT(*) AS questionnaires, SUM(CASE WHEN r.questionnaire_key = 'worker' THEN 1 ELSE 0 END) AS workers
                            FROM responses r JOIN visits rv ON rv.id = r.visit_id
                            WHERE rv.enterprise_id >= \(bind: first) AND rv.enterprise_id <= \(bind: last) GROUP BY r.visit_id) rc ON rc.visit_id = v.id
-                WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
+                WHERE v.status IN ('submitted', 'accepted') AND \(unsafeRaw: notWaiting)
+                  AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
                 """).all(decoding: Visit.self)
             var answers: [UUID: [AnswerTally.Value]] = [:]
             let rows = try await sql.raw("""
                 SELECT a.visit_id, a.response_id, a.questionnaire_key, a.question_key, a.number_value, a.text_value
                 FROM answers a JOIN visits v ON v.id = a.visit_id
-                WHERE v.status IN ('submitted', 'accepted') AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
+                WHERE v.status IN ('submitted', 'accepted') AND \(unsafeRaw: notWaiting)
+                  AND v.enterprise_id >= \(bind: first) AND v.enterprise_id <= \(bind: last)
                 """).all(decoding: AnswerTally.StoredRow.self)
             for (visit, group) in Dictionary(grouping: rows, by: \.visit) {
                 answers[visit] = AnswerTally.values(group.map(\.answer)) { kinds[$0]?[$1] }

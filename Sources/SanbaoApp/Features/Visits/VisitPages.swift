@@ -37,8 +37,7 @@ struct VisitPages: RouteCollection {
 
     /// A photo's stored bytes (without the camera's metadata), to whoever may see its visit.
     func photo(req: Request) async throws -> Response {
-        let (type, path) = try await service(req).photo(req.parameters.get("sha") ?? "")
-        guard let data = FileManager.default.contents(atPath: path) else { throw AppError(.notFound, "error.not_found") }
+        let (type, data) = try await service(req).photo(req.parameters.get("sha") ?? "")
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: type)
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=86400, immutable")

@@ -18,12 +18,13 @@ extension VisitService {
         try principal.require(.recordVisits)
         let visit = try await visit(id)
         guard visit.$cadre.id == principal.userID else { throw AppError(.forbidden, "visit.not_yours") }
-        let stored = try PhotoStore.store(data, in: app.config.photoDirectory)
+        let stored = try PhotoStore.check(data)
         let sha = stored.sha256
         let dto = PhotoDTO(sha256: sha, content_type: stored.contentType, bytes: stored.bytes, exif_lat: stored.latitude,
                            exif_lon: stored.longitude, exif_taken_at: stored.takenAt)
         if try await !store.hasPhoto(sha, on: id) {
             try await app.serializedTransaction(on: db) { db in
+                try await PhotoStore.keep(stored, on: db)
                 try await VisitStore(db: db, principal: principal).addPhoto(dto, to: id, now: Date())
                 try await VisitEvent(visitID: id, by: principal, action: "photo_added").create(on: db)
                 try await AuditLog.record(db, by: principal, action: "visit.photo", subjectType: "visit", subjectID: id.uuidString,
@@ -37,13 +38,18 @@ extension VisitService {
 
     /// The stored bytes of a photo the principal may see: on one of their visible visits, or
     /// evidence on one of their visible problems.
-    func photo(_ sha: String) async throws -> (contentType: String, path: String) {
+    func photo(_ sha: String) async throws -> (contentType: String, data: Data) {
         guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else { throw AppError(.notFound, "error.not_found") }
-        let path = PhotoStore.path(sha, in: app.config.photoDirectory)
         let uses = try await store.uses(ofPhoto: sha)
-        for use in uses.visits where (try? await visit(use.owner)) != nil { return (use.content_type, path) }
+        var type: String?
+        for use in uses.visits where type == nil {
+            if (try? await visit(use.owner)) != nil { type = use.content_type }
+        }
         let problems = ProblemService(app: app, db: db, principal: principal)
-        for use in uses.problems where (try? await problems.row(use.owner)) != nil { return (use.content_type, path) }
+        for use in uses.problems where type == nil {
+            if (try? await problems.row(use.owner)) != nil { type = use.content_type }
+        }
+        if let type, let data = try await PhotoStore.data(sha, on: db) { return (type, data) }
         throw AppError(.notFound, "error.not_found")
     }
 }

@@ -33,11 +33,9 @@ extension VisitService {
         visit.revision += 1
         try await app.serializedTransaction(on: db) { db in
             try await Self.claim(id, revision: revision, status: .submitted, on: db)
-            // Returned, it stops counting until it is corrected (the tallies brought up to date first).
-            try await Tallies.settle(in: app, on: db)
-            let counted = accept ? nil : try await Tallies.contribution(of: visit.id!, on: db)
+            // Returned, it stops counting until it is corrected; accepted, it counts as it did.
+            if !accept { try await Tallies.stopCounting(visit: id, on: db) }
             try await visit.update(on: db)
-            if let counted { try await Tallies.uncount(counted, on: db) }
             try await VisitEvent(visitID: visit.id!, by: principal, action: accept ? "accepted" : "returned", comment: note).create(on: db)
             try await AuditLog.record(db, by: principal, action: accept ? "visit.accept" : "visit.return", subjectType: "visit",
                                       subjectID: visit.id!.uuidString, before: ["status": before],
@@ -84,7 +82,6 @@ extension VisitService {
                                       rules: fixed.problems.isEmpty ? nil : try await ProblemRules.current(app, db), now: now)
         try await app.serializedTransaction(on: db) { db in
             try await Self.claim(id, revision: revision, status: .returned, on: db)
-            try await Tallies.settle(in: app, on: db)
             try await visit.update(on: db)
             try await BulkInsert.rows(into: "workers", columns: WorkerStore.columns, newWorkers.rows, on: db)
             try await BulkInsert.rows(into: "audit_events", columns: AuditLog.columns, newWorkers.audits, on: db)
