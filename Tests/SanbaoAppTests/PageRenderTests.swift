@@ -13,7 +13,7 @@ import Vapor
     @Test func signIn() async throws { try await check(SignInPages.Page.self) { p in [p.username] } }
     @Test func error() async throws { try await check(ErrorPage.self) { p in [p.message] } }
     @Test func dashboard() async throws {
-        try await check(DashboardPages.Page.self) { p in [p.unitName, "\(p.problemsFound)"] + p.children.prefix(1).map(\.name) }
+        try await check(DashboardPages.Page.self) { p in [p.unitName, "\(p.problemsFound)", "dashboard-waiting"] + p.children.prefix(1).map(\.name) }
     }
     @Test func assignmentReview() async throws {
         try await check(AssignmentPages.Page.self) { p in [p.campaign, p.district] + p.cadres.prefix(1).map(\.name) }

@@ -46,6 +46,8 @@ struct DashboardPages: RouteCollection {
         var days: [DayRow]
         var childChart, visitedMap, dayChart, problemChart: String
         var problemsFound, problemsResolved: Int
+        /// Visits committed and not yet in these figures (the catch-up counts them within seconds).
+        var waiting: Int
     }
 
     func show(req: Request) async throws -> Response {
@@ -108,6 +110,7 @@ struct DashboardPages: RouteCollection {
             (req.t("dashboard.open"), Double(max(0, f.problemsFound - f.problemsResolved))),
         ])
         let stages = try await campaigns.stages(of: campaign).map { Choice(value: "\($0.position)", label: $0.name) }
+        let waiting = try await Tallies.waiting(on: req.db)
         return try await req.render(Page(
             shell: Shell(req, title: req.t("dashboard.title")), unitName: unit.name, unitCode: unit.code, stages: stages, stage: stageKey,
             stageDates: "\(stage.startsOn) — \(stage.endsOn)", tiles: tiles, overdue: f.problemsOverdue,
@@ -117,6 +120,6 @@ struct DashboardPages: RouteCollection {
             },
             days: days.map { DayRow(day: $0.day.description, visits: $0.visits) },
             childChart: childChart, visitedMap: visitedMap, dayChart: dayChart, problemChart: problemChart,
-            problemsFound: f.problemsFound, problemsResolved: f.problemsResolved))
+            problemsFound: f.problemsFound, problemsResolved: f.problemsResolved, waiting: waiting))
     }
 }

@@ -92,18 +92,20 @@ enum Tallies {
     /// held to the end of the transaction: their upserts and `tally_pending` deletes would
     /// otherwise cross and deadlock, and a rebuild would meet another's new rows. A batch holds
     /// it for tens of milliseconds. On SQLite the write gate already lets one writer in at a time.
-    enum Turn: Int64 { case visits = 0x5A4E_4241_4F01, problems = 0x5A4E_4241_4F02 }
+    /// The lock is one per family and schema (the tests give each test a schema of its own).
+    enum Turn: Int32 { case visits = 0x5A4E_0001, problems = 0x5A4E_0002 }
 
     static func takeTurn(_ turn: Turn, on db: any Database) async throws {
         guard db.sql.dialect.name == "postgresql" else { return }
-        try await db.sql.raw("SELECT pg_advisory_xact_lock(\(bind: turn.rawValue))").run()
+        try await db.sql.raw("SELECT pg_advisory_xact_lock(\(bind: turn.rawValue), hashtext(current_schema()))").run()
     }
 
     /// The turn if it is free now (a reader that must not wait); always on SQLite.
     static func tryTurn(_ turn: Turn, on db: any Database) async throws -> Bool {
         guard db.sql.dialect.name == "postgresql" else { return true }
         struct Got: Decodable { var got: Bool }
-        return try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: turn.rawValue)) AS got").first(decoding: Got.self)?.got ?? false
+        return try await db.sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: turn.rawValue), hashtext(current_schema())) AS got")
+            .first(decoding: Got.self)?.got ?? false
     }
 
     /// How many rows a family's main table holds (what a rebuild reports).
