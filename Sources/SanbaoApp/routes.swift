@@ -29,6 +29,12 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DashboardPages())
     try signedIn.register(collection: QuestionnairePages())
 
+    // The API described, for integrators before they have a token.
+    let document = try OpenAPIDocument.json()
+    app.get(APIRoute.openAPI) { _ in
+        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300"],
+                 body: .init(data: document))
+    }
     let api = app.grouped(BearerMiddleware())
     try api.register(collection: OrgUnitAPI())
     try api.register(collection: UserAPI())

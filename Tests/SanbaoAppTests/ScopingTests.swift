@@ -23,6 +23,7 @@ import VaporTesting
 
     static let cases: [Case] = [
         Case(route: "GET healthz", via: .none, path: "/healthz", ownOnly: "public liveness probe"),
+        Case(route: "GET api/v1/openapi.json", via: .none, path: "/api/v1/openapi.json", ownOnly: "the public description of the API, the same for everyone"),
         Case(route: "GET sign-in", via: .none, path: "/sign-in", ownOnly: "the form itself"),
         Case(route: "POST sign-in", via: .none, path: "/sign-in", ownOnly: "signs in as oneself; see AuthTests"),
         Case(route: "POST sign-out", via: .none, path: "/sign-out", ownOnly: "ends the caller's own session"),

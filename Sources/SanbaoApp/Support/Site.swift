@@ -161,6 +161,8 @@ enum Site: SitePath, Hashable {
 
 /// The API under `/api/v1` (behind a bearer token).
 enum APIRoute: SitePath, Hashable {
+    /// The OpenAPI document (no sign-in needed).
+    case openAPI
     case me
     case users, user(String), userAction(String, String)
     case orgUnits, orgUnit(String), orgUnitAction(String, String)
@@ -180,6 +182,7 @@ enum APIRoute: SitePath, Hashable {
     var segments: [String] {
         Self.prefix + {
             switch self {
+            case .openAPI: ["openapi.json"]
             case .me: ["me"]
             case .users: ["users"]
             case .user(let username): ["users", username]
