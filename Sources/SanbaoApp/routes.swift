@@ -45,4 +45,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: ProblemAPI())
     try api.register(collection: SupervisionAPI())
     try api.register(collection: ReportAPI())
+    try api.register(collection: ProgressAPI())
 }

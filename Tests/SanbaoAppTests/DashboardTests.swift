@@ -53,6 +53,11 @@ import VaporTesting
             let drilled = try await page.send(.GET, "/problems?view=all&unit=340104").body.string
             #expect(drilled.contains("拖欠30名职工两个月工资"))
             #expect(!(try await page.send(.GET, "/problems?view=all&unit=340102").body.string.contains("拖欠30名职工两个月工资")))
+            // The same figures through the API, for a token.
+            var api = TestClient(app, bearer: try await Fixture.token(app, "office"))
+            let progress = try (try await api.send(.GET, "/api/v1/progress?unit=3401")).content.decode(ProgressAPI.DTO.self)
+            #expect(progress.unit.figures == city && progress.stage == stage.name)
+            #expect(progress.children.first { $0.code == "340104" }?.figures == shushan)
             // Another district sees neither 蜀山's dashboard nor its problems.
             var sibling = TestClient(app)
             try await sibling.signIn("adminB")

@@ -101,6 +101,7 @@ import VaporTesting
         Case(route: "GET problem-settings", via: .page, path: "/problem-settings", ownOnly: "the city's settings; read by all"),
         Case(route: "POST problem-settings", via: .page, path: "/problem-settings", form: ["days.wage_arrears": "1"]),
         Case(route: "GET dashboard", via: .page, path: "/dashboard?unit=340102"),
+        Case(route: "GET api/v1/progress", via: .api, path: "/api/v1/progress?unit=340102"),
         Case(route: "GET problems/overview", via: .page, path: "/problems/overview", ownOnly: "the caller's subtree's hotspots; see SupervisionTests"),
         Case(route: "GET problems/new", via: .page, path: "/problems/new", ownOnly: "the empty form"),
         Case(route: "POST problems", via: .page, path: "/problems",

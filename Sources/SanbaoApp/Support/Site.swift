@@ -173,6 +173,7 @@ enum APIRoute: SitePath, Hashable {
     case problems, problemFigures, problem(String), problemAction(String, String)
     case supervision, supervisionOrder(String), supervisionAction(String, String)
     case reports, report(unit: String, period: String), reportAction(unit: String, period: String, String)
+    case progress
 
     static let prefix = ["api", "v1"]
 
@@ -208,6 +209,7 @@ enum APIRoute: SitePath, Hashable {
             case .reports: ["reports"]
             case .report(let unit, let period): ["reports", unit, period]
             case .reportAction(let unit, let period, let action): ["reports", unit, period, action]
+            case .progress: ["progress"]
             }
         }()
     }

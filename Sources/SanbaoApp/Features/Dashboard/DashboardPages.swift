@@ -55,16 +55,7 @@ struct DashboardPages: RouteCollection {
         let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
         let campaign = try await campaigns.campaign(req.query["campaign"])
         let stage = try await campaigns.stage(of: campaign, req.query["stage"])
-        var unit: ProgressStore.Unit
-        if let code = req.query[String.self, at: "unit"], !code.isEmpty {
-            let found = try await principal.scope.unit(code: code, on: req.db)
-            unit = .init(id: try found.requireID(), code: found.code, name: found.name, path: found.path)
-        } else if let id = principal.unitID {
-            unit = .init(id: id, code: principal.unitCode, name: principal.unitName, path: principal.unitPath)
-        } else {
-            guard let root = try await ProgressStore(app: req.application, db: req.db, principal: principal).root() else { throw AppError(.notFound, "error.not_found") }
-            unit = root
-        }
+        let unit = try await ProgressStore(app: req.application, db: req.db, principal: principal).unit(code: req.query["unit"])
         let query = try await ProgressStore.fresh(req.application, req.db, principal)
         let rules = try await ProblemRules.current(req.application, req.db)
         let today = ProblemRules.today()

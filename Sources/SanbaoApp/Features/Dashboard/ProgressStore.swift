@@ -41,6 +41,18 @@ struct ProgressStore: TallyReader {
         }
     }
 
+    /// The unit with this code if the principal may see it; without one, the principal's own
+    /// unit (the tree's root for the command line's principal, which has none).
+    func unit(code: String?) async throws -> Unit {
+        if let code, !code.isEmpty {
+            let found = try await principal.scope.unit(code: code, on: db)
+            return Unit(id: try found.requireID(), code: found.code, name: found.name, path: found.path)
+        }
+        if let id = principal.unitID { return Unit(id: id, code: principal.unitCode, name: principal.unitName, path: principal.unitPath) }
+        guard let root = try await root() else { throw AppError(.notFound, "error.not_found") }
+        return root
+    }
+
     /// The tree's root, for the command line's principal (no unit of its own).
     func root() async throws -> Unit? {
         try await sql.raw("SELECT id, code, name, path FROM org_units WHERE parent_id IS NULL ORDER BY path LIMIT 1").first(decoding: Unit.self)
