@@ -34,6 +34,13 @@ struct ProgressStore: TallyReader {
         var problemsResolved = 0
         var problemsOverdue = 0
 
+        /// The API's field names.
+        enum CodingKeys: String, CodingKey {
+            case enterprisesQuota = "enterprises_quota", assigned, visited, workersQuota = "workers_quota", workers
+            case questionnairesQuota = "questionnaires_quota", questionnaires, problemsQuota = "problems_quota"
+            case problemsFound = "problems_found", problemsResolved = "problems_resolved", problemsOverdue = "problems_overdue"
+        }
+
         /// Visited against the quota (or against what was assigned, without a quota); nil when neither.
         var completion: Double? {
             let target = enterprisesQuota > 0 ? enterprisesQuota : assigned
