@@ -77,13 +77,14 @@ import Vapor
         }
     }
 
+    /// (That this process keeps its copy meanwhile is not asserted: on a busy machine two seconds
+    /// may pass between any two lines.)
     @Test(arguments: TestDatabase.all) func aSettingChangedElsewhereIsInForceWithinTwoSeconds(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)
             let before = try await ProblemRules.current(app, app.db).workingDays[.wageArrears] ?? ProblemCategory.wageArrears.defaultWorkingDays
             // As another instance (or the command line) would: straight into the database.
             try await app.db.sql.raw("UPDATE problem_settings SET working_days = \(bind: before + 4) WHERE category = 'wage_arrears'").run()
-            #expect(try await ProblemRules.current(app, app.db).workingDays[.wageArrears] == before, "kept for two seconds")
             try await Task.sleep(for: .milliseconds(2_100))
             #expect(try await ProblemRules.current(app, app.db).workingDays[.wageArrears] == before + 4)
         }
