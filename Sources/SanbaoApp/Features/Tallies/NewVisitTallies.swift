@@ -101,7 +101,9 @@ extension VisitTally {
             }
         }
         var noted = try await Tallies.waiting(on: db, upTo: 100_000)
-        while noted > 0, timeLeft() {
+        var first = true   // one pass of what is only noted, however long the buffer took
+        while noted > 0, first || timeLeft() {
+            first = false
             let limit = min(500, noted)
             let taken = try await app.serializedTransaction(on: db) { db in try await takeInStored(limit: limit, waitForTurn: waitForTurn, on: db) }
             guard let taken, taken > 0 else { return }
