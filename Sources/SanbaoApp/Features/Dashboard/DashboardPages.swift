@@ -51,21 +51,12 @@ struct DashboardPages: RouteCollection {
     }
 
     func show(req: Request) async throws -> Response {
-        let principal = try req.requirePrincipal()
-        let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
-        let campaign = try await campaigns.campaign(req.query["campaign"])
-        let stage = try await campaigns.stage(of: campaign, req.query["stage"])
-        let unit = try await ProgressStore(app: req.application, db: req.db, principal: principal).unit(code: req.query["unit"])
-        let query = try await ProgressStore.fresh(req.application, req.db, principal)
-        let rules = try await ProblemRules.current(req.application, req.db)
-        let today = ProblemRules.today()
-        let f = try await query.figures(for: unit, stage: stage, rules: rules, today: today)
-        let children = try await query.children(of: unit)
-        let childFigures = try await query.figures(for: children, stage: stage, rules: rules, today: today)
-        var ranked: [(ProgressStore.Unit, ProgressStore.Figures)] = children.compactMap { child in
-            guard let cf = childFigures[child.id], cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0 else { return nil }
-            return (child, cf)
-        }
+        let progress = try await Progress.read(req)
+        let (campaign, stage, unit, f, query) = (progress.campaign, progress.stage, progress.unit, progress.figures, progress.store)
+        let campaigns = CampaignService(app: req.application, db: req.db, principal: try req.requirePrincipal())
+        var ranked: [(ProgressStore.Unit, ProgressStore.Figures)] = progress.children.filter { _, cf in
+            cf.enterprisesQuota > 0 || cf.assigned > 0 || cf.visited > 0
+        }.map { ($0.unit, $0.figures) }
         // Who is behind: the lowest completion first; units with nothing to measure against last.
         ranked.sort { ($0.1.completion ?? 2, $0.0.code) < ($1.1.completion ?? 2, $1.0.code) }
         let days = try await query.visitsPerDay(for: unit, stage: stage).suffix(60)

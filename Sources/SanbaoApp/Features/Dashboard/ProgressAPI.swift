@@ -24,21 +24,10 @@ struct ProgressAPI: RouteCollection {
     }
 
     func show(req: Request) async throws -> DTO {
-        let principal = try req.requirePrincipal()
-        let campaigns = CampaignService(app: req.application, db: req.db, principal: principal)
-        let campaign = try await campaigns.campaign(req.query["campaign"])
-        let stage = try await campaigns.stage(of: campaign, req.query["stage"])
-        let unit = try await ProgressStore(app: req.application, db: req.db, principal: principal).unit(code: req.query["unit"])
-        let store = try await ProgressStore.fresh(req.application, req.db, principal)
-        let rules = try await ProblemRules.current(req.application, req.db)
-        let today = ProblemRules.today()
-        let figures = try await store.figures(for: unit, stage: stage, rules: rules, today: today)
-        let children = try await store.children(of: unit)
-        let childFigures = try await store.figures(for: children, stage: stage, rules: rules, today: today)
-        let waiting = try await Tallies.waiting(on: req.db)
-        return DTO(campaign: campaign.name, stage: stage.name, starts_on: stage.startsOn, ends_on: stage.endsOn,
-                   unit: UnitProgress(code: unit.code, name: unit.name, figures: figures),
-                   children: children.compactMap { c in childFigures[c.id].map { UnitProgress(code: c.code, name: c.name, figures: $0) } },
-                   waiting: waiting)
+        let p = try await Progress.read(req)
+        return DTO(campaign: p.campaign.name, stage: p.stage.name, starts_on: p.stage.startsOn, ends_on: p.stage.endsOn,
+                   unit: UnitProgress(code: p.unit.code, name: p.unit.name, figures: p.figures),
+                   children: p.children.map { UnitProgress(code: $0.unit.code, name: $0.unit.name, figures: $0.figures) },
+                   waiting: try await Tallies.waiting(on: req.db))
     }
 }
