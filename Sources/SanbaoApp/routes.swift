@@ -46,4 +46,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: SupervisionAPI())
     try api.register(collection: ReportAPI())
     try api.register(collection: ProgressAPI())
+    try api.register(collection: AssignmentAPI())
 }

@@ -125,6 +125,36 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: TestDatabase.all) func theOfficeDoesTheSameWithAToken(_ db: TestDatabase) async throws {
+        try await withApp(db) { app in
+            try await Fixture.load(app)
+            _ = try await campaign(app)
+            var office = TestClient(app, bearer: try await Fixture.token(app, "office"))
+            let dry = try (try await office.send(.POST, "/api/v1/assignment/solve", json: #"{"stage": "1", "dry_run": true}"#))
+                .content.decode(AssignmentService.Summary.self)
+            #expect(dry.placed > 0)
+            #expect(try (try await office.send(.GET, "/api/v1/assignment?stage=1")).content.decode(AssignmentAPI.Draft.self).totals.placed == 0,
+                    "a dry run keeps nothing")
+            #expect(try await office.send(.POST, "/api/v1/assignment/solve", json: #"{"stage": "1"}"#).status == .ok)
+            var draft = try (try await office.send(.POST, "/api/v1/assignment/locks",
+                                                   json: #"{"stage": "1", "credit_code": "\#(Fixture.enterpriseA)", "staff_no": "A001"}"#))
+                .content.decode(AssignmentAPI.Draft.self)
+            #expect(draft.locks.map(\.staff_no) == ["A001"] && draft.totals.placed == dry.placed)
+            let refused = try await office.send(.POST, "/api/v1/assignment/exclusions", json: #"{"stage": "1", "staff_no": "B001"}"#)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("reason"))
+            draft = try (try await office.send(.POST, "/api/v1/assignment/locks/delete", json: #"{"stage": "1", "credit_code": "\#(Fixture.enterpriseA)"}"#))
+                .content.decode(AssignmentAPI.Draft.self)
+            #expect(draft.locks.isEmpty)
+            let changes = try (try await office.send(.POST, "/api/v1/assignment/publish", json: #"{"stage": "1"}"#)).content.decode(AssignmentService.Changes.self)
+            #expect(changes.added == dry.placed)
+            let why = try (try await office.send(.GET, "/api/v1/assignment/explain?stage=1&code=\(Fixture.enterpriseA)")).content.decode(AssignmentService.Explanation.self)
+            #expect(why.cadre?.contains("A001") == true)
+            var admin = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            #expect(try await admin.send(.GET, "/api/v1/assignment").status == .forbidden)
+            #expect(try await admin.send(.POST, "/api/v1/assignment/publish", json: "{}").status == .forbidden)
+        }
+    }
+
     @Test(arguments: TestDatabase.all) func theTaskTableImportsWithRowErrorsExportsAndShowsGaps(_ db: TestDatabase) async throws {
         try await withApp(db) { app in
             try await Fixture.load(app)

@@ -158,6 +158,14 @@ import VaporTesting
         Case(route: "POST assignment/exclusions", via: .page, path: "/assignment/exclusions", form: ["staff_no": "B001", "reason": "越权"]),
         Case(route: "POST assignment/fairness", via: .page, path: "/assignment/fairness", form: ["percent": "50", "penalty": "100"]),
         Case(route: "POST assignment/exclusions/delete", via: .page, path: "/assignment/exclusions/delete", form: ["staff_no": "B001"]),
+        Case(route: "GET api/v1/assignment", via: .api, path: "/api/v1/assignment"),
+        Case(route: "GET api/v1/assignment/explain", via: .api, path: "/api/v1/assignment/explain?code={enterpriseB}"),
+        Case(route: "POST api/v1/assignment/solve", via: .api, path: "/api/v1/assignment/solve", json: "{}"),
+        Case(route: "POST api/v1/assignment/publish", via: .api, path: "/api/v1/assignment/publish", json: "{}"),
+        Case(route: "POST api/v1/assignment/locks", via: .api, path: "/api/v1/assignment/locks", json: #"{"credit_code": "{enterpriseB}", "staff_no": "A001"}"#),
+        Case(route: "POST api/v1/assignment/locks/delete", via: .api, path: "/api/v1/assignment/locks/delete", json: #"{"credit_code": "{enterpriseB}"}"#),
+        Case(route: "POST api/v1/assignment/exclusions", via: .api, path: "/api/v1/assignment/exclusions", json: #"{"staff_no": "B001", "reason": "越权"}"#),
+        Case(route: "POST api/v1/assignment/exclusions/delete", via: .api, path: "/api/v1/assignment/exclusions/delete", json: #"{"staff_no": "B001"}"#),
     ]
 
     @Test func everyRouteHasACase() async throws {

@@ -174,6 +174,7 @@ enum APIRoute: SitePath, Hashable {
     case supervision, supervisionOrder(String), supervisionAction(String, String)
     case reports, report(unit: String, period: String), reportAction(unit: String, period: String, String)
     case progress
+    case assignment, assignmentAction(String)
 
     static let prefix = ["api", "v1"]
 
@@ -210,6 +211,8 @@ enum APIRoute: SitePath, Hashable {
             case .report(let unit, let period): ["reports", unit, period]
             case .reportAction(let unit, let period, let action): ["reports", unit, period, action]
             case .progress: ["progress"]
+            case .assignment: ["assignment"]
+            case .assignmentAction(let action): ["assignment"] + action.split(separator: "/").map(String.init)
             }
         }()
     }
