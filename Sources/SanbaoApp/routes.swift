@@ -47,4 +47,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: ReportAPI())
     try api.register(collection: ProgressAPI())
     try api.register(collection: AssignmentAPI())
+    try api.register(collection: CampaignAPI())
 }

@@ -150,6 +150,12 @@ import VaporTesting
             let why = try (try await office.send(.GET, "/api/v1/assignment/explain?stage=1&code=\(Fixture.enterpriseA)")).content.decode(AssignmentService.Explanation.self)
             #expect(why.cadre?.contains("A001") == true)
             var admin = TestClient(app, bearer: try await Fixture.token(app, "adminA"))
+            // The campaign and its task table, as far as the district's part of the tree goes.
+            let campaigns = try (try await admin.send(.GET, "/api/v1/campaigns")).content.decode([CampaignAPI.DTO].self)
+            let first = try #require(campaigns.first)
+            #expect(!first.stages.isEmpty)
+            let table = try (try await admin.send(.GET, "/api/v1/campaigns/\(first.id)/quotas?stage=1")).content.decode([CampaignStore.QuotaTableRow].self)
+            #expect(!table.isEmpty && table.allSatisfy { $0.code.hasPrefix("340104") }, "\(table.map(\.code))")
             #expect(try await admin.send(.GET, "/api/v1/assignment").status == .forbidden)
             #expect(try await admin.send(.POST, "/api/v1/assignment/publish", json: "{}").status == .forbidden)
         }

@@ -158,6 +158,8 @@ import VaporTesting
         Case(route: "POST assignment/exclusions", via: .page, path: "/assignment/exclusions", form: ["staff_no": "B001", "reason": "越权"]),
         Case(route: "POST assignment/fairness", via: .page, path: "/assignment/fairness", form: ["percent": "50", "penalty": "100"]),
         Case(route: "POST assignment/exclusions/delete", via: .page, path: "/assignment/exclusions/delete", form: ["staff_no": "B001"]),
+        Case(route: "GET api/v1/campaigns", via: .api, path: "/api/v1/campaigns", ownOnly: "the campaigns and their stages are the whole federation's, read by all"),
+        Case(route: "GET api/v1/campaigns/:id/quotas", via: .api, path: "/api/v1/campaigns/{campaign}/quotas", ownOnly: "rows of the caller's own subtree only; see AssignmentTests"),
         Case(route: "GET api/v1/assignment", via: .api, path: "/api/v1/assignment"),
         Case(route: "GET api/v1/assignment/explain", via: .api, path: "/api/v1/assignment/explain?code={enterpriseB}"),
         Case(route: "POST api/v1/assignment/solve", via: .api, path: "/api/v1/assignment/solve", json: "{}"),

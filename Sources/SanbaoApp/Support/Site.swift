@@ -175,6 +175,7 @@ enum APIRoute: SitePath, Hashable {
     case reports, report(unit: String, period: String), reportAction(unit: String, period: String, String)
     case progress
     case assignment, assignmentAction(String)
+    case campaigns, campaignQuotas(String)
 
     static let prefix = ["api", "v1"]
 
@@ -211,6 +212,8 @@ enum APIRoute: SitePath, Hashable {
             case .report(let unit, let period): ["reports", unit, period]
             case .reportAction(let unit, let period, let action): ["reports", unit, period, action]
             case .progress: ["progress"]
+            case .campaigns: ["campaigns"]
+            case .campaignQuotas(let id): ["campaigns", id, "quotas"]
             case .assignment: ["assignment"]
             case .assignmentAction(let action): ["assignment"] + action.split(separator: "/").map(String.init)
             }

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SanbaoDomain
 import SQLKit
+import Vapor
 
 /// The campaigns' hand-written SQL: the task decomposition table (任务分解表) of a stage, its
 /// rows for a file, and the quotas' totals. Campaigns and stages themselves are Fluent models.
@@ -11,7 +12,7 @@ struct CampaignStore {
     var sql: any SQLDatabase { db.sql }
 
     /// One unit's row of a stage's task decomposition table, with its place in the tree.
-    struct QuotaTableRow: Decodable, Sendable {
+    struct QuotaTableRow: Content {
         var code: String; var name: String; var depth: Int; var parent: String?
         var enterprises: Int; var workers: Int; var questionnaires: Int; var problems: Int
     }
