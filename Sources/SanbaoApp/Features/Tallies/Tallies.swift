@@ -64,10 +64,13 @@ enum Tallies {
     /// taken out of the figures — off the tallies if it was counted, out of `tally_pending` if it
     /// was still waiting (then whoever holds it in memory finds it gone and leaves it out).
     static func stopCounting(visit id: UUID, on db: any Database) async throws {
-        try await takeTurn(.visits, on: db)
+        // Still waiting: taking its row is all (no tally is written, so no turn is needed; a
+        // batch that holds it finds it gone). Counted: its contribution comes off, in turn.
         struct P: Decodable { var visit_id: UUID }
         let waited = try await db.sql.raw("DELETE FROM tally_pending WHERE visit_id = \(bind: id) RETURNING visit_id").first(decoding: P.self)
-        guard waited == nil, let counted = try await VisitTally.stored([id], on: db).first else { return }
+        guard waited == nil else { return }
+        try await takeTurn(.visits, on: db)
+        guard let counted = try await VisitTally.stored([id], on: db).first else { return }
         try await VisitTally.remove(counted, on: db)
     }
 
