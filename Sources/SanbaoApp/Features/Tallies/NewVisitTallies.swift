@@ -100,7 +100,8 @@ extension VisitTally {
                 return
             }
         }
-        var noted = try await Tallies.waiting(on: db, upTo: 100_000)
+        // Counted only as far as one call can take in: a reader's page must not scan a backlog.
+        var noted = try await Tallies.waiting(on: db, upTo: budget == nil ? 100_000 : 2_000)
         var first = true   // one pass of what is only noted, however long the buffer took
         while noted > 0, first || timeLeft() {
             first = false
